@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "imggit",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "imggit", targets: ["imggit"]),
+    .library(name: "ImggitKit", targets: ["ImageModel", "ImageStore", "TarStream", "History"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+  ],
+  targets: [
+    // C system libraries, found through pkg-config.
+    .systemLibrary(
+      name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+    .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+
+    // Pure values: digests, descriptors, manifests, configs, commits, revisions. No I/O.
+    .target(
+      name: "ImageModel",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+    // Streaming tar reading and writing over libarchive.
+    .target(name: "TarStream", dependencies: ["CArchive"]),
+    // The OCI layout on disk: blobs, index.json, lock, reflog; import and export transports.
+    .target(
+      name: "ImageStore",
+      dependencies: ["ImageModel", "TarStream", .product(name: "Crypto", package: "swift-crypto")]),
+    // Operations over the commit graph: revisions, log, tag, reset, fsck.
+    .target(name: "History", dependencies: ["ImageModel", "ImageStore"]),
+    // Command-line parsing and output formatting only.
+    .target(
+      name: "ImggitCLI",
+      dependencies: [
+        "History", "ImageStore", "ImageModel",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),
+
+    .testTarget(name: "ImageModelTests", dependencies: ["ImageModel"]),
+    .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "TarStream"]),
+    .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore"]),
+    .testTarget(name: "ImggitCLITests", dependencies: ["imggit"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,98 @@
+/// An OCI content descriptor: what a blob is, its digest and size.
+public struct Descriptor: Sendable, Hashable, Codable {
+  public var mediaType: String
+  public var digest: Digest
+  public var size: Int64
+  public var urls: [String]?
+  public var annotations: [String: String]?
+  public var platform: Platform?
+  public var artifactType: String?
+  public var data: String?
+
+  public init(
+    mediaType: String, digest: Digest, size: Int64, annotations: [String: String]? = nil,
+    platform: Platform? = nil
+  ) {
+    self.mediaType = mediaType
+    self.digest = digest
+    self.size = size
+    self.annotations = annotations
+    self.platform = platform
+  }
+
+  /// The descriptor with its annotations removed: what identifies the content alone.
+  public var bare: Descriptor {
+    Descriptor(mediaType: mediaType, digest: digest, size: size, platform: platform)
+  }
+}
+
+/// The platform an image runs on, as index entries and configs record it.
+public struct Platform: Sendable, Hashable, Codable {
+  public var architecture: String
+  public var os: String
+  public var osVersion: String?
+  public var osFeatures: [String]?
+  public var variant: String?
+
+  public init(architecture: String, os: String, variant: String? = nil) {
+    self.architecture = architecture
+    self.os = os
+    self.variant = variant
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case architecture, os, variant
+    case osVersion = "os.version"
+    case osFeatures = "os.features"
+  }
+}
+
+/// An image manifest: one config and the layers in order, lowest first.
+public struct Manifest: Sendable, Hashable, Codable {
+  public var schemaVersion: Int
+  public var mediaType: String?
+  public var artifactType: String?
+  public var config: Descriptor
+  public var layers: [Descriptor]
+  public var subject: Descriptor?
+  public var annotations: [String: String]?
+
+  public init(config: Descriptor, layers: [Descriptor], annotations: [String: String]? = nil) {
+    self.schemaVersion = 2
+    self.mediaType = MediaType.ociManifest
+    self.config = config
+    self.layers = layers
+    self.annotations = annotations
+  }
+
+  /// Parses a manifest blob, refusing media types imggit cannot treat as an image.
+  public static func parse(_ data: some DataProtocol, digest: Digest) throws -> Manifest {
+    let m = try CanonicalJSON.decode(Manifest.self, from: Data(data), what: "manifest \(digest)")
+    if let t = m.mediaType, !MediaType.isManifest(t) {
+      throw ModelError.unsupportedMediaType(t, what: "manifest \(digest)")
+    }
+    for layer in m.layers where !MediaType.isLayer(layer.mediaType) {
+      throw ModelError.unsupportedMediaType(
+        layer.mediaType, what: "layer \(layer.digest) of manifest \(digest)")
+    }
+    return m
+  }
+}
+
+/// An image index: `index.json` of a layout, or a multi-platform list.
+public struct ImageIndex: Sendable, Hashable, Codable {
+  public var schemaVersion: Int
+  public var mediaType: String?
+  public var artifactType: String?
+  public var manifests: [Descriptor]
+  public var subject: Descriptor?
+  public var annotations: [String: String]?
+
+  public init(manifests: [Descriptor] = []) {
+    self.schemaVersion = 2
+    self.mediaType = MediaType.ociIndex
+    self.manifests = manifests
+  }
+}
+
+import Foundation

@@ -1,0 +1,129 @@
+import Foundation
+
+/// A JSON document kept as values, so that fields imggit does not model survive a
+/// read–modify–write cycle unchanged (OCI configs carry many vendor fields).
+public enum JSONValue: Sendable, Hashable {
+  case null
+  case bool(Bool)
+  /// Integers are kept apart from doubles so that sizes and ids above 2^53 stay exact.
+  case int(Int64)
+  case double(Double)
+  case string(String)
+  case array([JSONValue])
+  case object([String: JSONValue])
+
+  /// The value of `key` when this is an object, else `nil`.
+  public subscript(key: String) -> JSONValue? {
+    get {
+      if case .object(let fields) = self { return fields[key] }
+      return nil
+    }
+    set {
+      guard case .object(var fields) = self else { return }
+      fields[key] = newValue
+      self = .object(fields)
+    }
+  }
+
+  public var stringValue: String? {
+    if case .string(let s) = self { return s }
+    return nil
+  }
+
+  public var boolValue: Bool? {
+    if case .bool(let b) = self { return b }
+    return nil
+  }
+
+  public var int64Value: Int64? {
+    switch self {
+    case .int(let i): return i
+    case .double(let d) where d.rounded() == d: return Int64(exactly: d)
+    default: return nil
+    }
+  }
+
+  public var arrayValue: [JSONValue]? {
+    if case .array(let a) = self { return a }
+    return nil
+  }
+
+  public var objectValue: [String: JSONValue]? {
+    if case .object(let o) = self { return o }
+    return nil
+  }
+}
+
+extension JSONValue: Codable {
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    if container.decodeNil() {
+      self = .null
+    } else if let b = try? container.decode(Bool.self) {
+      self = .bool(b)
+    } else if let i = try? container.decode(Int64.self) {
+      self = .int(i)
+    } else if let d = try? container.decode(Double.self) {
+      self = .double(d)
+    } else if let s = try? container.decode(String.self) {
+      self = .string(s)
+    } else if let a = try? container.decode([JSONValue].self) {
+      self = .array(a)
+    } else {
+      self = .object(try container.decode([String: JSONValue].self))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .null: try container.encodeNil()
+    case .bool(let b): try container.encode(b)
+    case .int(let i): try container.encode(i)
+    case .double(let d): try container.encode(d)
+    case .string(let s): try container.encode(s)
+    case .array(let a): try container.encode(a)
+    case .object(let o): try container.encode(o)
+    }
+  }
+}
+
+/// The one JSON encoding imggit writes: sorted keys and unescaped slashes, so that the same
+/// value always gives the same bytes (digests of new manifests and configs are reproducible).
+public enum CanonicalJSON {
+  public static func encode<T: Encodable>(_ value: T) throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(value)
+  }
+
+  /// Decodes `data`, turning Foundation's decoding error into a one-line ``ModelError``
+  /// that names `what` was being read.
+  public static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+    do {
+      return try JSONDecoder().decode(type, from: data)
+    } catch let error as DecodingError {
+      throw ModelError.malformedJSON(what: what, reason: error.oneLine)
+    } catch {
+      throw ModelError.malformedJSON(what: what, reason: "\(error)")
+    }
+  }
+}
+
+extension DecodingError {
+  /// A short reason with the coding path, instead of Foundation's multi-line dump.
+  var oneLine: String {
+    func path(_ context: Context) -> String {
+      let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+        .joined(separator: ".")
+      return p.isEmpty ? "" : " at \(p)"
+    }
+    switch self {
+    case .dataCorrupted(let c): return "not valid JSON\(path(c))"
+    case .keyNotFound(let key, let c): return "missing field \"\(key.stringValue)\"\(path(c))"
+    case .typeMismatch(_, let c): return "wrong type\(path(c)): \(c.debugDescription)"
+    case .valueNotFound(_, let c): return "missing value\(path(c))"
+    @unknown default: return "\(self)"
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/// A revision in git's syntax, parsed but not yet resolved against a store.
+///
+/// - `name[:tag]` — a tag (`latest` by default), or a commit-id prefix of 4+ hex digits
+/// - `name:tag@{N}` — the tag's value N moves ago, from its reflog
+/// - `@sha256:…` — the image whose manifest has that digest
+/// - `REV~N`, `REV^` — the N-th ancestor (every commit has exactly one parent)
+public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
+  case name(String)
+  case reflog(TagName, Int)
+  case manifest(Digest)
+  case ancestor(Revision, Int)
+
+  public init(parsing s: String) throws {
+    guard !s.isEmpty else { throw ModelError.invalidRevision(s, reason: "empty") }
+    if s.contains("..") {
+      throw ModelError.invalidRevision(s, reason: "a range A..B is not taken here; name one revision")
+    }
+    let suffixStart = s.firstIndex(where: { $0 == "~" || $0 == "^" }) ?? s.endIndex
+    let base = String(s[..<suffixStart])
+    var revision = try Revision.parseBase(base, whole: s)
+    var rest = s[suffixStart...]
+    while let op = rest.first {
+      rest = rest.dropFirst()
+      let digits = rest.prefix(while: \.isASCII).prefix(while: \.isNumber)
+      rest = rest.dropFirst(digits.count)
+      var n = 1
+      if !digits.isEmpty {
+        guard let v = Int(digits) else {
+          throw ModelError.invalidRevision(s, reason: "the number after \(op) is too large")
+        }
+        n = v
+      }
+      if op == "^" {
+        guard n <= 1 else {
+          throw ModelError.invalidRevision(
+            s, reason: "^\(n) names a second parent, and image commits have only one")
+        }
+      } else if op != "~" {
+        throw ModelError.invalidRevision(s, reason: "unexpected \"\(op)\"")
+      }
+      if n > 0 {
+        if case .ancestor(let inner, let m) = revision {
+          revision = .ancestor(inner, m + n)
+        } else {
+          revision = .ancestor(revision, n)
+        }
+      }
+    }
+    self = revision
+  }
+
+  private static func parseBase(_ base: String, whole: String) throws -> Revision {
+    guard !base.isEmpty else {
+      throw ModelError.invalidRevision(whole, reason: "nothing before ~ or ^")
+    }
+    if base.hasPrefix("@") {
+      let d = String(base.dropFirst())
+      guard d.hasPrefix("sha256:") else {
+        throw ModelError.invalidRevision(whole, reason: "expected @sha256:<manifest digest>")
+      }
+      if let digest = try? Digest(parsing: d) { return .manifest(digest) }
+      throw ModelError.invalidRevision(whole, reason: "\(d) is not a full sha256 digest")
+    }
+    if let open = base.range(of: "@{") {
+      guard base.hasSuffix("}") else {
+        throw ModelError.invalidRevision(whole, reason: "a reflog entry is written name:tag@{N}")
+      }
+      let number = base[open.upperBound..<base.index(before: base.endIndex)]
+      guard let n = Int(number), n >= 0 else {
+        throw ModelError.invalidRevision(whole, reason: "\"\(number)\" in @{…} is not a number")
+      }
+      let tag = try TagName(parsing: String(base[..<open.lowerBound]))
+      return .reflog(tag, n)
+    }
+    if base.contains("@") {
+      throw ModelError.invalidRevision(whole, reason: "unexpected '@'")
+    }
+    return .name(base)
+  }
+
+  public var description: String {
+    switch self {
+    case .name(let s): return s
+    case .reflog(let t, let n): return "\(t)@{\(n)}"
+    case .manifest(let d): return "@\(d)"
+    case .ancestor(let r, let n): return "\(r)~\(n)"
+    }
+  }
+
+  /// True when `s` could be a commit-id prefix: 4 to 64 lowercase hex digits.
+  public static func isCommitPrefix(_ s: String) -> Bool {
+    (4...64).contains(s.utf8.count)
+      && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+  }
+}
+
+/// What `log` takes: one revision, or a range `A..B` (the commits of B that A lacks).
+public enum RevisionSpec: Sendable, Hashable, CustomStringConvertible {
+  case single(Revision)
+  case range(exclude: Revision, include: Revision)
+
+  public init(parsing s: String) throws {
+    if let r = s.range(of: "..") {
+      let a = String(s[..<r.lowerBound])
+      let b = String(s[r.upperBound...])
+      guard !a.isEmpty, !b.isEmpty else {
+        throw ModelError.invalidRevision(s, reason: "a range needs a revision on both sides of ..")
+      }
+      guard !b.contains("..") else {
+        throw ModelError.invalidRevision(s, reason: "more than one .. in a range")
+      }
+      self = .range(exclude: try Revision(parsing: a), include: try Revision(parsing: b))
+    } else {
+      self = .single(try Revision(parsing: s))
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .single(let r): return r.description
+    case .range(let a, let b): return "\(a)..\(b)"
+    }
+  }
+}

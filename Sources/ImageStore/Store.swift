@@ -1,0 +1,237 @@
+import Foundation
+import ImageModel
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// An OCI image layout on disk (`oci-layout`, `index.json`, `blobs/sha256/`), exactly as
+/// skopeo and umoci write it, plus imggit's own folder `.imggit/` (lock, reflogs, temp files,
+/// caches). Any layout those tools write is a valid store and the other way round.
+///
+/// Reads verify digests. Writes go through temp file → fsync → verify → rename, and
+/// `index.json` is replaced atomically under an exclusive lock (see ``update(command:_:)``).
+public final class Store: Sendable {
+  /// The layout's folder.
+  public let path: String
+
+  /// Opens the layout at `path`. With `create`, a missing or empty folder becomes a new
+  /// layout; a folder with other content that is not a layout is refused.
+  public init(path: String, create: Bool) throws {
+    let path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    self.path = path
+    if !FS.exists("\(path)/oci-layout") {
+      let empty = !FS.exists(path) || (FS.isDirectory(path) && FS.listDirectory(path).isEmpty)
+      guard create, empty else { throw StoreError.notALayout(path: path) }
+      try Store.initialize(path)
+    }
+    guard FS.exists("\(path)/index.json") else { throw StoreError.notALayout(path: path) }
+  }
+
+  /// The store to use when none is named: `$IMGGIT_STORE`, else `$XDG_DATA_HOME/imggit`,
+  /// else `~/.local/share/imggit`.
+  public static func defaultPath(environment: [String: String]) -> String {
+    if let s = environment["IMGGIT_STORE"], !s.isEmpty { return s }
+    if let x = environment["XDG_DATA_HOME"], !x.isEmpty { return "\(x)/imggit" }
+    let home = environment["HOME"] ?? NSHomeDirectory()
+    return "\(home)/.local/share/imggit"
+  }
+
+  static func initialize(_ path: String) throws {
+    try FS.makeDirectories("\(path)/blobs/sha256")
+    let tmp = "\(path)/blobs"
+    try FS.atomicWrite(Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8), to: "\(path)/oci-layout", tempDirectory: tmp)
+    try FS.atomicWrite(try CanonicalJSON.encode(ImageIndex()), to: "\(path)/index.json", tempDirectory: tmp)
+  }
+
+  // MARK: - Folders
+
+  var imggitDirectory: String { "\(path)/.imggit" }
+  var tempDirectory: String { "\(imggitDirectory)/tmp" }
+  var reflogDirectory: String { "\(imggitDirectory)/logs" }
+
+  func ensureImggitDirectories() throws {
+    try FS.makeDirectories(tempDirectory)
+    try FS.makeDirectories(reflogDirectory)
+  }
+
+  // MARK: - Blobs
+
+  /// Where the blob with `digest` lives, whether or not it exists.
+  public func blobPath(_ digest: Digest) -> String { "\(path)/blobs/sha256/\(digest.hex)" }
+
+  public func hasBlob(_ digest: Digest) -> Bool { FS.exists(blobPath(digest)) }
+
+  /// Reads a small blob (manifest, config) whole and verifies its digest and, if given, size.
+  public func readBlob(_ digest: Digest, size: Int64? = nil, limit: Int = 16 << 20) throws -> Data {
+    let p = blobPath(digest)
+    guard FS.exists(p) else { throw StoreError.blobMissing(digest, path: p) }
+    let data: Data
+    do {
+      data = try FS.readFile(p, limit: limit)
+    } catch StoreError.io(_, _, EFBIG) {
+      throw StoreError.tooLarge(digest, limit: limit)
+    }
+    let actual = Digest(of: data)
+    guard actual == digest else { throw StoreError.blobCorrupt(digest, actual: actual, path: p) }
+    if let size, size != Int64(data.count) {
+      throw StoreError.sizeMismatch(digest, expected: size, actual: Int64(data.count), path: p)
+    }
+    return data
+  }
+
+  /// Streams a blob of any size to `body` and verifies digest and size at the end, so a
+  /// corrupt blob is reported (by digest and path) after its bytes were seen, never silently.
+  public func streamBlob(_ digest: Digest, size: Int64? = nil, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    let p = blobPath(digest)
+    guard FS.exists(p) else { throw StoreError.blobMissing(digest, path: p) }
+    let file = try FileHandleFD(path: p, flags: O_RDONLY)
+    var hasher = DigestHasher()
+    try file.forEachChunk { chunk in
+      hasher.update(chunk)
+      try body(chunk)
+    }
+    let actual = hasher.finalize()
+    guard actual == digest else { throw StoreError.blobCorrupt(digest, actual: actual, path: p) }
+    if let size, size != hasher.count {
+      throw StoreError.sizeMismatch(digest, expected: size, actual: hasher.count, path: p)
+    }
+  }
+
+  /// Verifies a blob in place, without keeping its bytes.
+  public func verifyBlob(_ digest: Digest, size: Int64? = nil) throws {
+    try streamBlob(digest, size: size) { _ in }
+  }
+
+  /// Starts a new blob in the store's temp folder.
+  public func blobWriter() throws -> BlobWriter {
+    try ensureImggitDirectories()
+    return try BlobWriter(directory: tempDirectory)
+  }
+
+  /// Moves a verified blob into `blobs/sha256/`. A blob already there is kept: blobs are
+  /// content-addressed, so the two are the same bytes.
+  public func publish(_ blob: StagedBlob) throws {
+    let destination = blobPath(blob.digest)
+    if FS.exists(destination) { return }
+    try blob.temp.rename(to: destination)
+    try FS.syncDirectory(of: destination)
+  }
+
+  /// Writes a small blob (manifest, config) and returns its digest and size.
+  @discardableResult
+  public func writeBlob(_ data: Data) throws -> (digest: Digest, size: Int64) {
+    let digest = Digest(of: data)
+    if hasBlob(digest) { return (digest, Int64(data.count)) }
+    let writer = try blobWriter()
+    try writer.write(data)
+    let staged = try writer.finish(expected: digest)
+    try publish(staged)
+    return (digest, Int64(data.count))
+  }
+
+  /// Every blob file name under `blobs/sha256/` that is a digest.
+  public func allBlobs() -> [Digest] {
+    FS.listDirectory("\(path)/blobs/sha256").compactMap { try? Digest(hex: $0) }.sorted()
+  }
+
+  // MARK: - Images
+
+  /// Reads the manifest and config `descriptor` names, verifying both.
+  ///
+  /// - Throws: ``StoreError`` for a missing or corrupt blob, ``ModelError`` for content that is
+  ///   not an image (an index, malformed JSON, history that does not match the layers).
+  public func image(_ descriptor: Descriptor) throws -> Image {
+    if MediaType.isIndex(descriptor.mediaType) {
+      let nested = try nestedManifest(descriptor)
+      return try image(nested)
+    }
+    guard MediaType.isManifest(descriptor.mediaType) else {
+      throw ModelError.unsupportedMediaType(descriptor.mediaType, what: "manifest \(descriptor.digest)")
+    }
+    let manifestData = try readBlob(descriptor.digest, size: descriptor.size)
+    let manifest = try Manifest.parse(manifestData, digest: descriptor.digest)
+    let configData = try readBlob(manifest.config.digest, size: manifest.config.size)
+    let config = try ImageConfig.parse(configData, digest: manifest.config.digest)
+    return try Image(descriptor: descriptor, manifest: manifest, config: config)
+  }
+
+  /// Picks the linux/amd64 (or only) manifest of a multi-platform index.
+  func nestedManifest(_ descriptor: Descriptor) throws -> Descriptor {
+    let data = try readBlob(descriptor.digest, size: descriptor.size)
+    let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index \(descriptor.digest)")
+    return try Store.pickPlatform(index.manifests, what: "index \(descriptor.digest)")
+  }
+
+  static func pickPlatform(_ manifests: [Descriptor], what: String) throws -> Descriptor {
+    let images = manifests.filter { MediaType.isManifest($0.mediaType) }
+    if images.count == 1 { return images[0] }
+    if let m = images.first(where: { $0.platform?.os == "linux" && $0.platform?.architecture == hostArchitecture }) {
+      return m
+    }
+    throw ModelError.unsupportedMediaType(
+      "multi-platform index without a linux/\(hostArchitecture) image", what: what)
+  }
+
+  static var hostArchitecture: String {
+    #if arch(arm64)
+      "arm64"
+    #else
+      "amd64"
+    #endif
+  }
+
+  /// Writes the manifest and config of a new image (from `tag`ging an intermediate commit,
+  /// or an import) and returns the manifest's descriptor.
+  public func writeImage(manifest: Manifest, config: ImageConfig) throws -> Descriptor {
+    var manifest = manifest
+    let (configDigest, configSize) = try writeBlob(try config.encoded())
+    manifest.config = Descriptor(
+      mediaType: manifest.config.mediaType, digest: configDigest, size: configSize)
+    let (digest, size) = try writeBlob(try CanonicalJSON.encode(manifest))
+    return Descriptor(mediaType: manifest.mediaType ?? MediaType.ociManifest, digest: digest, size: size)
+  }
+
+  // MARK: - index.json and tags
+
+  public func readIndex() throws -> ImageIndex {
+    let data = try FS.readFile("\(path)/index.json")
+    return try CanonicalJSON.decode(ImageIndex.self, from: data, what: "\(path)/index.json")
+  }
+
+  /// Every tagged image of the store, sorted by name.
+  public func tags() throws -> [Tag] {
+    try Tag.all(in: readIndex())
+  }
+
+  /// The image a tag points to.
+  public func tag(_ name: TagName) throws -> Tag {
+    guard let t = try tags().first(where: { $0.name == name }) else { throw StoreError.unknownTag(name) }
+    return t
+  }
+
+  /// Runs `body` under the store's exclusive lock on a fresh read of `index.json`, then
+  /// records every tag move in the reflog and replaces `index.json` atomically. Two imggit
+  /// processes therefore never lose each other's tag updates. If `body` throws, nothing
+  /// is written.
+  public func update<R>(command: String, _ body: (inout TagUpdate) throws -> R) throws -> R {
+    try ensureImggitDirectories()
+    let lock = try FileLock(path: "\(imggitDirectory)/lock")
+    var update = TagUpdate(index: try readIndex())
+    let result = try body(&update)
+    guard !update.moves.isEmpty else { return result }
+    let time = Store.now()
+    for move in update.moves {
+      try appendReflog(ReflogEntry(old: move.old, new: move.new, time: time, command: command), for: move.tag)
+    }
+    try FS.atomicWrite(try CanonicalJSON.encode(update.index), to: "\(path)/index.json", tempDirectory: tempDirectory)
+    withExtendedLifetime(lock) {}
+    return result
+  }
+
+  static func now() -> String {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: Date())
+  }
+}

@@ -1,0 +1,75 @@
+import ImageModel
+
+/// A tag of the store: an `index.json` entry with a name.
+public struct Tag: Sendable, Hashable {
+  public let name: TagName
+  public let descriptor: Descriptor
+
+  /// The name an index entry carries: the containerd image name (a full reference) when
+  /// present, else `org.opencontainers.image.ref.name`.
+  static func name(of d: Descriptor) -> TagName? {
+    guard let a = d.annotations else { return nil }
+    if let full = a[Tag.containerdName], let t = try? TagName(normalizing: full) { return t }
+    if let ref = a[Tag.refName], let t = try? TagName(normalizing: ref) { return t }
+    return nil
+  }
+
+  static func all(in index: ImageIndex) -> [Tag] {
+    var seen = Set<TagName>()
+    var tags: [Tag] = []
+    for d in index.manifests {
+      guard let name = name(of: d), seen.insert(name).inserted else { continue }
+      tags.append(Tag(name: name, descriptor: d))
+    }
+    return tags.sorted { $0.name < $1.name }
+  }
+
+  public static let refName = "org.opencontainers.image.ref.name"
+  public static let containerdName = "io.containerd.image.name"
+}
+
+/// The tag changes of one ``Store/update(command:_:)``, applied to a copy of `index.json`.
+public struct TagUpdate {
+  public internal(set) var index: ImageIndex
+  struct Move {
+    let tag: TagName
+    let old: Descriptor?
+    let new: Descriptor?
+  }
+  var moves: [Move] = []
+
+  init(index: ImageIndex) { self.index = index }
+
+  /// The current value of `tag`, seeing the moves made so far in this update.
+  public func current(_ tag: TagName) -> Descriptor? {
+    index.manifests.first(where: { Tag.name(of: $0) == tag })?.bare
+  }
+
+  /// Points `tag` at `descriptor`, creating the tag if needed. An entry another tool wrote
+  /// keeps its annotations (so a full `docker.io/...` name stays as it was).
+  public mutating func set(_ tag: TagName, to descriptor: Descriptor) {
+    let new = descriptor.bare
+    if let i = index.manifests.firstIndex(where: { Tag.name(of: $0) == tag }) {
+      let old = index.manifests[i]
+      if old.bare == new { return }
+      var entry = new
+      entry.annotations = old.annotations
+      index.manifests[i] = entry
+      moves.append(Move(tag: tag, old: old.bare, new: new))
+    } else {
+      var entry = new
+      entry.annotations = [Tag.refName: tag.description]
+      index.manifests.append(entry)
+      moves.append(Move(tag: tag, old: nil, new: new))
+    }
+  }
+
+  /// Removes `tag`. Its blobs stay, and the reflog still reaches them.
+  public mutating func delete(_ tag: TagName) throws {
+    guard let i = index.manifests.firstIndex(where: { Tag.name(of: $0) == tag }) else {
+      throw StoreError.unknownTag(tag)
+    }
+    let old = index.manifests.remove(at: i)
+    moves.append(Move(tag: tag, old: old.bare, new: nil))
+  }
+}

@@ -1,0 +1,134 @@
+import CArchive
+import Foundation
+
+/// Reads a tar stream, compressed or not, one entry at a time; entry data is handed out in
+/// libarchive's own blocks (zero copy), so nothing is ever held whole in memory.
+///
+/// The reader owns its libarchive handle and frees it in `deinit`.
+public final class ArchiveReader {
+  private let handle: OpaquePointer
+  private let context: String
+  private var entry: OpaquePointer?
+
+  /// Opens the file at `path`; gzip, zstd, xz and bzip2 compression are recognised.
+  public convenience init(path: String) throws {
+    try self.init(context: path) { a in
+      archive_read_open_filename(a, path, 1 << 20)
+    }
+  }
+
+  /// Reads from an open file descriptor (standard input, a pipe). The caller keeps the fd.
+  public convenience init(fileDescriptor fd: Int32, context: String) throws {
+    try self.init(context: context) { a in archive_read_open_fd(a, fd, 1 << 20) }
+  }
+
+  private init(context: String, open: (OpaquePointer) -> Int32) throws {
+    TarLocale.ensure()
+    guard let a = archive_read_new() else {
+      throw TarError(function: "archive_read_new", message: "out of memory", context: context)
+    }
+    self.handle = a
+    self.context = context
+    archive_read_support_filter_all(a)
+    archive_read_support_format_tar(a)
+    try check(open(a), a, "archive_read_open", context: context)
+  }
+
+  deinit { archive_read_free(handle) }
+
+  /// The next header, or `nil` at the end of the archive.
+  ///
+  /// - Throws: ``TarError`` for a corrupt or truncated archive.
+  public func next() throws -> TarEntry? {
+    var e: OpaquePointer?
+    let status = archive_read_next_header(handle, &e)
+    if status == ARCHIVE_EOF { return nil }
+    try check(status, handle, "archive_read_next_header", context: context)
+    guard let e else { return nil }
+    entry = e
+    return Self.copy(e)
+  }
+
+  /// Streams the current entry's data to `body` block by block. Sparse holes are filled
+  /// with zeros so the bytes seen are the file's bytes.
+  public func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    var buffer: UnsafeRawPointer?
+    var size = 0
+    var offset: Int64 = 0
+    var position: Int64 = 0
+    let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+    while true {
+      let status = archive_read_data_block(handle, &buffer, &size, &offset)
+      if status == ARCHIVE_EOF { return }
+      try check(status, handle, "archive_read_data_block", context: context)
+      while position < offset {
+        let n = Int(min(Int64(zeros.count), offset - position))
+        try zeros.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        position += Int64(n)
+      }
+      if let buffer, size > 0 {
+        try body(UnsafeRawBufferPointer(start: buffer, count: size))
+        position += Int64(size)
+      }
+    }
+  }
+
+  /// Reads the current entry's data whole; only for small metadata files such as
+  /// `manifest.json`, never for layers. Fails past `limit` bytes.
+  public func readSmall(limit: Int = 64 << 20) throws -> Data {
+    var data = Data()
+    try readData { chunk in
+      guard data.count + chunk.count <= limit else {
+        throw TarError(
+          function: "readSmall", message: "entry larger than \(limit) bytes", context: context)
+      }
+      data.append(contentsOf: chunk)
+    }
+    return data
+  }
+
+  static func copy(_ e: OpaquePointer) -> TarEntry {
+    let path =
+      archive_entry_pathname_utf8(e).map { String(cString: $0) }
+      ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+    let hardlink =
+      archive_entry_hardlink_utf8(e).map { String(cString: $0) }
+      ?? archive_entry_hardlink(e).map { String(cString: $0) }
+    // A hard link read from a GNU tar can report filetype 0: the link field decides.
+    let type: EntryType =
+      hardlink != nil ? .hardlink : EntryType(filetype: archive_entry_filetype(e)) ?? .regular
+    var entry = TarEntry(
+      path: path, type: type, mode: UInt32(archive_entry_perm(e)) & 0o7777,
+      uid: archive_entry_uid(e), gid: archive_entry_gid(e), size: archive_entry_size(e),
+      mtime: Int64(archive_entry_mtime(e)))
+    if type == .symlink {
+      entry.linkTarget =
+        archive_entry_symlink_utf8(e).map { String(cString: $0) }
+        ?? archive_entry_symlink(e).map { String(cString: $0) }
+    } else if type == .hardlink {
+      entry.linkTarget = hardlink
+    }
+    if type == .characterDevice || type == .blockDevice {
+      entry.deviceMajor = UInt32(archive_entry_rdevmajor(e))
+      entry.deviceMinor = UInt32(archive_entry_rdevminor(e))
+    }
+    if archive_entry_xattr_reset(e) > 0 {
+      var name: UnsafePointer<CChar>?
+      var value: UnsafeRawPointer?
+      var size = 0
+      while archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK {
+        guard let name else { continue }
+        let bytes = value.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+        entry.xattrs[String(cString: name)] = bytes
+      }
+    }
+    return entry
+  }
+}
+
+/// libarchive converts names through the C locale: without a UTF-8 locale it fails on
+/// non-ASCII paths (NULL pathnames on read, a crash in the pax writer).
+enum TarLocale {
+  private static let once: Void = { _ = setlocale(LC_CTYPE, "C.UTF-8") }()
+  static func ensure() { _ = once }
+}

@@ -1,0 +1,94 @@
+import CArchive
+import Foundation
+
+/// Writes a POSIX (pax) tar stream, entry by entry, with data streamed in chunks.
+///
+/// Output is reproducible: no wall-clock time is written anywhere unless an entry carries it.
+/// The writer owns its libarchive handle; call ``finish()`` to flush and learn about write
+/// errors, `deinit` only frees.
+public final class ArchiveWriter {
+  public enum Compression: Sendable { case none, gzip(level: Int), zstd(level: Int) }
+
+  private let handle: OpaquePointer
+  private let context: String
+  private var finished = false
+
+  /// Writes to an open file descriptor; the caller keeps and closes it.
+  public init(fileDescriptor fd: Int32, compression: Compression = .none, context: String) throws {
+    TarLocale.ensure()
+    guard let a = archive_write_new() else {
+      throw TarError(function: "archive_write_new", message: "out of memory", context: context)
+    }
+    handle = a
+    self.context = context
+    try check(archive_write_set_format_pax_restricted(a), a, "archive_write_set_format_pax_restricted", context: context)
+    // One SCHILY record per xattr instead of libarchive's default of writing each twice.
+    try check(archive_write_set_format_option(a, "pax", "xattrheader", "SCHILY"), a, "archive_write_set_format_option", context: context)
+    switch compression {
+    case .none:
+      break
+    case .gzip(let level):
+      try check(archive_write_add_filter_gzip(a), a, "archive_write_add_filter_gzip", context: context)
+      try check(archive_write_set_filter_option(a, "gzip", "compression-level", "\(level)"), a, "archive_write_set_filter_option", context: context)
+      // An empty timestamp keeps the wall clock out of the gzip header.
+      try check(archive_write_set_filter_option(a, "gzip", "timestamp", nil), a, "archive_write_set_filter_option", context: context)
+    case .zstd(let level):
+      try check(archive_write_add_filter_zstd(a), a, "archive_write_add_filter_zstd", context: context)
+      try check(archive_write_set_filter_option(a, "zstd", "compression-level", "\(level)"), a, "archive_write_set_filter_option", context: context)
+    }
+    try check(archive_write_open_fd(a, fd), a, "archive_write_open_fd", context: context)
+  }
+
+  deinit { archive_write_free(handle) }
+
+  /// Writes one header. For a regular file, `entry.size` bytes of data must follow
+  /// through ``writeData(_:)``.
+  public func writeHeader(_ entry: TarEntry) throws {
+    guard let e = archive_entry_new() else {
+      throw TarError(function: "archive_entry_new", message: "out of memory", context: context)
+    }
+    defer { archive_entry_free(e) }
+    archive_entry_set_pathname_utf8(e, entry.path)
+    archive_entry_set_filetype(e, entry.type.filetype)
+    archive_entry_set_perm(e, mode_t(entry.mode))
+    archive_entry_set_uid(e, entry.uid)
+    archive_entry_set_gid(e, entry.gid)
+    archive_entry_set_mtime(e, time_t(entry.mtime), 0)
+    archive_entry_set_size(e, entry.type == .regular ? entry.size : 0)
+    switch entry.type {
+    case .symlink: archive_entry_set_symlink_utf8(e, entry.linkTarget ?? "")
+    case .hardlink: archive_entry_set_hardlink_utf8(e, entry.linkTarget ?? "")
+    case .characterDevice, .blockDevice:
+      archive_entry_set_rdevmajor(e, dev_t(entry.deviceMajor))
+      archive_entry_set_rdevminor(e, dev_t(entry.deviceMinor))
+    default: break
+    }
+    for (name, value) in entry.xattrs.sorted(by: { $0.key < $1.key }) {
+      value.withUnsafeBytes { archive_entry_xattr_add_entry(e, name, $0.baseAddress, $0.count) }
+    }
+    try check(archive_write_header(handle, e), handle, "archive_write_header", context: context)
+  }
+
+  /// Appends data to the current entry.
+  public func writeData(_ bytes: UnsafeRawBufferPointer) throws {
+    var rest = bytes
+    while !rest.isEmpty {
+      let n = archive_write_data(handle, rest.baseAddress, rest.count)
+      if n < 0 { throw TarError.capture(handle, "archive_write_data", context: context) }
+      rest = UnsafeRawBufferPointer(rebasing: rest[Int(n)...])
+    }
+  }
+
+  /// Writes a small file whole (metadata such as `index.json`).
+  public func writeFile(path: String, data: Data, mode: UInt32 = 0o644) throws {
+    try writeHeader(TarEntry(path: path, type: .regular, mode: mode, size: Int64(data.count)))
+    try data.withUnsafeBytes { try writeData($0) }
+  }
+
+  /// Writes the end-of-archive blocks and flushes the compressor.
+  public func finish() throws {
+    guard !finished else { return }
+    finished = true
+    try check(archive_write_close(handle), handle, "archive_write_close", context: context)
+  }
+}

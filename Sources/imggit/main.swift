@@ -1,0 +1,2 @@
+import ImggitCLI
+ImggitMain.main()
