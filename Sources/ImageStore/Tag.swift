@@ -14,6 +14,9 @@ public struct Tag: Sendable, Hashable {
     return nil
   }
 
+  /// The tag name of an index entry, if it has one.
+  public static func displayName(_ d: Descriptor) -> String? { name(of: d)?.description }
+
   static func all(in index: ImageIndex) -> [Tag] {
     var seen = Set<TagName>()
     var tags: [Tag] = []

@@ -1,0 +1,31 @@
+import ImageModel
+
+/// What can go wrong resolving revisions or moving tags.
+public enum HistoryError: Error, Sendable, CustomStringConvertible {
+  case unknownRevision(String, candidates: [String])
+  case ambiguousRevision(String, candidates: [String])
+  case noSuchAncestor(String, available: Int)
+  case noReflogEntry(TagName, Int, count: Int)
+  case deletedInReflog(TagName, Int)
+  case tagExists(TagName)
+  case emptyImage(String)
+
+  public var description: String {
+    switch self {
+    case .unknownRevision(let r, let c):
+      return "unknown revision \"\(r)\"" + (c.isEmpty ? "; the store has no tags" : "; tags here: \(c.joined(separator: ", "))")
+    case .ambiguousRevision(let r, let c):
+      return "ambiguous revision \"\(r)\" could be: \(c.joined(separator: "; "))"
+    case .noSuchAncestor(let r, let n):
+      return "\(r) does not exist: that commit has \(n) ancestor\(n == 1 ? "" : "s")"
+    case .noReflogEntry(let t, let n, let count):
+      return "\(t)@{\(n)} does not exist: the reflog of \(t) has \(count) entr\(count == 1 ? "y" : "ies")"
+    case .deletedInReflog(let t, let n):
+      return "\(t)@{\(n)} is the deletion of the tag; try \(t)@{\(n + 1)}"
+    case .tagExists(let t):
+      return "tag \(t) already exists; use `imggit reset \(t) REV` to move it, or --force"
+    case .emptyImage(let r):
+      return "\(r) names an image with no layers and no history"
+    }
+  }
+}

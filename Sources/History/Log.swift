@@ -1,0 +1,143 @@
+import Foundation
+import ImageModel
+import ImageStore
+
+/// One line of `imggit log`: a commit, the tags that point at it, and its graph drawing.
+public struct LogEntry: Sendable {
+  public let commit: Commit
+  /// Tags whose image has this commit as its tip.
+  public let tags: [TagName]
+  /// The graph columns before the commit (`* | `), empty without `--graph`.
+  public var graph: String = ""
+  /// Lines of graph drawn after this commit where lanes join (`|/`).
+  public var graphAfter: [String] = []
+}
+
+extension Repository {
+  /// The commits `specs` reach, newest first; with no specs, every tagged image's.
+  ///
+  /// A range `A..B` gives the commits of B that are not in A. The order is topological
+  /// (children before parents); between branches the newer tip comes first, and a branch is
+  /// followed down to where it joins another, as `git log --graph` does.
+  public func log(_ specs: [RevisionSpec], all: Bool, graph: Bool, limit: Int? = nil) throws -> [LogEntry] {
+    var included: [CommitID: Commit] = [:]
+    var excluded = Set<CommitID>()
+    func chain(_ ref: CommitRef) -> ArraySlice<Commit> { ref.image.commits[...ref.position] }
+    if all || specs.isEmpty {
+      for (_, image) in try reachableImages(reflogs: false) {
+        for c in image.commits { included[c.id] = c }
+      }
+    }
+    for spec in specs {
+      switch spec {
+      case .single(let r):
+        for c in chain(try resolve(r)) { included[c.id] = c }
+      case .range(let a, let b):
+        excluded.formUnion(chain(try resolve(a)).map(\.id))
+        for c in chain(try resolve(b)) { included[c.id] = c }
+      }
+    }
+    for id in excluded { included[id] = nil }
+
+    var decorations: [CommitID: [TagName]] = [:]
+    for tag in try tags() {
+      if let tip = try image(tag.descriptor).tip { decorations[tip.id, default: []].append(tag.name) }
+    }
+    var entries = LogOrder.sort(Array(included.values)).map {
+      LogEntry(commit: $0, tags: decorations[$0.id] ?? [])
+    }
+    if let limit { entries = Array(entries.prefix(limit)) }
+    if graph { GraphLayout.draw(&entries) }
+    return entries
+  }
+}
+
+/// The order `log` prints commits in.
+enum LogOrder {
+  static func sort(_ commits: [Commit]) -> [Commit] {
+    let byID = Dictionary(commits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    var pendingChildren: [CommitID: Int] = [:]
+    for c in commits { if let p = c.parent, byID[p] != nil { pendingChildren[p, default: 0] += 1 } }
+    var ready = commits.filter { (pendingChildren[$0.id] ?? 0) == 0 }
+    var out: [Commit] = []
+    out.reserveCapacity(commits.count)
+    var last: Commit?
+    while !ready.isEmpty {
+      // Follow the branch just printed while its parent is ready; else the newest ready tip.
+      var index = ready.firstIndex(where: { $0.id == last?.parent })
+      if index == nil {
+        index = ready.indices.max(by: { newer(ready[$1], than: ready[$0]) })
+      }
+      let c = ready.remove(at: index!)
+      out.append(c)
+      last = c
+      if let p = c.parent, let parent = byID[p] {
+        pendingChildren[p]! -= 1
+        if pendingChildren[p] == 0 { ready.append(parent) }
+      }
+    }
+    return out
+  }
+
+  /// Newer by `created`, ties broken by id so the order never depends on hashing.
+  static func newer(_ a: Commit, than b: Commit) -> Bool {
+    let ta = Dates.parse(a.history.created) ?? .distantPast
+    let tb = Dates.parse(b.history.created) ?? .distantPast
+    return ta != tb ? ta > tb : a.id > b.id
+  }
+}
+
+/// Lane drawing for `log --graph`. Every commit has one parent, so lanes only ever join.
+enum GraphLayout {
+  static func draw(_ entries: inout [LogEntry]) {
+    var lanes: [CommitID?] = []
+    for i in entries.indices {
+      let c = entries[i].commit
+      var col = lanes.firstIndex(of: c.id)
+      if col == nil {
+        if let free = lanes.firstIndex(of: nil) {
+          lanes[free] = c.id
+          col = free
+        } else {
+          lanes.append(c.id)
+          col = lanes.count - 1
+        }
+      }
+      let joining = lanes.indices.filter { $0 != col && lanes[$0] == c.id }
+      entries[i].graph = lanes.indices.map { $0 == col ? "*" : lanes[$0] == nil ? " " : "|" }.joined(separator: " ") + " "
+      lanes[col!] = c.parent
+      if !joining.isEmpty {
+        var row = Array(repeating: Character(" "), count: lanes.count * 2)
+        var shift = 0
+        for k in lanes.indices {
+          if joining.contains(k) {
+            row[2 * k - 1] = "/"
+            shift += 1
+          } else if lanes[k] != nil {
+            row[shift > 0 ? 2 * k - 1 : 2 * k] = shift > 0 ? "/" : "|"
+          }
+        }
+        entries[i].graphAfter.append(String(row).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+        lanes = lanes.enumerated().filter { !joining.contains($0.offset) }.map(\.element)
+      }
+      while let l = lanes.last, l == nil { lanes.removeLast() }
+    }
+  }
+}
+
+/// RFC 3339 dates as image configs write them (with or without fractional seconds).
+public enum Dates {
+  public static func parse(_ s: String?) -> Date? {
+    guard let s else { return nil }
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let d = f.date(from: s) { return d }
+    f.formatOptions = [.withInternetDateTime]
+    if let d = f.date(from: s) { return d }
+    // Nanosecond precision (Go writes 9 digits) is more than the formatter takes.
+    if let dot = s.firstIndex(of: "."), let end = s[dot...].firstIndex(where: { !$0.isNumber && $0 != "." }) {
+      return f.date(from: String(s[..<dot]) + String(s[end...]))
+    }
+    return nil
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import ImageModel
+import ImageStore
+
+/// A commit found through a revision, together with an image that holds it (the image is
+/// needed to make the commit a complete image of its own: tag, reset, export).
+public struct CommitRef: Sendable {
+  public let image: Image
+  public let position: Int
+  public var commit: Commit { image.commits[position] }
+  /// True when the commit is the image's newest, so the image itself is the commit's image.
+  public var isTip: Bool { position == image.commits.count - 1 }
+}
+
+/// The store seen as commits: resolves revisions and caches the images it reads.
+///
+/// One instance serves one command; it is not shared between tasks.
+public final class Repository {
+  public let store: Store
+  private var images: [Digest: Image] = [:]
+  private var cachedTags: [Tag]?
+
+  public init(store: Store) { self.store = store }
+
+  /// The store's tags, read once.
+  public func tags() throws -> [Tag] {
+    if let cachedTags { return cachedTags }
+    let t = try store.tags()
+    cachedTags = t
+    return t
+  }
+
+  /// Reads (once) the image a manifest descriptor names.
+  public func image(_ descriptor: Descriptor) throws -> Image {
+    if let i = images[descriptor.digest] { return i }
+    let i = try store.image(descriptor)
+    images[descriptor.digest] = i
+    return i
+  }
+
+  /// The images reachable from tags and, with `reflogs`, from every reflog entry.
+  public func reachableImages(reflogs: Bool) throws -> [(label: String, image: Image)] {
+    var result: [(String, Image)] = []
+    var seen = Set<Digest>()
+    for tag in try tags() where seen.insert(tag.descriptor.digest).inserted {
+      result.append((tag.name.description, try image(tag.descriptor)))
+    }
+    if reflogs {
+      for tag in store.reflogTags() {
+        for (n, entry) in try store.reflog(tag).enumerated() {
+          guard let d = entry.new, seen.insert(d.digest).inserted, store.hasBlob(d.digest) else { continue }
+          if let i = try? image(d) { result.append(("\(tag)@{\(n)}", i)) }
+        }
+      }
+    }
+    return result
+  }
+
+  // MARK: - Revisions
+
+  /// Finds the commit a revision names.
+  ///
+  /// - Throws: ``HistoryError`` for unknown, ambiguous or out-of-range revisions, listing
+  ///   the candidates; ``StoreError`` when the blobs it needs are missing or corrupt.
+  public func resolve(_ revision: Revision) throws -> CommitRef {
+    switch revision {
+    case .name(let s):
+      if let t = try? TagName(parsing: s), let tag = try tags().first(where: { $0.name == t }) {
+        return try tip(of: try image(tag.descriptor), revision: s)
+      }
+      if Revision.isCommitPrefix(s) { return try resolvePrefix(s) }
+      throw HistoryError.unknownRevision(s, candidates: try tagCandidates(for: s))
+    case .reflog(let tag, let n):
+      let entries = try store.reflog(tag)
+      if entries.isEmpty, n == 0, let t = try tags().first(where: { $0.name == tag }) {
+        return try tip(of: try image(t.descriptor), revision: revision.description)
+      }
+      guard n < entries.count else { throw HistoryError.noReflogEntry(tag, n, count: entries.count) }
+      guard let d = entries[n].new else { throw HistoryError.deletedInReflog(tag, n) }
+      return try tip(of: try image(d), revision: revision.description)
+    case .manifest(let digest):
+      return try tip(of: try image(try manifestDescriptor(digest)), revision: revision.description)
+    case .ancestor(let base, let n):
+      let ref = try resolve(base)
+      guard ref.position - n >= 0 else {
+        throw HistoryError.noSuchAncestor(revision.description, available: ref.position)
+      }
+      return CommitRef(image: ref.image, position: ref.position - n)
+    }
+  }
+
+  private func tip(of image: Image, revision: String) throws -> CommitRef {
+    guard !image.commits.isEmpty else { throw HistoryError.emptyImage(revision) }
+    return CommitRef(image: image, position: image.commits.count - 1)
+  }
+
+  private func resolvePrefix(_ prefix: String) throws -> CommitRef {
+    var matches: [CommitID: CommitRef] = [:]
+    for (_, image) in try reachableImages(reflogs: true) {
+      for (position, c) in image.commits.enumerated() where c.id.hex.hasPrefix(prefix) && matches[c.id] == nil {
+        matches[c.id] = CommitRef(image: image, position: position)
+      }
+    }
+    if matches.count == 1 { return matches.values.first! }
+    if matches.isEmpty {
+      throw HistoryError.unknownRevision(prefix, candidates: try tagCandidates(for: prefix))
+    }
+    let candidates = matches.values.sorted { $0.commit.id < $1.commit.id }.map {
+      "\($0.commit.id.short) \(Summary.title($0.commit))"
+    }
+    throw HistoryError.ambiguousRevision(prefix, candidates: candidates)
+  }
+
+  /// Tags that look like what was typed (same name part), else all tags, at most ten.
+  private func tagCandidates(for s: String) throws -> [String] {
+    let all = try tags().map(\.name)
+    let namePart = s.split(separator: ":").first.map(String.init) ?? s
+    let close = all.filter { $0.name == namePart || $0.name.hasPrefix(namePart) || namePart.hasPrefix($0.name) }
+    return (close.isEmpty ? all : close).prefix(10).map(\.description)
+  }
+
+  /// A descriptor for a manifest named only by digest: from the index or reflogs if they
+  /// know it, else from the blob itself.
+  private func manifestDescriptor(_ digest: Digest) throws -> Descriptor {
+    if let t = try tags().first(where: { $0.descriptor.digest == digest }) { return t.descriptor.bare }
+    guard store.hasBlob(digest) else {
+      throw HistoryError.unknownRevision("@\(digest)", candidates: [])
+    }
+    let data = try store.readBlob(digest)
+    let mediaType = (try? CanonicalJSON.decode(JSONValue.self, from: data, what: "blob"))?["mediaType"]?.stringValue
+    return Descriptor(mediaType: mediaType ?? MediaType.ociManifest, digest: digest, size: Int64(data.count))
+  }
+
+  // MARK: - Making a commit an image
+
+  /// The descriptor of an image whose tip is `ref`'s commit: the image itself for a tip,
+  /// else a new manifest and config cut at that commit, written to the store.
+  public func materialize(_ ref: CommitRef) throws -> Descriptor {
+    if ref.isTip { return ref.image.descriptor.bare }
+    let (manifest, config) = ref.image.truncated(at: ref.position)
+    return try store.writeImage(manifest: manifest, config: config)
+  }
+
+  /// The manifest and config bytes of the image whose tip is `ref`'s commit, without writing
+  /// anything (for export).
+  public func imageData(_ ref: CommitRef) throws -> (manifest: Manifest, manifestData: Data, configData: Data) {
+    if ref.isTip {
+      let m = ref.image.manifest
+      return (m, try store.readBlob(ref.image.descriptor.digest), try store.readBlob(m.config.digest))
+    }
+    let cut = ref.image.truncated(at: ref.position)
+    var manifest = cut.manifest
+    let configData = try cut.config.encoded()
+    manifest.config = Descriptor(
+      mediaType: manifest.config.mediaType, digest: Digest(of: configData), size: Int64(configData.count))
+    return (manifest, try CanonicalJSON.encode(manifest), configData)
+  }
+}
+
+/// Short human summaries of commits, shared by errors and listings.
+public enum Summary {
+  /// The first line of `created_by` (shell prefixes removed), or a description of a synthetic
+  /// or anonymous step.
+  public static func title(_ c: Commit) -> String {
+    if c.synthetic { return "layer \(c.diffID?.short ?? "") (no history in config)" }
+    var s = c.history.createdBy ?? c.history.comment ?? (c.isEmpty ? "(config change)" : "(no created_by)")
+    for prefix in ["/bin/sh -c #(nop) ", "/bin/sh -c "] where s.hasPrefix(prefix) {
+      s = String(s.dropFirst(prefix.count))
+      if prefix == "/bin/sh -c " { s = "RUN " + s }
+      break
+    }
+    s = s.trimmingCharacters(in: .whitespaces)
+    if let nl = s.firstIndex(of: "\n") { s = String(s[..<nl]) }
+    return s
+  }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import ImageModel
+
+/// The blobs of one import while it is under way: staged (verified, not yet visible),
+/// already in the store, or waiting in a layout folder to be copied.
+final class ImportSession {
+  let store: Store
+  let source: String
+  var staged: [Digest: StagedBlob] = [:]
+  var stagedByPath: [String: StagedBlob] = [:]
+  var links: [String: String] = [:]
+  var layoutPath: String?
+
+  init(store: Store, source: String) {
+    self.store = store
+    self.source = source
+  }
+
+  /// `./a/b` and `a//b` name the same member.
+  static func clean(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+      if part == "." || part.isEmpty { continue }
+      if part == ".." {
+        if !parts.isEmpty { parts.removeLast() }
+        continue
+      }
+      parts.append(part)
+    }
+    return parts.joined(separator: "/")
+  }
+
+  /// Takes a blob named by digest from a stream, verifying it. A blob the store already has is
+  /// still hashed (the source must not lie) but not written again.
+  func receive(_ digest: Digest, size: Int64, path: String, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    if store.hasBlob(digest) || staged[digest] != nil {
+      var hasher = DigestHasher()
+      try feed { hasher.update($0) }
+      let actual = hasher.finalize()
+      guard actual == digest else {
+        throw StoreError.blobCorrupt(digest, actual: actual, path: "\(source): \(path)")
+      }
+      return
+    }
+    let writer = try store.blobWriter()
+    try feed { try writer.write($0) }
+    staged[digest] = try writer.finish(expected: digest, expectedSize: size, source: "\(source): \(path)")
+  }
+
+  /// Makes sure the blob a descriptor names is at hand (copying it from a layout folder if
+  /// needed) and matches the descriptor's size.
+  func require(_ d: Descriptor, what: String) throws {
+    if let s = staged[d.digest] {
+      guard s.size == d.size else {
+        throw StoreError.sizeMismatch(d.digest, expected: d.size, actual: s.size, path: "\(source): \(what)")
+      }
+      return
+    }
+    if let layout = layoutPath {
+      let path = "\(layout)/blobs/sha256/\(d.digest.hex)"
+      if store.hasBlob(d.digest) { return }
+      guard FS.exists(path) else {
+        throw StoreError.badSource(source, reason: "\(what) \(d.digest) is missing (\(path))")
+      }
+      let file = try FileHandleFD(path: path, flags: O_RDONLY)
+      let writer = try store.blobWriter()
+      try file.forEachChunk { try writer.write($0) }
+      staged[d.digest] = try writer.finish(expected: d.digest, expectedSize: d.size, source: path)
+      return
+    }
+    guard store.hasBlob(d.digest) else {
+      throw StoreError.badArchive(source: source, reason: "\(what) \(d.digest) is not in the archive")
+    }
+  }
+
+  /// Reads a small blob (manifest, config) from wherever it is, verified.
+  func small(_ d: Descriptor, what: String) throws -> Data {
+    try require(d, what: what)
+    if let s = staged[d.digest] { return try FS.readFile(s.temp.path, limit: 16 << 20) }
+    return try store.readBlob(d.digest, size: d.size)
+  }
+
+  // MARK: - OCI index
+
+  /// The images an OCI `index.json` names, with every blob they need checked.
+  func images(from index: ImageIndex, tagFilter: String?) throws -> [FoundImage] {
+    var result: [FoundImage] = []
+    var byDigest: [Digest: Int] = [:]
+    let filter = try tagFilter.map { try TagName(normalizing: $0) }
+    for var entry in index.manifests {
+      let name = Tag.name(of: entry)
+      if let filter, name != filter, entry.annotations?[Tag.refName] != tagFilter { continue }
+      var blobs: [Descriptor] = []
+      if MediaType.isIndex(entry.mediaType) {
+        let nested = try CanonicalJSON.decode(
+          ImageIndex.self, from: try small(entry, what: "index"), what: "\(source): index \(entry.digest)")
+        blobs.append(entry.bare)
+        let picked = try Store.pickPlatform(nested.manifests, what: "\(source): index \(entry.digest)")
+        entry = Descriptor(mediaType: picked.mediaType, digest: picked.digest, size: picked.size, annotations: entry.annotations)
+      }
+      guard MediaType.isManifest(entry.mediaType) else {
+        throw ModelError.unsupportedMediaType(entry.mediaType, what: "\(source): index entry \(entry.digest)")
+      }
+      let manifest = try Manifest.parse(try small(entry, what: "manifest"), digest: entry.digest)
+      let config = try ImageConfig.parse(try small(manifest.config, what: "config"), digest: manifest.config.digest)
+      _ = try Image(descriptor: entry.bare, manifest: manifest, config: config)
+      for layer in manifest.layers { try require(layer, what: "layer") }
+      blobs += [entry.bare, manifest.config] + manifest.layers
+      if let i = byDigest[entry.digest] {
+        if let name { result[i].names.append(name) }
+        continue
+      }
+      byDigest[entry.digest] = result.count
+      result.append(FoundImage(descriptor: entry.bare, names: name.map { [$0] } ?? [], blobs: blobs))
+    }
+    if let tagFilter, result.isEmpty {
+      throw StoreError.badSource(source, reason: "no image tagged \(tagFilter)")
+    }
+    return result
+  }
+
+  // MARK: - docker save (classic)
+
+  private struct DockerManifestEntry: Decodable {
+    let Config: String
+    let RepoTags: [String]?
+    let Layers: [String]
+  }
+
+  /// The images of a classic `docker save` tarball: `manifest.json` names a config file and
+  /// `layer.tar` files by path. The blobs are the files themselves; imggit writes the OCI
+  /// manifest that docker did not.
+  func dockerImages(manifestJSON: Data) throws -> [FoundImage] {
+    let entries = try CanonicalJSON.decode([DockerManifestEntry].self, from: manifestJSON, what: "\(source): manifest.json")
+    var result: [FoundImage] = []
+    for entry in entries {
+      let configBlob = try member(entry.Config)
+      let configDescriptor = Descriptor(mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size)
+      staged[configBlob.digest] = configBlob
+      let config = try ImageConfig.parse(try small(configDescriptor, what: "config"), digest: configBlob.digest)
+      var layers: [Descriptor] = []
+      for (n, path) in entry.Layers.enumerated() {
+        let blob = try member(path)
+        staged[blob.digest] = blob
+        let compression = LayerCompression(magic: blob.magic)
+        if compression == .none, n < config.diffIDs.count, config.diffIDs[n] != blob.digest {
+          throw StoreError.badArchive(
+            source: source, reason: "layer \(path) hashes to \(blob.digest) but the config's DiffID is \(config.diffIDs[n])")
+        }
+        layers.append(Descriptor(mediaType: compression.ociMediaType, digest: blob.digest, size: blob.size))
+      }
+      let manifest = Manifest(config: configDescriptor, layers: layers)
+      let data = try CanonicalJSON.encode(manifest)
+      let descriptor = Descriptor(mediaType: MediaType.ociManifest, digest: Digest(of: data), size: Int64(data.count))
+      _ = try Image(descriptor: descriptor, manifest: manifest, config: config)
+      let names = try (entry.RepoTags ?? []).map { try TagName(normalizing: $0) }
+      result.append(FoundImage(descriptor: descriptor, names: names, blobs: [configDescriptor] + layers, generated: [data]))
+    }
+    return result
+  }
+
+  /// A file of the archive by path, following the symlinks older docker versions use for
+  /// layers shared between images.
+  private func member(_ path: String) throws -> StagedBlob {
+    var p = ImportSession.clean(path)
+    var hops = 0
+    while stagedByPath[p] == nil, let target = links[p], hops < 16 {
+      p = target
+      hops += 1
+    }
+    if let blob = stagedByPath[p] { return blob }
+    if p.hasPrefix("blobs/sha256/"), let d = try? Digest(hex: String(p.dropFirst(13))), let blob = staged[d] {
+      return blob
+    }
+    throw StoreError.badArchive(source: source, reason: "manifest.json names \(path), which is not in the archive")
+  }
+
+  // MARK: - Publishing
+
+  /// Renames the image's staged blobs into the store; returns how many were new.
+  func publish(_ image: FoundImage) throws -> Int {
+    var count = 0
+    for d in image.blobs {
+      if let s = staged[d.digest], !store.hasBlob(d.digest) {
+        try store.publish(s)
+        count += 1
+      }
+    }
+    for data in image.generated where !store.hasBlob(Digest(of: data)) {
+      try store.writeBlob(data)
+      count += 1
+    }
+    return count
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif

@@ -1,0 +1,132 @@
+import Foundation
+import ImageModel
+import TarStream
+
+/// An image brought into the store, and the tags it received.
+public struct ImportedImage: Sendable, Hashable {
+  public let descriptor: Descriptor
+  public let tags: [TagName]
+  /// Blobs copied into the store; the rest were there already.
+  public let newBlobs: Int
+}
+
+/// Copies images into the store from archives and layout folders.
+///
+/// Every blob is verified against its digest while it is copied. Nothing becomes visible in
+/// the store until the whole source has been read and checked: blobs wait in the store's temp
+/// folder, and only then are they renamed into place and the tags set (one locked update).
+/// A bad source therefore leaves the store as it was.
+public struct Importer {
+  public let store: Store
+
+  public init(store: Store) { self.store = store }
+
+  /// Imports `source`; `tag` replaces the names the source gives (it must hold one image).
+  public func run(_ source: ImportSource, tag: TagName? = nil) throws -> [ImportedImage] {
+    let session = ImportSession(store: store, source: source.description)
+    let found: [FoundImage]
+    switch source {
+    case .archive(let path):
+      found = try readArchive(try ArchiveReader(path: path), session: session)
+    case .standardInput:
+      found = try readArchive(try ArchiveReader(fileDescriptor: 0, context: "standard input"), session: session)
+    case .layout(let path, let tagFilter):
+      found = try readLayout(path, tagFilter: tagFilter, session: session)
+    }
+    guard !found.isEmpty else {
+      throw StoreError.badArchive(source: source.description, reason: "holds no image")
+    }
+    if let tag, found.count > 1 {
+      throw StoreError.ambiguousImport(source: source.description, count: found.count)
+    }
+    var images: [(FoundImage, [TagName])] = []
+    for (n, image) in found.enumerated() {
+      let names = tag.map { [$0] } ?? image.names
+      guard !names.isEmpty else {
+        throw StoreError.badArchive(
+          source: source.description, reason: "image \(n + 1) (\(image.descriptor.digest.short)) has no name; give --tag")
+      }
+      images.append((image, names))
+    }
+    // Everything is read and verified: now make it visible.
+    var results: [ImportedImage] = []
+    for (image, names) in images {
+      let published = try session.publish(image)
+      results.append(ImportedImage(descriptor: image.descriptor, tags: names, newBlobs: published))
+    }
+    try store.update(command: "import \(source)") { update in
+      for (image, names) in images {
+        for name in names { update.set(name, to: image.descriptor) }
+      }
+    }
+    return results
+  }
+
+  // MARK: - Archives
+
+  private func readArchive(_ reader: ArchiveReader, session: ImportSession) throws -> [FoundImage] {
+    var metadata: [String: Data] = [:]
+    var files: [String: StagedBlob] = [:]
+    var links: [String: String] = [:]
+    let source = session.source
+    do {
+      while let entry = try reader.next() {
+        let path = ImportSession.clean(entry.path)
+        switch entry.type {
+        case .regular:
+          if ["manifest.json", "index.json", "oci-layout", "repositories"].contains(path) {
+            metadata[path] = try reader.readSmall()
+          } else if path.hasPrefix("blobs/sha256/"), let digest = try? Digest(hex: String(path.dropFirst(13))) {
+            try session.receive(digest, size: entry.size, path: path) { try reader.readData($0) }
+          } else {
+            let writer = try store.blobWriter()
+            try reader.readData { try writer.write($0) }
+            files[path] = try writer.finish(source: "\(source): \(path)")
+          }
+        case .symlink:
+          let dir = (path as NSString).deletingLastPathComponent
+          links[path] = ImportSession.clean(dir.isEmpty ? entry.linkTarget ?? "" : "\(dir)/\(entry.linkTarget ?? "")")
+        case .hardlink:
+          links[path] = ImportSession.clean(entry.linkTarget ?? "")
+        default:
+          continue
+        }
+      }
+    } catch let error as TarError {
+      throw StoreError.badArchive(source: source, reason: "\(error.message) (not a complete tar archive?)")
+    }
+    // Blobs named by path in an OCI layout are known by digest; keep the others by path.
+    for (path, blob) in files { session.stagedByPath[path] = blob }
+    session.links = links
+
+    if let indexData = metadata["index.json"] {
+      let index = try CanonicalJSON.decode(ImageIndex.self, from: indexData, what: "\(source): index.json")
+      return try session.images(from: index, tagFilter: nil)
+    }
+    if let manifestData = metadata["manifest.json"] {
+      return try session.dockerImages(manifestJSON: manifestData)
+    }
+    throw StoreError.badArchive(
+      source: source, reason: "neither a docker save tarball nor an OCI archive (no manifest.json or index.json)")
+  }
+
+  // MARK: - Layout folders
+
+  private func readLayout(_ path: String, tagFilter: String?, session: ImportSession) throws -> [FoundImage] {
+    guard FS.exists("\(path)/index.json") else { throw StoreError.notALayout(path: path) }
+    let data = try FS.readFile("\(path)/index.json")
+    let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "\(path)/index.json")
+    session.layoutPath = path
+    return try session.images(from: index, tagFilter: tagFilter)
+  }
+}
+
+/// An image found in a source, before anything of it is published.
+struct FoundImage {
+  var descriptor: Descriptor
+  var names: [TagName]
+  /// Every blob the image needs: manifest, config, layers (and a nested index).
+  var blobs: [Descriptor]
+  /// A manifest imggit wrote itself (for classic docker archives), published with the rest.
+  var generated: [Data] = []
+}
