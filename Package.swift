@@ -34,15 +34,18 @@ let package = Package(
     .target(
       name: "ImggitCLI",
       dependencies: [
-        "History", "ImageStore", "ImageModel",
+        "History", "ImageStore", "ImageModel", "TarStream",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),
 
+    // Helpers shared by the tests: temp folders, images built in-process, running programs.
+    .target(name: "TestSupport", dependencies: ["ImageStore", "TarStream"], path: "Tests/Support"),
     .testTarget(name: "ImageModelTests", dependencies: ["ImageModel"]),
-    .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "TarStream"]),
-    .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore"]),
-    .testTarget(name: "ImggitCLITests", dependencies: ["imggit"]),
+    .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "TarStream", "TestSupport"]),
+    .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore", "TestSupport"]),
+    // Runs the built `imggit` binary against images made with umoci and skopeo.
+    .testTarget(name: "ImggitCLITests", dependencies: ["imggit", "TestSupport"], exclude: []),
   ],
   swiftLanguageModes: [.v6]
 )

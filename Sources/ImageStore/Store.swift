@@ -24,6 +24,7 @@ public final class Store: Sendable {
       let empty = !FS.exists(path) || (FS.isDirectory(path) && FS.listDirectory(path).isEmpty)
       guard create, empty else { throw StoreError.notALayout(path: path) }
       try Store.initialize(path)
+      try ensureImggitDirectories()
     }
     guard FS.exists("\(path)/index.json") else { throw StoreError.notALayout(path: path) }
   }

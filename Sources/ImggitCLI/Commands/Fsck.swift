@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import History
+
+extension Imggit {
+  struct Fsck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Verify every blob and every image of the store.",
+      discussion: """
+        Hashes every blob and compares it with its name; checks that every image the index \
+        and the reflogs name has its manifest, config and layers, with the sizes their \
+        descriptors give and as many layers as the config's non-empty history entries. \
+        Each problem is printed with the digest and path involved; the exit status is 1 if \
+        there is any.
+
+        Example:
+          imggit fsck
+        """)
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+      let report = try store.repository().fsck()
+      if output.json {
+        try Terminal.printJSON(
+          FsckJSON(
+            blobs: report.blobsChecked, bytes: report.bytesChecked, images: report.imagesChecked,
+            problems: report.problems.map { .init(digest: $0.digest?.description, path: $0.path, message: $0.message) }))
+      } else {
+        for p in report.problems { print(Terminal.paint("error", .red) + ": \(p.message)") }
+        let summary = "checked \(report.blobsChecked) blobs (\(Format.size(report.bytesChecked))) and \(report.imagesChecked) images"
+        print(report.problems.isEmpty ? "\(summary): ok" : "\(summary): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")")
+      }
+      if !report.problems.isEmpty { throw ExitCode.failure }
+    }
+
+    struct FsckJSON: Encodable {
+      struct Problem: Encodable {
+        let digest: String?
+        let path: String?
+        let message: String
+      }
+      let blobs: Int
+      let bytes: Int64
+      let images: Int
+      let problems: [Problem]
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import ImageModel
+import ImageStore
+
+extension Imggit {
+  struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Copy images into the store from an archive or an OCI layout.",
+      discussion: """
+        SOURCE is a `docker save` tarball (classic or the OCI layout newer Docker writes), an \
+        OCI archive, an OCI layout folder (oci:DIR[:TAG] or a plain folder), or - for \
+        standard input. Compressed tarballs are read as they are. Every blob is verified \
+        while it is copied; blobs the store has are not copied again. The archive's tags are \
+        kept unless --tag is given. A bad source leaves the store as it was.
+
+        Examples:
+          docker save app:1 | imggit import -
+          imggit import oci:/var/lib/images:base:1
+          imggit import build.tar --tag app:2
+        """)
+
+    @Argument(help: "Archive file, oci:DIR[:TAG], folder, or - for standard input.", completion: .file())
+    var source: String
+
+    @Option(name: [.short, .long], help: "Tag the imported image NAME[:TAG] (one image only).", transform: Parse.tag)
+    var tag: TagName?
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+      let src = try ImportSource(parsing: source)
+      let s = try store.open(create: true)
+      let imported = try Importer(store: s).run(src, tag: tag)
+      if output.json {
+        try Terminal.printJSON(imported.map { ImportJSON(manifest: $0.descriptor.digest.description, tags: $0.tags.map(\.description), newBlobs: $0.newBlobs) })
+        return
+      }
+      for i in imported {
+        let names = i.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ")
+        print("imported \(names) \(i.descriptor.digest.short) (\(i.newBlobs) new blob\(i.newBlobs == 1 ? "" : "s"))")
+      }
+    }
+
+    struct ImportJSON: Encodable {
+      let manifest: String
+      let tags: [String]
+      let newBlobs: Int
+    }
+  }
+}

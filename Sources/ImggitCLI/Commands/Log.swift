@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import History
+import ImageModel
+
+extension Imggit {
+  struct Log: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show commits (history entries and their layers), newest first.",
+      discussion: """
+        Each commit is one entry of an image config's history: a layer, or a config-only \
+        step such as ENV or CMD (shown as "empty"). Images built on the same base share the \
+        base's commits, so --graph --all draws where they branch off.
+
+        REV is a tag (name[:tag]), a commit-id prefix, REV~N, REV^, name:tag@{N} or \
+        @sha256:<manifest>; A..B lists the commits of B that are not in A. Without REV, every \
+        tagged image is shown.
+
+        Examples:
+          imggit log app:1
+          imggit log --graph --all --oneline
+          imggit log base:1..app:1 --json
+        """)
+
+    @Argument(help: "Revisions or ranges (A..B) to show.", completion: Completion.revisions, transform: Parse.spec)
+    var revisions: [RevisionSpec] = []
+
+    @Flag(help: "Show the commits of every tagged image.")
+    var all = false
+
+    @Flag(help: "Draw the commit graph.")
+    var graph = false
+
+    @Flag(help: "One line per commit.")
+    var oneline = false
+
+    @Option(name: [.customShort("n", allowingJoined: true), .long], help: "Show at most N commits.")
+    var maxCount: Int?
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: JSONOption
+
+    func validate() throws {
+      if let maxCount, maxCount < 0 { throw ValidationError("-n must not be negative") }
+    }
+
+    func run() throws {
+      let repo = try store.repository()
+      let entries = try repo.log(revisions, all: all, graph: graph && !output.json, limit: maxCount)
+      if output.json {
+        try Terminal.printJSON(entries.map { CommitJSON($0.commit, tags: $0.tags) })
+        return
+      }
+      for (n, e) in entries.enumerated() {
+        let c = e.commit
+        let id = Terminal.paint(c.id.short, .yellow)
+        let tags = e.tags.isEmpty ? "" : " (" + e.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ") + ")"
+        let size = c.layer.map { Format.size($0.size) } ?? "empty"
+        let continuation = e.graph.replacingOccurrences(of: "*", with: "|")
+        if oneline {
+          print("\(e.graph)\(id)\(tags) \(Summary.title(c)) \(Terminal.paint("[\(size)]", .dim))")
+        } else {
+          if n > 0 && !graph { print("") }
+          print("\(e.graph)\(Terminal.paint("commit", .yellow)) \(Terminal.paint(c.id.hex, .yellow))\(tags)")
+          var lines: [String] = []
+          if let author = c.history.author { lines.append("Author:  \(author)") }
+          lines.append("Date:    \(Format.date(c.history.created))")
+          lines.append("Layer:   " + (c.layer.map { "\($0.digest.short) \(size)" } ?? "empty (config only)"))
+          lines.append("")
+          let body = c.synthetic ? Summary.title(c) : (c.history.createdBy ?? "(no created_by)")
+          lines += body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+          if let comment = c.history.comment, !comment.isEmpty {
+            lines.append("")
+            lines += comment.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+          }
+          if graph { lines.append("") }
+          for line in lines { print(graph ? "\(continuation)\(line)" : line) }
+        }
+        for line in e.graphAfter { print(line) }
+      }
+    }
+  }
+}

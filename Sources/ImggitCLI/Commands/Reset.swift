@@ -1,0 +1,32 @@
+import ArgumentParser
+import History
+import ImageModel
+
+extension Imggit {
+  struct Reset: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Move a tag to another commit.",
+      discussion: """
+        Points an existing tag at REV, usually an ancestor (drop the last layers) or a \
+        reflog entry (undo the last move). The move is recorded in the reflog, so it can \
+        itself be undone. No layer bytes are read.
+
+        Examples:
+          imggit reset app:1 app:1~2
+          imggit reset app:1 app:1@{1}     # undo the last move of app:1
+        """)
+
+    @Argument(help: "The tag to move.", completion: Completion.tags, transform: Parse.tag)
+    var tag: TagName
+
+    @Argument(help: "Where to move it.", completion: Completion.revisions, transform: Parse.revision)
+    var revision: Revision
+
+    @OptionGroup var store: StoreOptions
+
+    func run() throws {
+      let ref = try store.repository().reset(tag, to: revision)
+      print("\(Terminal.paint(tag.description, .green)) is now at \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))")
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import History
+import ImageModel
+import ImageStore
+import TarStream
+
+/// The `imggit` command: subcommands only, grouped the way `imggit --help` shows them.
+public struct Imggit: ParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "imggit",
+    abstract: "Container image layers as git commits: log, tag, reset, squash, rebase.",
+    discussion: """
+      imggit works on an OCI image layout folder (the store) with no container engine. \
+      Every entry of an image's history is a commit; tags point at images.
+
+      The store is --store DIR, else $IMGGIT_STORE, else $XDG_DATA_HOME/imggit \
+      (~/.local/share/imggit), created on first use.
+
+      Example:
+        imggit import app.tar --tag app:1
+        imggit log --graph --all
+        imggit tag app:base app:1~3
+      """,
+    version: "0.1.0",
+    groupedSubcommands: [
+      CommandGroup(name: "History", subcommands: [Log.self]),
+      CommandGroup(name: "Tags", subcommands: [TagCommand.self, Reset.self, Reflog.self]),
+      CommandGroup(name: "Transport", subcommands: [Import.self, Export.self]),
+      CommandGroup(name: "Store", subcommands: [Init.self, Fsck.self]),
+    ]
+  )
+
+  public init() {}
+}
+
+/// The process entry point: parses, runs, and prints any error once as `imggit: <message>`.
+public enum ImggitMain {
+  public static func main() {
+    setlocale(LC_CTYPE, "C.UTF-8")
+    // A closed pipe (`imggit log | head`) must end the process quietly, not with SIGPIPE noise.
+    signal(SIGPIPE, SIG_DFL)
+    do {
+      var command = try Imggit.parseAsRoot()
+      try command.run()
+    } catch {
+      fail(error)
+    }
+  }
+
+  /// Prints `error` once and exits. Help and version requests go through ArgumentParser
+  /// unchanged; usage errors and imggit's own errors become `imggit: <message>`.
+  static func fail(_ error: any Error) -> Never {
+    if error is StoreError || error is ModelError || error is HistoryError || error is TarError {
+      Terminal.printError("imggit: \(error)")
+      Foundation.exit(1)
+    }
+    let code = Imggit.exitCode(for: error)
+    if code == .success || error is ExitCode { Imggit.exit(withError: error) }
+    Terminal.printError("imggit: \(Imggit.message(for: error))\nSee 'imggit help'.")
+    Foundation.exit(code.rawValue)
+  }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import History
+import ImageModel
+import ImageStore
+
+/// Options every command that reads or writes a store takes.
+struct StoreOptions: ParsableArguments {
+  @Option(
+    name: .long, help: ArgumentHelp("The image store (an OCI layout folder).", valueName: "dir"),
+    completion: .directory)
+  var store: String?
+
+  /// Opens the store. The default per-user store is created on first use; a store named with
+  /// --store or $IMGGIT_STORE only when `create` (commands that write).
+  func open(create: Bool = false) throws -> Store {
+    let env = ProcessInfo.processInfo.environment
+    let path = store ?? Store.defaultPath(environment: env)
+    let isDefault = store == nil && (env["IMGGIT_STORE"] ?? "").isEmpty
+    return try Store(path: path, create: create || isDefault)
+  }
+
+  func repository(create: Bool = false) throws -> Repository {
+    Repository(store: try open(create: create))
+  }
+}
+
+/// `--json` for listing commands.
+struct JSONOption: ParsableArguments {
+  @Flag(name: .long, help: "Print JSON for scripts instead of text.")
+  var json = false
+}
+
+/// Argument transforms that use the model's own parsers, so a bad value's error says what
+/// is wrong with it (ArgumentParser's generic "invalid value" would not).
+enum Parse {
+  static func revision(_ s: String) throws -> Revision { try Revision(parsing: s) }
+  static func spec(_ s: String) throws -> RevisionSpec { try RevisionSpec(parsing: s) }
+  static func tag(_ s: String) throws -> TagName { try TagName(parsing: s) }
+}
+
+/// Live completions read from the store when TAB is pressed.
+enum Completion {
+  static let tags = CompletionKind.custom { words, _, prefix in
+    tagNames(words).filter { $0.hasPrefix(prefix) }
+  }
+  static let revisions = CompletionKind.custom { words, _, prefix in
+    tagNames(words).filter { $0.hasPrefix(prefix) }
+  }
+
+  /// The store's tag names, honouring a --store given earlier on the line.
+  static func tagNames(_ words: [String]) -> [String] {
+    var options = StoreOptions()
+    if let i = words.firstIndex(of: "--store"), i + 1 < words.count { options.store = words[i + 1] }
+    guard let store = try? options.open(create: false), let tags = try? store.tags() else { return [] }
+    return tags.map(\.name.description)
+  }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import History
+import ImageModel
+
+/// Where output goes and how it looks: colour only on a terminal and never with NO_COLOR.
+enum Terminal {
+  static let colorEnabled: Bool = {
+    let env = ProcessInfo.processInfo.environment
+    if env["NO_COLOR"] != nil || env["TERM"] == "dumb" { return false }
+    return isatty(STDOUT_FILENO) == 1
+  }()
+
+  enum Color: String {
+    case yellow = "33", green = "32", cyan = "36", red = "31", bold = "1", dim = "2"
+  }
+
+  static func paint(_ s: String, _ color: Color) -> String {
+    colorEnabled ? "\u{1b}[\(color.rawValue)m\(s)\u{1b}[0m" : s
+  }
+
+  static func printError(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+  }
+
+  /// Pretty, key-sorted JSON on standard output.
+  static func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+  }
+}
+
+/// Human forms of sizes and dates.
+enum Format {
+  /// Decimal units, as `docker images` prints them.
+  static func size(_ bytes: Int64) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"]
+    var v = Double(bytes)
+    var u = 0
+    while v >= 1000, u < units.count - 1 {
+      v /= 1000
+      u += 1
+    }
+    return u == 0 ? "\(bytes) B" : String(format: v < 10 ? "%.2f %@" : v < 100 ? "%.1f %@" : "%.0f %@", v, units[u])
+  }
+
+  static func date(_ s: String?) -> String {
+    guard let d = Dates.parse(s) else { return s ?? "-" }
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+    return f.string(from: d)
+  }
+
+  static func shortDate(_ s: String?) -> String {
+    guard let d = Dates.parse(s) else { return "-" }
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    f.dateFormat = "yyyy-MM-dd"
+    return f.string(from: d)
+  }
+}
+
+/// The JSON form of a commit, shared by `log --json` and other listings.
+struct CommitJSON: Encodable {
+  let id: String
+  let parent: String?
+  let created: String?
+  let author: String?
+  let createdBy: String?
+  let comment: String?
+  let emptyLayer: Bool
+  let diffID: String?
+  let layer: Descriptor?
+  let tags: [String]?
+
+  init(_ c: Commit, tags: [TagName]? = nil) {
+    id = c.id.hex
+    parent = c.parent?.hex
+    created = c.history.created
+    author = c.history.author
+    createdBy = c.history.createdBy
+    comment = c.history.comment
+    emptyLayer = c.isEmpty
+    diffID = c.diffID?.description
+    layer = c.layer
+    self.tags = tags?.map(\.description)
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case id, parent, created, author, comment, layer, tags
+    case createdBy = "created_by"
+    case emptyLayer = "empty_layer"
+    case diffID = "diff_id"
+  }
+}

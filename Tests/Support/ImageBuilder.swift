@@ -1,0 +1,82 @@
+import Foundation
+import ImageModel
+import ImageStore
+import TarStream
+
+/// Builds small images directly in a store, with real tar layers written by libarchive, for
+/// tests that need exact control over history (no external tool involved).
+public struct ImageBuilder {
+  public let store: Store
+
+  public init(store: Store) { self.store = store }
+
+  /// One build step: a layer with these files, or a config-only step when `files` is nil.
+  public struct Step {
+    public var createdBy: String
+    public var files: [String: String]?
+    public var created: String
+
+    public static func layer(_ createdBy: String, _ files: [String: String], at hour: Int = 0) -> Step {
+      Step(createdBy: createdBy, files: files, created: Step.time(hour))
+    }
+    public static func config(_ createdBy: String, at hour: Int = 0) -> Step {
+      Step(createdBy: createdBy, files: nil, created: Step.time(hour))
+    }
+    static func time(_ hour: Int) -> String {
+      let f = ISO8601DateFormatter()
+      return f.string(from: Date(timeIntervalSince1970: 1_735_689_600 + Double(hour) * 3600))
+    }
+  }
+
+  /// Writes an uncompressed layer holding `files` and returns its descriptor (digest = DiffID).
+  public func layer(_ files: [String: String]) throws -> Descriptor {
+    let tmp = NSTemporaryDirectory() + "layer-\(UUID().uuidString)"
+    let fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+    defer {
+      close(fd)
+      unlink(tmp)
+    }
+    let writer = try ArchiveWriter(fileDescriptor: fd, context: tmp)
+    for (path, content) in files.sorted(by: { $0.key < $1.key }) {
+      let data = Data(content.utf8)
+      try writer.writeFile(path: path, data: data)
+    }
+    try writer.finish()
+    let data = try Data(contentsOf: URL(fileURLWithPath: tmp))
+    let (digest, size) = try store.writeBlob(data)
+    return Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size)
+  }
+
+  /// Writes an image: `base`'s history and layers, then `steps`. Returns the manifest
+  /// descriptor; tags it when `tag` is given.
+  @discardableResult
+  public func image(base: Image? = nil, _ steps: [Step], tag: String? = nil) throws -> Descriptor {
+    var config = base?.config ?? ImageConfig(json: [
+      "architecture": .string("amd64"), "os": .string("linux"),
+      "config": .object(["Env": .array([.string("PATH=/usr/bin:/bin")])]),
+      "rootfs": .object(["type": .string("layers"), "diff_ids": .array([])]),
+    ])
+    var layers = base?.manifest.layers ?? []
+    var history = config.history
+    var diffIDs = config.diffIDs
+    for step in steps {
+      if let files = step.files {
+        let l = try layer(files)
+        layers.append(l)
+        diffIDs.append(l.digest)
+        history.append(HistoryEntry(createdBy: step.createdBy, created: step.created))
+      } else {
+        history.append(HistoryEntry(createdBy: step.createdBy, created: step.created, emptyLayer: true))
+      }
+    }
+    config.history = history
+    config.diffIDs = diffIDs
+    config.created = steps.last?.created ?? config.created
+    let placeholder = Descriptor(mediaType: MediaType.ociConfig, digest: Digest(of: Data()), size: 0)
+    let d = try store.writeImage(manifest: Manifest(config: placeholder, layers: layers), config: config)
+    if let tag {
+      try store.update(command: "test") { $0.set(try TagName(parsing: tag), to: d) }
+    }
+    return d
+  }
+}
