@@ -40,7 +40,10 @@ let package = Package(
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),
 
     // Helpers shared by the tests: temp folders, images built in-process, running programs.
-    .target(name: "TestSupport", dependencies: ["ImageStore", "TarStream"], path: "Tests/Support"),
+    .target(
+      name: "TestSupport",
+      dependencies: ["ImageStore", "TarStream", .product(name: "Crypto", package: "swift-crypto")],
+      path: "Tests/Support"),
     .testTarget(name: "ImageModelTests", dependencies: ["ImageModel"]),
     .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "TarStream", "TestSupport"]),
     .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore", "TestSupport"]),

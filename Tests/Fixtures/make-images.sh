@@ -6,6 +6,8 @@
 #   base:1  a root filesystem from this machine's files: 2 layers + 1 config-only entry
 #   app:1   base:1 + 3 layers (add, modify, delete) + 2 config-only entries
 #   tool:1  base:1 + 1 layer: a second image on the same base, so the graph branches
+#   snap:app-N  app:1 as umoci left it after its N-th own step: the expected image when imggit
+#           cuts app:1 at that commit (tests import app:1, base:1, tool:1 one by one)
 # Every history time is fixed, so the same machine gives the same digests.
 set -euo pipefail
 export LC_ALL=C.UTF-8 TZ=UTC
@@ -52,22 +54,30 @@ unpack app:1
 r=$W/app:1/rootfs
 mkdir -p "$r/app"
 printf 'print("hello")\n' > "$r/app/main.py"
+echo "é" > "$r/app/données-日本.txt"
+long=$r/app/$(printf 'd%.0s' {1..60})/$(printf 'e%.0s' {1..60})/$(printf 'f%.0s' {1..90})
+mkdir -p "$long" && echo deep > "$long/file-with-a-path-over-255-bytes.txt"
+ln -s ../usr/bin/env "$r/app/env-link"
 echo "app config" > "$r/app/app.conf"
 repack app:1 "COPY app /app"
+U tag --image "$L:app:1" snap:app-1
 step
 U config --image "$L:app:1" --history.created "$T" --history.created_by "ENV APP_ENV=prod" --config.env APP_ENV=prod
+U tag --image "$L:app:1" snap:app-2
 
 unpack app:1
 r=$W/app:1/rootfs
 echo "app config v2" > "$r/app/app.conf"
 echo "app:x:1000:1000::/app:/bin/sh" >> "$r/etc/passwd"
 repack app:1 "RUN useradd app"
+U tag --image "$L:app:1" snap:app-3
 
 unpack app:1
 r=$W/app:1/rootfs
 rm -f "$r/usr/share/doc/base/blob.bin"
 echo built > "$r/app/BUILD"
 repack app:1 "RUN rm blob.bin && make"
+U tag --image "$L:app:1" snap:app-4
 step
 U config --image "$L:app:1" --history.created "$T" --history.created_by 'ENTRYPOINT ["python3", "/app/main.py"]' --config.entrypoint python3 --config.entrypoint /app/main.py
 

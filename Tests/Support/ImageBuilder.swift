@@ -16,6 +16,12 @@ public struct ImageBuilder {
     public var files: [String: String]?
     public var created: String
 
+    public init(createdBy: String, files: [String: String]?, created: String) {
+      self.createdBy = createdBy
+      self.files = files
+      self.created = created
+    }
+
     public static func layer(_ createdBy: String, _ files: [String: String], at hour: Int = 0) -> Step {
       Step(createdBy: createdBy, files: files, created: Step.time(hour))
     }

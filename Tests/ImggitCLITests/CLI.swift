@@ -1,0 +1,84 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The built `imggit` binary and a store to run it on, plus the fixture images.
+struct CLI {
+  let tmp: TempDirectory
+  let store: String
+  let binary: String
+
+  init() throws {
+    tmp = try TempDirectory("imggit-cli")
+    store = tmp.sub("store")
+    binary = try CLI.findBinary()
+  }
+
+  /// Runs `imggit ARGS` with the test's store; never with a terminal, so never in colour.
+  @discardableResult
+  func callAsFunction(_ args: String..., stdin: String? = nil, env: [String: String] = [:]) throws -> RunResult {
+    var environment = ["IMGGIT_STORE": store]
+    for (k, v) in env { environment[k] = v }
+    return try run(binary, args, environment: environment, stdinFile: stdin)
+  }
+
+  /// Runs `imggit ARGS` and requires success; returns standard output.
+  @discardableResult
+  func ok(_ args: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    var environment = ["IMGGIT_STORE": store]
+    environment["NO_COLOR"] = nil
+    let r = try run(binary, args, environment: environment, stdinFile: stdin)
+    #expect(r.status == 0, "imggit \(args.joined(separator: " ")) failed: \(r.stderr)", sourceLocation: sourceLocation)
+    return r.stdout
+  }
+
+  /// Builds the umoci fixture layout (base:1, app:1, tool:1, snap:app-N) and returns its path.
+  func fixture() throws -> String {
+    try #require(which("umoci") != nil, "umoci is needed (apt-get install umoci)")
+    let layout = tmp.sub("fixture")
+    let r = try run("/bin/bash", [CLI.packageRoot + "/Tests/Fixtures/make-images.sh", layout])
+    try #require(r.status == 0, "make-images.sh failed: \(r.stderr)")
+    return layout
+  }
+
+  /// Runs an external tool (umoci, skopeo) and requires success.
+  @discardableResult
+  func tool(_ name: String, _ args: String...) throws -> String {
+    let path = try #require(which(name), "\(name) is needed (apt-get install \(name))")
+    let r = try run(path, args)
+    try #require(r.status == 0, "\(name) \(args.joined(separator: " ")) failed: \(r.stderr)")
+    return r.stdout
+  }
+
+  static let packageRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+  }()
+
+  /// The `imggit` built beside this test bundle (SwiftPM puts products in one folder).
+  static func findBinary() throws -> String {
+    if let b = ProcessInfo.processInfo.environment["IMGGIT_BIN"] { return b }
+    var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("imggit").path]
+    for arg in CommandLine.arguments where arg.contains(".xctest") {
+      var u = URL(fileURLWithPath: arg)
+      while u.path != "/" && !u.path.hasSuffix(".xctest") { u.deleteLastPathComponent() }
+      candidates.append(u.deletingLastPathComponent().appendingPathComponent("imggit").path)
+    }
+    candidates.append(packageRoot + "/.build/debug/imggit")
+    guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+      throw CLIError("imggit binary not found in \(candidates)")
+    }
+    return found
+  }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+  let description: String
+  init(_ d: String) { description = d }
+}
+
+/// Text with the 12-digit commit ids replaced, to compare shapes.
+func withoutIDs(_ s: String) -> String {
+  s.replacingOccurrences(of: "[0-9a-f]{12}", with: "ID", options: .regularExpression)
+}
