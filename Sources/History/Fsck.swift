@@ -55,7 +55,8 @@ extension Repository {
     for (label, d) in roots where checked.insert(d.digest).inserted {
       problems += checkImage(d, label: label, corrupt: corrupt)
     }
-    return FsckReport(blobsChecked: blobs.count, bytesChecked: bytes, imagesChecked: checked.count, problems: problems)
+    return FsckReport(
+      blobsChecked: blobs.count, bytesChecked: bytes, imagesChecked: checked.count, problems: problems)
   }
 
   private func checkImage(_ d: Descriptor, label: String, corrupt: Set<Digest>) -> [FsckProblem] {
@@ -63,16 +64,26 @@ extension Repository {
     func need(_ blob: Descriptor, _ what: String) -> Bool {
       let path = store.blobPath(blob.digest)
       guard store.hasBlob(blob.digest) else {
-        problems.append(FsckProblem(digest: blob.digest, path: path, message: "\(label): \(what) \(blob.digest) is missing (\(path))"))
+        problems.append(
+          FsckProblem(
+            digest: blob.digest, path: path, message: "\(label): \(what) \(blob.digest) is missing (\(path))")
+        )
         return false
       }
       if corrupt.contains(blob.digest) {
-        problems.append(FsckProblem(digest: blob.digest, path: path, message: "\(label): \(what) \(blob.digest) is corrupt (\(path))"))
+        problems.append(
+          FsckProblem(
+            digest: blob.digest, path: path, message: "\(label): \(what) \(blob.digest) is corrupt (\(path))")
+        )
         return false
       }
       let actual = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
       if let actual, actual != blob.size {
-        problems.append(FsckProblem(digest: blob.digest, path: path, message: "\(label): \(what) \(blob.digest) has \(actual) bytes, its descriptor says \(blob.size)"))
+        problems.append(
+          FsckProblem(
+            digest: blob.digest, path: path,
+            message: "\(label): \(what) \(blob.digest) has \(actual) bytes, its descriptor says \(blob.size)")
+        )
         return false
       }
       return true
@@ -83,7 +94,8 @@ extension Repository {
       _ = need(img.manifest.config, "config")
       for (n, layer) in img.manifest.layers.enumerated() { _ = need(layer, "layer \(n + 1)") }
     } catch {
-      problems.append(FsckProblem(digest: d.digest, path: store.blobPath(d.digest), message: "\(label): \(error)"))
+      problems.append(
+        FsckProblem(digest: d.digest, path: store.blobPath(d.digest), message: "\(label): \(error)"))
     }
     return problems
   }

@@ -13,7 +13,8 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .unknownRevision(let r, let c):
-      return "unknown revision \"\(r)\"" + (c.isEmpty ? "; the store has no tags" : "; tags here: \(c.joined(separator: ", "))")
+      return "unknown revision \"\(r)\""
+        + (c.isEmpty ? "; the store has no tags" : "; tags here: \(c.joined(separator: ", "))")
     case .ambiguousRevision(let r, let c):
       return "ambiguous revision \"\(r)\" could be: \(c.joined(separator: "; "))"
     case .noSuchAncestor(let r, let n):

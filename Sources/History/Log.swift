@@ -104,7 +104,8 @@ enum GraphLayout {
         }
       }
       let joining = lanes.indices.filter { $0 != col && lanes[$0] == c.id }
-      entries[i].graph = lanes.indices.map { $0 == col ? "*" : lanes[$0] == nil ? " " : "|" }.joined(separator: " ") + " "
+      entries[i].graph =
+        lanes.indices.map { $0 == col ? "*" : lanes[$0] == nil ? " " : "|" }.joined(separator: " ") + " "
       lanes[col!] = c.parent
       if !joining.isEmpty {
         var row = Array(repeating: Character(" "), count: lanes.count * 2)
@@ -117,7 +118,8 @@ enum GraphLayout {
             row[shift > 0 ? 2 * k - 1 : 2 * k] = shift > 0 ? "/" : "|"
           }
         }
-        entries[i].graphAfter.append(String(row).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+        entries[i].graphAfter.append(
+          String(row).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
         lanes = lanes.enumerated().filter { !joining.contains($0.offset) }.map(\.element)
       }
       while let l = lanes.last, l == nil { lanes.removeLast() }

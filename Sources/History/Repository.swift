@@ -97,7 +97,8 @@ public final class Repository {
   private func resolvePrefix(_ prefix: String) throws -> CommitRef {
     var matches: [CommitID: CommitRef] = [:]
     for (_, image) in try reachableImages(reflogs: true) {
-      for (position, c) in image.commits.enumerated() where c.id.hex.hasPrefix(prefix) && matches[c.id] == nil {
+      for (position, c) in image.commits.enumerated() where c.id.hex.hasPrefix(prefix) && matches[c.id] == nil
+      {
         matches[c.id] = CommitRef(image: image, position: position)
       }
     }
@@ -115,7 +116,9 @@ public final class Repository {
   private func tagCandidates(for s: String) throws -> [String] {
     let all = try tags().map(\.name)
     let namePart = s.split(separator: ":").first.map(String.init) ?? s
-    let close = all.filter { $0.name == namePart || $0.name.hasPrefix(namePart) || namePart.hasPrefix($0.name) }
+    let close = all.filter {
+      $0.name == namePart || $0.name.hasPrefix(namePart) || namePart.hasPrefix($0.name)
+    }
     return (close.isEmpty ? all : close).prefix(10).map(\.description)
   }
 
@@ -127,7 +130,8 @@ public final class Repository {
       throw HistoryError.unknownRevision("@\(digest)", candidates: [])
     }
     let data = try store.readBlob(digest)
-    let mediaType = (try? CanonicalJSON.decode(JSONValue.self, from: data, what: "blob"))?["mediaType"]?.stringValue
+    let mediaType = (try? CanonicalJSON.decode(JSONValue.self, from: data, what: "blob"))?["mediaType"]?
+      .stringValue
     return Descriptor(mediaType: mediaType ?? MediaType.ociManifest, digest: digest, size: Int64(data.count))
   }
 
@@ -143,7 +147,8 @@ public final class Repository {
 
   /// The manifest and config bytes of the image whose tip is `ref`'s commit, without writing
   /// anything (for export).
-  public func imageData(_ ref: CommitRef) throws -> (manifest: Manifest, manifestData: Data, configData: Data) {
+  public func imageData(_ ref: CommitRef) throws -> (manifest: Manifest, manifestData: Data, configData: Data)
+  {
     if ref.isTip {
       let m = ref.image.manifest
       return (m, try store.readBlob(ref.image.descriptor.digest), try store.readBlob(m.config.digest))

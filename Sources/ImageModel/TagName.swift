@@ -56,6 +56,7 @@ public struct TagName: Sendable, Hashable, Comparable, CustomStringConvertible, 
     try c.encode(description)
   }
 
-  static let tagCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".unicodeScalars)
+  static let tagCharacters = Set(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".unicodeScalars)
   static let nameCharacters = tagCharacters.union("/+:".unicodeScalars)
 }

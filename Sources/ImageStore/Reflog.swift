@@ -14,7 +14,9 @@ extension Store {
   /// The reflog file of a tag; tag names hold `:` and `/`, so every other byte is %-escaped.
   func reflogPath(_ tag: TagName) -> String {
     let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8)
-    let escaped = tag.description.utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+    let escaped = tag.description.utf8.map {
+      allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0)
+    }.joined()
     return "\(reflogDirectory)/\(escaped)"
   }
 
@@ -33,7 +35,8 @@ extension Store {
     let text = String(decoding: try FS.readFile(p), as: UTF8.self)
     var entries: [ReflogEntry] = []
     for (n, line) in text.split(separator: "\n").enumerated() {
-      entries.append(try CanonicalJSON.decode(ReflogEntry.self, from: Data(line.utf8), what: "\(p) line \(n + 1)"))
+      entries.append(
+        try CanonicalJSON.decode(ReflogEntry.self, from: Data(line.utf8), what: "\(p) line \(n + 1)"))
     }
     return entries.reversed()
   }

@@ -41,7 +41,8 @@ public final class Store: Sendable {
   static func initialize(_ path: String) throws {
     try FS.makeDirectories("\(path)/blobs/sha256")
     let tmp = "\(path)/blobs"
-    try FS.atomicWrite(Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8), to: "\(path)/oci-layout", tempDirectory: tmp)
+    try FS.atomicWrite(
+      Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8), to: "\(path)/oci-layout", tempDirectory: tmp)
     try FS.atomicWrite(try CanonicalJSON.encode(ImageIndex()), to: "\(path)/index.json", tempDirectory: tmp)
   }
 
@@ -83,7 +84,9 @@ public final class Store: Sendable {
 
   /// Streams a blob of any size to `body` and verifies digest and size at the end, so a
   /// corrupt blob is reported (by digest and path) after its bytes were seen, never silently.
-  public func streamBlob(_ digest: Digest, size: Int64? = nil, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+  public func streamBlob(
+    _ digest: Digest, size: Int64? = nil, _ body: (UnsafeRawBufferPointer) throws -> Void
+  ) throws {
     let p = blobPath(digest)
     guard FS.exists(p) else { throw StoreError.blobMissing(digest, path: p) }
     let file = try FileHandleFD(path: p, flags: O_RDONLY)
@@ -167,7 +170,9 @@ public final class Store: Sendable {
   static func pickPlatform(_ manifests: [Descriptor], what: String) throws -> Descriptor {
     let images = manifests.filter { MediaType.isManifest($0.mediaType) }
     if images.count == 1 { return images[0] }
-    if let m = images.first(where: { $0.platform?.os == "linux" && $0.platform?.architecture == hostArchitecture }) {
+    if let m = images.first(where: {
+      $0.platform?.os == "linux" && $0.platform?.architecture == hostArchitecture
+    }) {
       return m
     }
     throw ModelError.unsupportedMediaType(
@@ -225,7 +230,8 @@ public final class Store: Sendable {
     for move in update.moves {
       try appendReflog(ReflogEntry(old: move.old, new: move.new, time: time, command: command), for: move.tag)
     }
-    try FS.atomicWrite(try CanonicalJSON.encode(update.index), to: "\(path)/index.json", tempDirectory: tempDirectory)
+    try FS.atomicWrite(
+      try CanonicalJSON.encode(update.index), to: "\(path)/index.json", tempDirectory: tempDirectory)
     withExtendedLifetime(lock) {}
     return result
   }

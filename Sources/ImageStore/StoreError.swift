@@ -16,7 +16,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .notALayout(let path):
-      return "\(path) is not an OCI image layout (no oci-layout file); run `imggit init \(path)` in an empty folder"
+      return
+        "\(path) is not an OCI image layout (no oci-layout file); run `imggit init \(path)` in an empty folder"
     case .io(let op, let path, let e):
       return "\(op) \(path): \(String(cString: strerror(e)))"
     case .blobMissing(let d, let path):

@@ -21,20 +21,30 @@ public final class ArchiveWriter {
     }
     handle = a
     self.context = context
-    try check(archive_write_set_format_pax_restricted(a), a, "archive_write_set_format_pax_restricted", context: context)
+    try check(
+      archive_write_set_format_pax_restricted(a), a, "archive_write_set_format_pax_restricted",
+      context: context)
     // One SCHILY record per xattr instead of libarchive's default of writing each twice.
-    try check(archive_write_set_format_option(a, "pax", "xattrheader", "SCHILY"), a, "archive_write_set_format_option", context: context)
+    try check(
+      archive_write_set_format_option(a, "pax", "xattrheader", "SCHILY"), a,
+      "archive_write_set_format_option", context: context)
     switch compression {
     case .none:
       break
     case .gzip(let level):
       try check(archive_write_add_filter_gzip(a), a, "archive_write_add_filter_gzip", context: context)
-      try check(archive_write_set_filter_option(a, "gzip", "compression-level", "\(level)"), a, "archive_write_set_filter_option", context: context)
+      try check(
+        archive_write_set_filter_option(a, "gzip", "compression-level", "\(level)"), a,
+        "archive_write_set_filter_option", context: context)
       // An empty timestamp keeps the wall clock out of the gzip header.
-      try check(archive_write_set_filter_option(a, "gzip", "timestamp", nil), a, "archive_write_set_filter_option", context: context)
+      try check(
+        archive_write_set_filter_option(a, "gzip", "timestamp", nil), a, "archive_write_set_filter_option",
+        context: context)
     case .zstd(let level):
       try check(archive_write_add_filter_zstd(a), a, "archive_write_add_filter_zstd", context: context)
-      try check(archive_write_set_filter_option(a, "zstd", "compression-level", "\(level)"), a, "archive_write_set_filter_option", context: context)
+      try check(
+        archive_write_set_filter_option(a, "zstd", "compression-level", "\(level)"), a,
+        "archive_write_set_filter_option", context: context)
     }
     try check(archive_write_open_fd(a, fd), a, "archive_write_open_fd", context: context)
   }

@@ -16,8 +16,8 @@ public struct TarError: Error, Sendable, CustomStringConvertible {
   }
 
   public var description: String {
-    let where_ = context.map { "\($0): " } ?? ""
-    return "\(where_)\(message) (\(function))"
+    let prefix = context.map { "\($0): " } ?? ""
+    return "\(prefix)\(message) (\(function))"
   }
 
   /// Reads the handle's error string right away: libarchive overwrites it on the next call.

@@ -16,17 +16,20 @@ struct Fixture {
     tmp = try TempDirectory()
     store = try Store(path: tmp.sub("store"), create: true)
     let b = ImageBuilder(store: store)
-    let base = try b.image([
-      .layer("ADD rootfs /", ["etc/os-release": "debian\n", "bin/sh": "sh"], at: 1),
-      .layer("RUN apt-get install curl", ["usr/bin/curl": "curl"], at: 2),
-      .config("CMD [\"sh\"]", at: 3),
-    ], tag: "base:1")
+    let base = try b.image(
+      [
+        .layer("ADD rootfs /", ["etc/os-release": "debian\n", "bin/sh": "sh"], at: 1),
+        .layer("RUN apt-get install curl", ["usr/bin/curl": "curl"], at: 2),
+        .config("CMD [\"sh\"]", at: 3),
+      ], tag: "base:1")
     let baseImage = try store.image(base)
-    try b.image(base: baseImage, [
-      .layer("COPY app /app", ["app/main.py": "print(1)"], at: 4),
-      .config("ENV MODE=prod", at: 5),
-      .layer("RUN make", ["app/out": "built"], at: 6),
-    ], tag: "app:1")
+    try b.image(
+      base: baseImage,
+      [
+        .layer("COPY app /app", ["app/main.py": "print(1)"], at: 4),
+        .config("ENV MODE=prod", at: 5),
+        .layer("RUN make", ["app/out": "built"], at: 6),
+      ], tag: "app:1")
     try b.image(base: baseImage, [.layer("COPY tool /opt", ["opt/tool": "t"], at: 7)], tag: "tool:1")
     repo = Repository(store: store)
   }
@@ -44,8 +47,12 @@ struct Fixture {
     #expect(try f.tip("app:1~3").id == f.tip("base:1").id)
     #expect(try f.tip("tool:1~1").id == f.tip("base:1").id)
     #expect(try f.tip(String(app.id.hex.prefix(10))).id == app.id)
-    #expect { try f.tip("app:1~6") } throws: { "\($0)" == "app:1~6 does not exist: that commit has 5 ancestors" }
-    #expect { try f.tip("app:2") } throws: { "\($0)".contains("unknown revision \"app:2\"; tags here: app:1") }
+    #expect { try f.tip("app:1~6") } throws: {
+      "\($0)" == "app:1~6 does not exist: that commit has 5 ancestors"
+    }
+    #expect { try f.tip("app:2") } throws: {
+      "\($0)".contains("unknown revision \"app:2\"; tags here: app:1")
+    }
     #expect { try f.tip("ffff0000") } throws: { "\($0)".contains("unknown revision") }
   }
 
@@ -58,7 +65,8 @@ struct Fixture {
     let created = "2025-01-01T00:00:00Z"
     for n in 0..<100_000 {
       let by = "ENV STEP=\(n)"
-      let id = CommitID.compute(parent: nil, diffID: nil, history: HistoryEntry(createdBy: by, created: created, emptyLayer: true))
+      let id = CommitID.compute(
+        parent: nil, diffID: nil, history: HistoryEntry(createdBy: by, created: created, emptyLayer: true))
       let p = String(id.hex.prefix(4))
       if let other = seen[p] { pair = (other, by, p); break }
       seen[p] = by
@@ -69,7 +77,8 @@ struct Fixture {
     try builder.image([ImageBuilder.Step(createdBy: b, files: nil, created: created)], tag: "amb:b")
     let r = Repository(store: f.store)
     #expect { try r.resolve(.name(prefix)) } throws: {
-      "\($0)".hasPrefix("ambiguous revision \"\(prefix)\" could be:") && "\($0)".contains(a) && "\($0)".contains(b)
+      "\($0)".hasPrefix("ambiguous revision \"\(prefix)\" could be:") && "\($0)".contains(a)
+        && "\($0)".contains(b)
     }
   }
 
@@ -81,7 +90,9 @@ struct Fixture {
     let moved = Repository(store: f.store)
     #expect(try moved.resolve(try Revision(parsing: "app:1")).commit.history.createdBy == "COPY app /app")
     #expect(try moved.resolve(try Revision(parsing: "app:1@{1}")).commit.history.createdBy == "RUN make")
-    #expect { try moved.resolve(try Revision(parsing: "app:1@{5}")) } throws: { "\($0)".contains("has 2 entries") }
+    #expect { try moved.resolve(try Revision(parsing: "app:1@{5}")) } throws: {
+      "\($0)".contains("has 2 entries")
+    }
   }
 }
 
@@ -100,8 +111,12 @@ struct Fixture {
     #expect(image.commits.map(\.id) == Array(original.commits.prefix(5).map(\.id)))
     // Tagging a tip reuses its manifest.
     try f.repo.createTag(try TagName(parsing: "b"), at: try Revision(parsing: "base:1"))
-    #expect(try f.store.tag(try TagName(parsing: "b:latest")).descriptor.digest == f.store.tag(try TagName(parsing: "base:1")).descriptor.digest)
-    #expect { try f.repo.createTag(try TagName(parsing: "b"), at: try Revision(parsing: "app:1")) } throws: { "\($0)".contains("already exists") }
+    #expect(
+      try f.store.tag(try TagName(parsing: "b:latest")).descriptor.digest
+        == f.store.tag(try TagName(parsing: "base:1")).descriptor.digest)
+    #expect { try f.repo.createTag(try TagName(parsing: "b"), at: try Revision(parsing: "app:1")) } throws: {
+      "\($0)".contains("already exists")
+    }
     try f.repo.createTag(try TagName(parsing: "b"), at: try Revision(parsing: "app:1"), force: true)
   }
 
@@ -117,7 +132,9 @@ struct Fixture {
     let lines = try Repository(store: f.store).reflog(app)
     #expect(lines.map(\.entry.command) == ["reset app:1 app:1@{1}", "reset app:1 app:1~3", "test"])
     #expect(lines[0].newTip == before.id)
-    #expect { try f.repo.reset(try TagName(parsing: "nope:1"), to: .name("app:1")) } throws: { "\($0)".contains("no tag nope:1") }
+    #expect { try f.repo.reset(try TagName(parsing: "nope:1"), to: .name("app:1")) } throws: {
+      "\($0)".contains("no tag nope:1")
+    }
   }
 
   @Test func deletedTagsStayReachableThroughTheReflog() throws {
@@ -126,7 +143,9 @@ struct Fixture {
     try f.repo.deleteTags([try TagName(parsing: "tool:1")])
     let r = Repository(store: f.store)
     #expect(try r.tags().map(\.name.description) == ["app:1", "base:1"])
-    #expect { try r.resolve(try Revision(parsing: "tool:1@{0}")) } throws: { "\($0)".contains("is the deletion of the tag") }
+    #expect { try r.resolve(try Revision(parsing: "tool:1@{0}")) } throws: {
+      "\($0)".contains("is the deletion of the tag")
+    }
     #expect(try r.resolve(try Revision(parsing: "tool:1@{1}")).commit.id == tool.id)
     #expect(try r.resolve(.name(String(tool.id.hex.prefix(8)))).commit.id == tool.id)
   }
@@ -136,7 +155,8 @@ struct Fixture {
   @Test func rangesAndOrder() throws {
     let f = try Fixture()
     let range = try f.repo.log([try RevisionSpec(parsing: "base:1..app:1")], all: false, graph: false)
-    #expect(range.map { $0.commit.history.createdBy ?? "" } == ["RUN make", "ENV MODE=prod", "COPY app /app"])
+    #expect(
+      range.map { $0.commit.history.createdBy ?? "" } == ["RUN make", "ENV MODE=prod", "COPY app /app"])
     let all = try f.repo.log([], all: true, graph: false)
     #expect(all.count == 7)
     #expect(all.first?.tags.map(\.description) == ["tool:1"])
@@ -148,16 +168,17 @@ struct Fixture {
     let lines = try f.repo.log([], all: true, graph: true).flatMap { e in
       [e.graph + (e.commit.history.createdBy ?? "")] + e.graphAfter
     }
-    #expect(lines == [
-      "* COPY tool /opt",
-      "| * RUN make",
-      "| * ENV MODE=prod",
-      "| * COPY app /app",
-      "* | CMD [\"sh\"]",
-      "|/",
-      "* RUN apt-get install curl",
-      "* ADD rootfs /",
-    ])
+    #expect(
+      lines == [
+        "* COPY tool /opt",
+        "| * RUN make",
+        "| * ENV MODE=prod",
+        "| * COPY app /app",
+        "* | CMD [\"sh\"]",
+        "|/",
+        "* RUN apt-get install curl",
+        "* ADD rootfs /",
+      ])
   }
 }
 
@@ -171,22 +192,30 @@ struct Fixture {
 
   @Test func aFlippedByteIsNamedWithDigestAndPath() throws {
     let f = try Fixture()
-    let layer = try f.store.image(try f.store.tag(try TagName(parsing: "app:1")).descriptor).manifest.layers.last!
+    let layer = try f.store.image(try f.store.tag(try TagName(parsing: "app:1")).descriptor).manifest.layers
+      .last!
     let path = f.store.blobPath(layer.digest)
     var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
     bytes[700] ^= 0x01
     try bytes.write(to: URL(fileURLWithPath: path))
     let report = Repository(store: f.store).fsck()
     #expect(!report.problems.isEmpty)
-    #expect(report.problems.contains { $0.digest == layer.digest && $0.message.contains(path) && $0.message.contains("corrupt") })
+    #expect(
+      report.problems.contains {
+        $0.digest == layer.digest && $0.message.contains(path) && $0.message.contains("corrupt")
+      })
     #expect(report.problems.contains { $0.message.hasPrefix("app:1: layer 4 \(layer.digest) is corrupt") })
   }
 
   @Test func aMissingLayerIsFound() throws {
     let f = try Fixture()
-    let layer = try f.store.image(try f.store.tag(try TagName(parsing: "tool:1")).descriptor).manifest.layers.last!
+    let layer = try f.store.image(try f.store.tag(try TagName(parsing: "tool:1")).descriptor).manifest.layers
+      .last!
     try FileManager.default.removeItem(atPath: f.store.blobPath(layer.digest))
     let report = Repository(store: f.store).fsck()
-    #expect(report.problems.map(\.message) == ["tool:1: layer 3 \(layer.digest) is missing (\(f.store.blobPath(layer.digest)))"])
+    #expect(
+      report.problems.map(\.message) == [
+        "tool:1: layer 3 \(layer.digest) is missing (\(f.store.blobPath(layer.digest)))"
+      ])
   }
 }

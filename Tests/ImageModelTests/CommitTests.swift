@@ -4,9 +4,14 @@ import Testing
 @testable import ImageModel
 
 /// Images built from plain values: a config with history and a manifest with layers.
-func makeImage(_ steps: [(String, Bool)], base: (Manifest, ImageConfig)? = nil) throws -> (Manifest, ImageConfig) {
+func makeImage(_ steps: [(String, Bool)], base: (Manifest, ImageConfig)? = nil) throws -> (
+  Manifest, ImageConfig
+) {
   var config = base?.1 ?? ImageConfig(json: ["os": .string("linux"), "architecture": .string("amd64")])
-  var manifest = base?.0 ?? Manifest(config: Descriptor(mediaType: MediaType.ociConfig, digest: Digest(of: Data()), size: 0), layers: [])
+  var manifest =
+    base?.0
+    ?? Manifest(
+      config: Descriptor(mediaType: MediaType.ociConfig, digest: Digest(of: Data()), size: 0), layers: [])
   var history = config.history
   var ids = config.diffIDs
   for (by, hasLayer) in steps {
@@ -45,9 +50,14 @@ func makeImage(_ steps: [(String, Bool)], base: (Manifest, ImageConfig)? = nil) 
     #expect(id == CommitID.compute(parent: nil, diffID: d, history: h))
     #expect(id != CommitID.compute(parent: id, diffID: d, history: h))
     #expect(id != CommitID.compute(parent: nil, diffID: nil, history: h))
-    #expect(id != CommitID.compute(parent: nil, diffID: d, history: HistoryEntry(createdBy: "RUN y", created: "2025-01-01T00:00:00Z")))
+    #expect(
+      id
+        != CommitID.compute(
+          parent: nil, diffID: d, history: HistoryEntry(createdBy: "RUN y", created: "2025-01-01T00:00:00Z")))
     // Key order in the source JSON does not matter: the id is over canonical JSON.
-    let reordered = HistoryEntry(json: ["created": .string("2025-01-01T00:00:00Z"), "created_by": .string("RUN x")])
+    let reordered = HistoryEntry(json: [
+      "created": .string("2025-01-01T00:00:00Z"), "created_by": .string("RUN x"),
+    ])
     #expect(id == CommitID.compute(parent: nil, diffID: d, history: reordered))
   }
 
@@ -75,7 +85,9 @@ func makeImage(_ steps: [(String, Bool)], base: (Manifest, ImageConfig)? = nil) 
 
   @Test func truncationKeepsHistoryAndLayersUpToTheCommit() throws {
     let (m, c) = try makeImage([("a", true), ("ENV", false), ("b", true), ("c", true)])
-    let image = try Image(descriptor: Descriptor(mediaType: MediaType.ociManifest, digest: Digest(of: Data()), size: 1), manifest: m, config: c)
+    let image = try Image(
+      descriptor: Descriptor(mediaType: MediaType.ociManifest, digest: Digest(of: Data()), size: 1),
+      manifest: m, config: c)
     let (tm, tc) = image.truncated(at: 2)
     #expect(tm.layers.count == 2)
     #expect(tc.history.count == 3)
@@ -87,7 +99,8 @@ func makeImage(_ steps: [(String, Bool)], base: (Manifest, ImageConfig)? = nil) 
 
 @Suite struct JSONTests {
   @Test func unknownFieldsAndLargeIntegersSurvive() throws {
-    let text = #"{"architecture":"amd64","vendor.x":{"deep":[1,2.5,null,true]},"size":9007199254740993,"rootfs":{"type":"layers","diff_ids":[]}}"#
+    let text =
+      #"{"architecture":"amd64","vendor.x":{"deep":[1,2.5,null,true]},"size":9007199254740993,"rootfs":{"type":"layers","diff_ids":[]}}"#
     var config = try ImageConfig.parse(Data(text.utf8), digest: Digest(of: Data(text.utf8)))
     config.created = "2025-01-01T00:00:00Z"
     let back = String(decoding: try config.encoded(), as: UTF8.self)
@@ -98,13 +111,20 @@ func makeImage(_ steps: [(String, Bool)], base: (Manifest, ImageConfig)? = nil) 
 
   @Test func malformedConfigsAreNamed() {
     let d = Digest(of: Data("x".utf8))
-    #expect { try ImageConfig.parse(Data("{".utf8), digest: d) } throws: { "\($0)".contains("malformed JSON in config sha256:") }
-    #expect { try ImageConfig.parse(Data("[]".utf8), digest: d) } throws: { "\($0)".contains("not a JSON object") }
-    #expect { try ImageConfig.parse(Data(#"{"rootfs":{"diff_ids":["x"]}}"#.utf8), digest: d) } throws: { "\($0)".contains("not a digest") }
+    #expect { try ImageConfig.parse(Data("{".utf8), digest: d) } throws: {
+      "\($0)".contains("malformed JSON in config sha256:")
+    }
+    #expect { try ImageConfig.parse(Data("[]".utf8), digest: d) } throws: {
+      "\($0)".contains("not a JSON object")
+    }
+    #expect { try ImageConfig.parse(Data(#"{"rootfs":{"diff_ids":["x"]}}"#.utf8), digest: d) } throws: {
+      "\($0)".contains("not a digest")
+    }
   }
 
   @Test func unsupportedManifestsAreRefused() {
-    let text = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","config":{"mediaType":"x","digest":"sha256:\#(String(repeating: "0", count: 64))","size":1},"layers":[]}"#
+    let text =
+      #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","config":{"mediaType":"x","digest":"sha256:\#(String(repeating: "0", count: 64))","size":1},"layers":[]}"#
     #expect(throws: ModelError.self) { try Manifest.parse(Data(text.utf8), digest: Digest(of: Data())) }
   }
 }

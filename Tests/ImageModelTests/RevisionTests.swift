@@ -49,8 +49,11 @@ import Testing
   }
 
   @Test func ranges() throws {
-    #expect(try RevisionSpec(parsing: "base:1..app:1") == .range(exclude: .name("base:1"), include: .name("app:1")))
-    #expect(try RevisionSpec(parsing: "app:1~5..app:1") == .range(exclude: .ancestor(.name("app:1"), 5), include: .name("app:1")))
+    #expect(
+      try RevisionSpec(parsing: "base:1..app:1") == .range(exclude: .name("base:1"), include: .name("app:1")))
+    #expect(
+      try RevisionSpec(parsing: "app:1~5..app:1")
+        == .range(exclude: .ancestor(.name("app:1"), 5), include: .name("app:1")))
     #expect(try RevisionSpec(parsing: "app:1") == .single(.name("app:1")))
     #expect(throws: ModelError.self) { try RevisionSpec(parsing: "..app") }
     #expect(throws: ModelError.self) { try RevisionSpec(parsing: "a..b..c") }
@@ -91,6 +94,7 @@ import Testing
   }
 
   @Test func hashing() {
-    #expect(Digest(of: Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(
+      Digest(of: Array("abc".utf8)).hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
   }
 }

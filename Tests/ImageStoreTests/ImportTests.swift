@@ -32,7 +32,10 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
     let config: JSONValue = .object([
       "architecture": .string("amd64"), "os": .string("linux"),
       "rootfs": .object(["type": .string("layers"), "diff_ids": .array([.string(layer.digest.description)])]),
-      "history": .array([.object(["created_by": .string("ADD motd /etc/")]), .object(["created_by": .string("CMD sh"), "empty_layer": .bool(true)])]),
+      "history": .array([
+        .object(["created_by": .string("ADD motd /etc/")]),
+        .object(["created_by": .string("CMD sh"), "empty_layer": .bool(true)]),
+      ]),
     ])
     let configData = try CanonicalJSON.encode(config)
     let configName = "\(Digest(of: configData).hex).json"
@@ -40,11 +43,13 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
       [{"Config":"\(configName)","RepoTags":["docker.io/library/motd:1","motd:latest"],"Layers":["aaa/layer.tar"]},
        {"Config":"\(configName)","RepoTags":["other:2"],"Layers":["bbb/layer.tar"]}]
       """
-    try writeTar(path, [
-      ("aaa/layer.tar", layerData, nil), ("aaa/VERSION", Data("1.0".utf8), nil),
-      ("bbb/layer.tar", nil, "../aaa/layer.tar"),
-      (configName, configData, nil), ("manifest.json", Data(manifest.utf8), nil),
-    ])
+    try writeTar(
+      path,
+      [
+        ("aaa/layer.tar", layerData, nil), ("aaa/VERSION", Data("1.0".utf8), nil),
+        ("bbb/layer.tar", nil, "../aaa/layer.tar"),
+        (configName, configData, nil), ("manifest.json", Data(manifest.utf8), nil),
+      ])
     return (layer.digest, Digest(of: configData))
   }
 
@@ -69,7 +74,9 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
     let tmp = try TempDirectory()
     _ = try classicArchive(tmp.sub("save.tar"))
     let store = try Store(path: tmp.sub("s"), create: true)
-    #expect { try Importer(store: store).run(.archive(path: tmp.sub("save.tar")), tag: try TagName(parsing: "x:1")) } throws: {
+    #expect {
+      try Importer(store: store).run(.archive(path: tmp.sub("save.tar")), tag: try TagName(parsing: "x:1"))
+    } throws: {
       "\($0)".contains("holds 2 images")
     }
   }
@@ -100,18 +107,25 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
       try writeTar(bad, [("manifest.json", Data(#"[{"Config":"c.json","Layers":[]}]"#.utf8), nil)])
       expected = "names c.json, which is not in the archive"
     case "diffid":
-      try writeTar(bad, [
-        ("l.tar", Data(count: 1024), nil),
-        ("c.json", Data(#"{"rootfs":{"diff_ids":["sha256:\#(String(repeating: "2", count: 64))"]}}"#.utf8), nil),
-        ("manifest.json", Data(#"[{"Config":"c.json","RepoTags":["a:1"],"Layers":["l.tar"]}]"#.utf8), nil),
-      ])
+      try writeTar(
+        bad,
+        [
+          ("l.tar", Data(count: 1024), nil),
+          (
+            "c.json", Data(#"{"rootfs":{"diff_ids":["sha256:\#(String(repeating: "2", count: 64))"]}}"#.utf8),
+            nil
+          ),
+          ("manifest.json", Data(#"[{"Config":"c.json","RepoTags":["a:1"],"Layers":["l.tar"]}]"#.utf8), nil),
+        ])
       expected = "but the config's DiffID is"
     default:
       try writeTar(bad, [("README", Data("hi".utf8), nil)])
       expected = "neither a docker save tarball nor an OCI archive"
     }
     let before = try snapshot(store.path)
-    #expect { try Importer(store: store).run(.archive(path: bad), tag: try TagName(parsing: "bad:1")) } throws: {
+    #expect {
+      try Importer(store: store).run(.archive(path: bad), tag: try TagName(parsing: "bad:1"))
+    } throws: {
       "\($0)".contains(expected)
     }
     #expect(try snapshot(store.path) == before)
@@ -128,7 +142,9 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
     #expect(try store.tags().map(\.name.description) == ["two:1"])
     try Importer(store: store).run(try ImportSource(parsing: source.path))
     #expect(try store.tags().map(\.name.description) == ["one:1", "two:1"])
-    #expect { try Importer(store: store).run(.layout(path: source.path, tag: "three:1")) } throws: { "\($0)".contains("no image tagged three:1") }
+    #expect { try Importer(store: store).run(.layout(path: source.path, tag: "three:1")) } throws: {
+      "\($0)".contains("no image tagged three:1")
+    }
     // A corrupt blob in the source is caught while copying.
     let fresh = try Store(path: tmp.sub("fresh"), create: true)
     let layer = try source.image(try source.tag(try TagName(parsing: "one:1")).descriptor).manifest.layers[0]
@@ -136,7 +152,9 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
     bytes[bytes.count / 2] ^= 0xff
     try bytes.write(to: URL(fileURLWithPath: source.blobPath(layer.digest)))
     let before = try snapshot(fresh.path)
-    #expect { try Importer(store: fresh).run(.layout(path: source.path, tag: "one:1")) } throws: { "\($0)".contains("is corrupt") }
+    #expect { try Importer(store: fresh).run(.layout(path: source.path, tag: "one:1")) } throws: {
+      "\($0)".contains("is corrupt")
+    }
     #expect(try snapshot(fresh.path) == before)
   }
 

@@ -16,7 +16,9 @@ import Testing
     // Opening again finds it; a folder with other content is refused.
     _ = try Store(path: tmp.sub("s"), create: false)
     FileManager.default.createFile(atPath: tmp.sub("other"), contents: Data("x".utf8))
-    #expect { try Store(path: tmp.path, create: true) } throws: { "\($0)".contains("is not an OCI image layout") }
+    #expect { try Store(path: tmp.path, create: true) } throws: {
+      "\($0)".contains("is not an OCI image layout")
+    }
     #expect(throws: StoreError.self) { try Store(path: tmp.sub("missing"), create: false) }
   }
 
@@ -26,9 +28,13 @@ import Testing
     let (digest, size) = try store.writeBlob(Data("hello".utf8))
     #expect(size == 5)
     #expect(try store.readBlob(digest, size: 5) == Data("hello".utf8))
-    #expect { try store.readBlob(digest, size: 6) } throws: { "\($0)".contains("has 5 bytes, its descriptor says 6") }
+    #expect { try store.readBlob(digest, size: 6) } throws: {
+      "\($0)".contains("has 5 bytes, its descriptor says 6")
+    }
     try Data("jello".utf8).write(to: URL(fileURLWithPath: store.blobPath(digest)))
-    #expect { try store.readBlob(digest) } throws: { "\($0)".contains("is corrupt") && "\($0)".contains(digest.hex) }
+    #expect { try store.readBlob(digest) } throws: {
+      "\($0)".contains("is corrupt") && "\($0)".contains(digest.hex)
+    }
     #expect(throws: StoreError.self) { try store.verifyBlob(digest) }
     let missing = Digest(of: Data("nothing".utf8))
     #expect { try store.readBlob(missing) } throws: { "\($0)".contains("missing") }
@@ -71,7 +77,9 @@ import Testing
         try u.delete(try TagName(parsing: "nope:1"))
       }
     }
-    #expect(try snapshot(store.path).filter { !$0.key.hasPrefix(".imggit/tmp") } == before.filter { !$0.key.hasPrefix(".imggit/tmp") })
+    #expect(
+      try snapshot(store.path).filter { !$0.key.hasPrefix(".imggit/tmp") }
+        == before.filter { !$0.key.hasPrefix(".imggit/tmp") })
   }
 
   @Test func concurrentWritersNeverLoseATagUpdate() async throws {

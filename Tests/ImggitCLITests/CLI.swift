@@ -16,7 +16,9 @@ struct CLI {
 
   /// Runs `imggit ARGS` with the test's store; never with a terminal, so never in colour.
   @discardableResult
-  func callAsFunction(_ args: String..., stdin: String? = nil, env: [String: String] = [:]) throws -> RunResult {
+  func callAsFunction(_ args: String..., stdin: String? = nil, env: [String: String] = [:]) throws
+    -> RunResult
+  {
     var environment = ["IMGGIT_STORE": store]
     for (k, v) in env { environment[k] = v }
     return try run(binary, args, environment: environment, stdinFile: stdin)
@@ -24,11 +26,15 @@ struct CLI {
 
   /// Runs `imggit ARGS` and requires success; returns standard output.
   @discardableResult
-  func ok(_ args: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+  func ok(_ args: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> String
+  {
     var environment = ["IMGGIT_STORE": store]
     environment["NO_COLOR"] = nil
     let r = try run(binary, args, environment: environment, stdinFile: stdin)
-    #expect(r.status == 0, "imggit \(args.joined(separator: " ")) failed: \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(
+      r.status == 0, "imggit \(args.joined(separator: " ")) failed: \(r.stderr)",
+      sourceLocation: sourceLocation)
     return r.stdout
   }
 
@@ -59,7 +65,11 @@ struct CLI {
   /// The `imggit` built beside this test bundle (SwiftPM puts products in one folder).
   static func findBinary() throws -> String {
     if let b = ProcessInfo.processInfo.environment["IMGGIT_BIN"] { return b }
-    var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("imggit").path]
+    var candidates = [
+      URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+        "imggit"
+      ).path
+    ]
     for arg in CommandLine.arguments where arg.contains(".xctest") {
       var u = URL(fileURLWithPath: arg)
       while u.path != "/" && !u.path.hasSuffix(".xctest") { u.deleteLastPathComponent() }

@@ -9,8 +9,11 @@ import Testing
     let cli = try CLI()
     let r = try cli("--generate-completion-script", shell)
     #expect(r.status == 0)
-    let committed = try String(contentsOfFile: "\(CLI.packageRoot)/completions/imggit.\(shell)", encoding: .utf8)
-    #expect(committed == r.stdout, "completions/imggit.\(shell) is out of date: run scripts/generate-completions.sh")
+    let committed = try String(
+      contentsOfFile: "\(CLI.packageRoot)/completions/imggit.\(shell)", encoding: .utf8)
+    #expect(
+      committed == r.stdout, "completions/imggit.\(shell) is out of date: run scripts/generate-completions.sh"
+    )
   }
 
   @Test func everyCommandHasADocPage() throws {
@@ -24,13 +27,17 @@ import Testing
         inSection = true
       } else if line.trimmingCharacters(in: .whitespaces).isEmpty {
         inSection = false
-      } else if inSection, line.hasPrefix("  "), line.dropFirst(2).first != " ", let w = line.split(separator: " ").first {
+      } else if inSection, line.hasPrefix("  "), line.dropFirst(2).first != " ",
+        let w = line.split(separator: " ").first
+      {
         commands.append(String(w))
       }
     }
     #expect(commands.count >= 8)
     for c in commands {
-      #expect(FileManager.default.fileExists(atPath: "\(CLI.packageRoot)/docs/commands/\(c).md"), "docs/commands/\(c).md is missing")
+      #expect(
+        FileManager.default.fileExists(atPath: "\(CLI.packageRoot)/docs/commands/\(c).md"),
+        "docs/commands/\(c).md is missing")
     }
   }
 }

@@ -14,20 +14,22 @@ import Testing
   @Test func graphOfAllImagesBranchesAtTheBase() throws {
     let (cli, _) = try loaded()
     let out = try cli.ok("log", "--graph", "--all", "--oneline")
-    let shape = withoutIDs(out).replacingOccurrences(of: "(?m) \\[[^]\\n]*\\]$", with: "", options: .regularExpression)
-    #expect(shape == """
-      * ID (tool:1) COPY tool /opt/tool
-      | * ID (app:1) ENTRYPOINT ["python3", "/app/main.py"]
-      | * ID RUN rm blob.bin && make
-      | * ID RUN useradd app
-      | * ID ENV APP_ENV=prod
-      | * ID COPY app /app
-      * | ID (base:1) CMD ["/bin/sh"]
-      |/
-      * ID RUN apt-get install -y base-files
-      * ID ADD rootfs.tar /
+    let shape = withoutIDs(out).replacingOccurrences(
+      of: "(?m) \\[[^]\\n]*\\]$", with: "", options: .regularExpression)
+    #expect(
+      shape == """
+        * ID (tool:1) COPY tool /opt/tool
+        | * ID (app:1) ENTRYPOINT ["python3", "/app/main.py"]
+        | * ID RUN rm blob.bin && make
+        | * ID RUN useradd app
+        | * ID ENV APP_ENV=prod
+        | * ID COPY app /app
+        * | ID (base:1) CMD ["/bin/sh"]
+        |/
+        * ID RUN apt-get install -y base-files
+        * ID ADD rootfs.tar /
 
-      """)
+        """)
     let full = try cli.ok("log", "app:1", "-n", "2")
     #expect(full.contains("Author:  imggit tests"))
     #expect(full.contains("Layer:   empty (config only)"))
@@ -48,7 +50,8 @@ import Testing
     }
     // Spot checks of what the depth means.
     let mid = try fileTree(cli.tmp.sub("got2") + "/rootfs")
-    #expect(mid["app/app.conf"] != nil && mid["app/BUILD"] == nil && mid["usr/share/doc/base/blob.bin"] != nil)
+    #expect(
+      mid["app/app.conf"] != nil && mid["app/BUILD"] == nil && mid["usr/share/doc/base/blob.bin"] != nil)
     let log = try cli.ok("log", "--oneline", "app:cut2")
     #expect(log.hasPrefix(String(try cli.ok("log", "--oneline", "app:1~2").prefix(12))))
   }
@@ -70,7 +73,10 @@ import Testing
   @Test func deleteAndListTags() throws {
     let (cli, _) = try loaded()
     let list = try cli.ok("tag")
-    #expect(list.split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == ["NAME", "app:1", "base:1", "tool:1"])
+    #expect(
+      list.split(separator: "\n").map { $0.split(separator: " ").first ?? "" } == [
+        "NAME", "app:1", "base:1", "tool:1",
+      ])
     try cli.ok("tag", "-d", "tool:1")
     #expect(!(try cli.ok("tag")).contains("tool:1"))
     #expect(try cli.ok("log", "-n1", "--oneline", "tool:1@{1}").contains("COPY tool"))
@@ -81,9 +87,13 @@ import Testing
   @Test func fsckNamesAFlippedByte() throws {
     let (cli, _) = try loaded()
     try cli.ok("fsck")
-    let manifest = try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]]
+    let manifest =
+      try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]]
     let app = try #require(manifest?.first { $0["name"] as? String == "app:1" }?["manifest"] as? String)
-    let m = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(cli.store)/blobs/sha256/\(app.dropFirst(7))"))) as? [String: Any]
+    let m =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: "\(cli.store)/blobs/sha256/\(app.dropFirst(7))")))
+      as? [String: Any]
     let layer = try #require((m?["layers"] as? [[String: Any]])?.last?["digest"] as? String)
     let path = "\(cli.store)/blobs/sha256/\(layer.dropFirst(7))"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -122,15 +132,19 @@ import Testing
 
   @Test func jsonListingsParseAndAgreeWithText() throws {
     let (cli, _) = try loaded()
-    let log = try JSONSerialization.jsonObject(with: Data(cli.ok("log", "--json", "app:1").utf8)) as? [[String: Any]]
+    let log =
+      try JSONSerialization.jsonObject(with: Data(cli.ok("log", "--json", "app:1").utf8)) as? [[String: Any]]
     #expect(log?.count == 8)
     #expect(log?.first?["tags"] as? [String] == ["app:1"])
     #expect(log?.first?["empty_layer"] as? Bool == true)
     let text = try cli.ok("log", "--oneline", "app:1")
-    #expect((log?.compactMap { ($0["id"] as? String)?.prefix(12) }.map(String.init)) == text.split(separator: "\n").map { String($0.prefix(12)) })
+    #expect(
+      (log?.compactMap { ($0["id"] as? String)?.prefix(12) }.map(String.init))
+        == text.split(separator: "\n").map { String($0.prefix(12)) })
     let tags = try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]]
     #expect(tags?.map { $0["name"] as? String } == ["app:1", "base:1", "tool:1"])
-    let reflog = try JSONSerialization.jsonObject(with: Data(cli.ok("reflog", "--json").utf8)) as? [[String: Any]]
+    let reflog =
+      try JSONSerialization.jsonObject(with: Data(cli.ok("reflog", "--json").utf8)) as? [[String: Any]]
     #expect(reflog?.count == 3)
   }
 }

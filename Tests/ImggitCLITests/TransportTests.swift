@@ -15,10 +15,15 @@ import Testing
     // The OCI layout holds the same image with gzip layers: same DiffIDs, same commits.
     try cli.ok("import", "oci:\(fx):app:1", "--tag", "app:oci")
     let fromLayout = try cli.ok("log", "--oneline", "app:oci")
-    #expect(withoutIDs(fromDocker).replacingOccurrences(of: "(?m) \\[[^]\\n]*\\]$", with: "", options: .regularExpression)
+    #expect(
+      withoutIDs(fromDocker).replacingOccurrences(
+        of: "(?m) \\[[^]\\n]*\\]$", with: "", options: .regularExpression
+      )
       .replacingOccurrences(of: "(app:1)", with: "(app:1, app:oci)")
-      == withoutIDs(fromLayout).replacingOccurrences(of: "(?m) \\[[^]\\n]*\\]$", with: "", options: .regularExpression)
-      .replacingOccurrences(of: "(app:oci)", with: "(app:1, app:oci)"))
+        == withoutIDs(fromLayout).replacingOccurrences(
+          of: "(?m) \\[[^]\\n]*\\]$", with: "", options: .regularExpression
+        )
+        .replacingOccurrences(of: "(app:oci)", with: "(app:1, app:oci)"))
     #expect(fromDocker.prefix(12) == fromLayout.prefix(12))
     try cli.ok("fsck")
   }
@@ -37,7 +42,9 @@ import Testing
     let fx = try cli.fixture()
     try cli.ok("import", "oci:\(fx):app:1")
     let expected = try cli.tool("skopeo", "inspect", "--config", "oci:\(fx):app:1")
-    let diffIDs = try #require(try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any])["rootfs"] as? [String: Any]
+    let diffIDs =
+      try #require(try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any])["rootfs"]
+      as? [String: Any]
     for format in ["docker", "oci"] {
       let file = cli.tmp.sub("out-\(format).tar")
       try cli.ok("export", "app:1", "--format", format, "-o", file)
@@ -45,16 +52,22 @@ import Testing
       let copy = cli.tmp.sub("copy-\(format)")
       try cli.tool("skopeo", "copy", "-q", "\(transport):\(file)", "oci:\(copy):x")
       let config = try cli.tool("skopeo", "inspect", "--config", "oci:\(copy):x")
-      let rootfs = try #require(try JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any])["rootfs"] as? [String: Any]
+      let rootfs =
+        try #require(try JSONSerialization.jsonObject(with: Data(config.utf8)) as? [String: Any])["rootfs"]
+        as? [String: Any]
       #expect(rootfs?["diff_ids"] as? [String] == diffIDs?["diff_ids"] as? [String])
       // And imggit reads its own export back, with the name it recorded.
       let other = try CLI()
       #expect(try other.ok("import", file).contains("imported app:1"))
-      #expect(try other.ok("log", "-n1", "--oneline", "app:1").prefix(12) == cli.ok("log", "-n1", "--oneline", "app:1").prefix(12))
+      #expect(
+        try other.ok("log", "-n1", "--oneline", "app:1").prefix(12)
+          == cli.ok("log", "-n1", "--oneline", "app:1").prefix(12))
     }
     // Exports are reproducible.
     try cli.ok("export", "app:1", "-o", cli.tmp.sub("again.tar"))
-    #expect(FileManager.default.contentsEqual(atPath: cli.tmp.sub("again.tar"), andPath: cli.tmp.sub("out-docker.tar")))
+    #expect(
+      FileManager.default.contentsEqual(
+        atPath: cli.tmp.sub("again.tar"), andPath: cli.tmp.sub("out-docker.tar")))
   }
 
   @Test func aTruncatedTarballChangesNothing() throws {

@@ -57,11 +57,13 @@ public struct ImageBuilder {
   /// descriptor; tags it when `tag` is given.
   @discardableResult
   public func image(base: Image? = nil, _ steps: [Step], tag: String? = nil) throws -> Descriptor {
-    var config = base?.config ?? ImageConfig(json: [
-      "architecture": .string("amd64"), "os": .string("linux"),
-      "config": .object(["Env": .array([.string("PATH=/usr/bin:/bin")])]),
-      "rootfs": .object(["type": .string("layers"), "diff_ids": .array([])]),
-    ])
+    var config =
+      base?.config
+      ?? ImageConfig(json: [
+        "architecture": .string("amd64"), "os": .string("linux"),
+        "config": .object(["Env": .array([.string("PATH=/usr/bin:/bin")])]),
+        "rootfs": .object(["type": .string("layers"), "diff_ids": .array([])]),
+      ])
     var layers = base?.manifest.layers ?? []
     var history = config.history
     var diffIDs = config.diffIDs

@@ -25,7 +25,8 @@ public struct Exporter {
   ) throws {
     let manifestDigest = Digest(of: manifestData)
     var entry = Descriptor(
-      mediaType: manifest.mediaType ?? MediaType.ociManifest, digest: manifestDigest, size: Int64(manifestData.count))
+      mediaType: manifest.mediaType ?? MediaType.ociManifest, digest: manifestDigest,
+      size: Int64(manifestData.count))
     if let name {
       // skopeo's oci-archive: and Docker's loader read these two annotations.
       entry.annotations = [Tag.refName: name.description]
@@ -35,11 +36,13 @@ public struct Exporter {
     try writer.writeFile(path: "oci-layout", data: Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8))
     try writer.writeFile(path: "index.json", data: try CanonicalJSON.encode(ImageIndex(manifests: [entry])))
     if format == .docker {
-      let docker: [[String: JSONValue]] = [[
-        "Config": .string("blobs/sha256/\(manifest.config.digest.hex)"),
-        "RepoTags": .array(name.map { [.string($0.description)] } ?? []),
-        "Layers": .array(manifest.layers.map { .string("blobs/sha256/\($0.digest.hex)") }),
-      ]]
+      let docker: [[String: JSONValue]] = [
+        [
+          "Config": .string("blobs/sha256/\(manifest.config.digest.hex)"),
+          "RepoTags": .array(name.map { [.string($0.description)] } ?? []),
+          "Layers": .array(manifest.layers.map { .string("blobs/sha256/\($0.digest.hex)") }),
+        ]
+      ]
       try writer.writeFile(path: "manifest.json", data: try CanonicalJSON.encode(docker))
     }
     for dir in ["blobs/", "blobs/sha256/"] {
@@ -49,7 +52,8 @@ public struct Exporter {
     try writer.writeFile(path: "blobs/sha256/\(manifest.config.digest.hex)", data: configData)
     var written: Set<Digest> = [manifestDigest, manifest.config.digest]
     for layer in manifest.layers where written.insert(layer.digest).inserted {
-      try writer.writeHeader(TarEntry(path: "blobs/sha256/\(layer.digest.hex)", type: .regular, size: layer.size))
+      try writer.writeHeader(
+        TarEntry(path: "blobs/sha256/\(layer.digest.hex)", type: .regular, size: layer.size))
       try store.streamBlob(layer.digest, size: layer.size) { try writer.writeData($0) }
     }
     try writer.finish()

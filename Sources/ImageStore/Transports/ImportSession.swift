@@ -32,7 +32,10 @@ final class ImportSession {
 
   /// Takes a blob named by digest from a stream, verifying it. A blob the store already has is
   /// still hashed (the source must not lie) but not written again.
-  func receive(_ digest: Digest, size: Int64, path: String, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+  func receive(
+    _ digest: Digest, size: Int64, path: String,
+    feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws {
     if store.hasBlob(digest) || staged[digest] != nil {
       var hasher = DigestHasher()
       try feed { hasher.update($0) }
@@ -96,13 +99,16 @@ final class ImportSession {
           ImageIndex.self, from: try small(entry, what: "index"), what: "\(source): index \(entry.digest)")
         blobs.append(entry.bare)
         let picked = try Store.pickPlatform(nested.manifests, what: "\(source): index \(entry.digest)")
-        entry = Descriptor(mediaType: picked.mediaType, digest: picked.digest, size: picked.size, annotations: entry.annotations)
+        entry = Descriptor(
+          mediaType: picked.mediaType, digest: picked.digest, size: picked.size,
+          annotations: entry.annotations)
       }
       guard MediaType.isManifest(entry.mediaType) else {
         throw ModelError.unsupportedMediaType(entry.mediaType, what: "\(source): index entry \(entry.digest)")
       }
       let manifest = try Manifest.parse(try small(entry, what: "manifest"), digest: entry.digest)
-      let config = try ImageConfig.parse(try small(manifest.config, what: "config"), digest: manifest.config.digest)
+      let config = try ImageConfig.parse(
+        try small(manifest.config, what: "config"), digest: manifest.config.digest)
       _ = try Image(descriptor: entry.bare, manifest: manifest, config: config)
       for layer in manifest.layers { try require(layer, what: "layer") }
       blobs += [entry.bare, manifest.config] + manifest.layers
@@ -122,39 +128,52 @@ final class ImportSession {
   // MARK: - docker save (classic)
 
   private struct DockerManifestEntry: Decodable {
-    let Config: String
-    let RepoTags: [String]?
-    let Layers: [String]
+    let config: String
+    let repoTags: [String]?
+    let layers: [String]
+
+    enum CodingKeys: String, CodingKey {
+      case config = "Config"
+      case repoTags = "RepoTags"
+      case layers = "Layers"
+    }
   }
 
   /// The images of a classic `docker save` tarball: `manifest.json` names a config file and
   /// `layer.tar` files by path. The blobs are the files themselves; imggit writes the OCI
   /// manifest that docker did not.
   func dockerImages(manifestJSON: Data) throws -> [FoundImage] {
-    let entries = try CanonicalJSON.decode([DockerManifestEntry].self, from: manifestJSON, what: "\(source): manifest.json")
+    let entries = try CanonicalJSON.decode(
+      [DockerManifestEntry].self, from: manifestJSON, what: "\(source): manifest.json")
     var result: [FoundImage] = []
     for entry in entries {
-      let configBlob = try member(entry.Config)
-      let configDescriptor = Descriptor(mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size)
+      let configBlob = try member(entry.config)
+      let configDescriptor = Descriptor(
+        mediaType: MediaType.ociConfig, digest: configBlob.digest, size: configBlob.size)
       staged[configBlob.digest] = configBlob
-      let config = try ImageConfig.parse(try small(configDescriptor, what: "config"), digest: configBlob.digest)
+      let config = try ImageConfig.parse(
+        try small(configDescriptor, what: "config"), digest: configBlob.digest)
       var layers: [Descriptor] = []
-      for (n, path) in entry.Layers.enumerated() {
+      for (n, path) in entry.layers.enumerated() {
         let blob = try member(path)
         staged[blob.digest] = blob
         let compression = LayerCompression(magic: blob.magic)
         if compression == .none, n < config.diffIDs.count, config.diffIDs[n] != blob.digest {
           throw StoreError.badArchive(
-            source: source, reason: "layer \(path) hashes to \(blob.digest) but the config's DiffID is \(config.diffIDs[n])")
+            source: source,
+            reason: "layer \(path) hashes to \(blob.digest) but the config's DiffID is \(config.diffIDs[n])")
         }
         layers.append(Descriptor(mediaType: compression.ociMediaType, digest: blob.digest, size: blob.size))
       }
       let manifest = Manifest(config: configDescriptor, layers: layers)
       let data = try CanonicalJSON.encode(manifest)
-      let descriptor = Descriptor(mediaType: MediaType.ociManifest, digest: Digest(of: data), size: Int64(data.count))
+      let descriptor = Descriptor(
+        mediaType: MediaType.ociManifest, digest: Digest(of: data), size: Int64(data.count))
       _ = try Image(descriptor: descriptor, manifest: manifest, config: config)
-      let names = try (entry.RepoTags ?? []).map { try TagName(normalizing: $0) }
-      result.append(FoundImage(descriptor: descriptor, names: names, blobs: [configDescriptor] + layers, generated: [data]))
+      let names = try (entry.repoTags ?? []).map { try TagName(normalizing: $0) }
+      result.append(
+        FoundImage(
+          descriptor: descriptor, names: names, blobs: [configDescriptor] + layers, generated: [data]))
     }
     return result
   }
@@ -172,7 +191,8 @@ final class ImportSession {
     if p.hasPrefix("blobs/sha256/"), let d = try? Digest(hex: String(p.dropFirst(13))), let blob = staged[d] {
       return blob
     }
-    throw StoreError.badArchive(source: source, reason: "manifest.json names \(path), which is not in the archive")
+    throw StoreError.badArchive(
+      source: source, reason: "manifest.json names \(path), which is not in the archive")
   }
 
   // MARK: - Publishing

@@ -29,7 +29,8 @@ public struct Importer {
     case .archive(let path):
       found = try readArchive(try ArchiveReader(path: path), session: session)
     case .standardInput:
-      found = try readArchive(try ArchiveReader(fileDescriptor: 0, context: "standard input"), session: session)
+      found = try readArchive(
+        try ArchiveReader(fileDescriptor: 0, context: "standard input"), session: session)
     case .layout(let path, let tagFilter):
       found = try readLayout(path, tagFilter: tagFilter, session: session)
     }
@@ -44,7 +45,8 @@ public struct Importer {
       let names = tag.map { [$0] } ?? image.names
       guard !names.isEmpty else {
         throw StoreError.badArchive(
-          source: source.description, reason: "image \(n + 1) (\(image.descriptor.digest.short)) has no name; give --tag")
+          source: source.description,
+          reason: "image \(n + 1) (\(image.descriptor.digest.short)) has no name; give --tag")
       }
       images.append((image, names))
     }
@@ -76,7 +78,8 @@ public struct Importer {
         case .regular:
           if ["manifest.json", "index.json", "oci-layout", "repositories"].contains(path) {
             metadata[path] = try reader.readSmall()
-          } else if path.hasPrefix("blobs/sha256/"), let digest = try? Digest(hex: String(path.dropFirst(13))) {
+          } else if path.hasPrefix("blobs/sha256/"), let digest = try? Digest(hex: String(path.dropFirst(13)))
+          {
             try session.receive(digest, size: entry.size, path: path) { try reader.readData($0) }
           } else {
             let writer = try store.blobWriter()
@@ -85,7 +88,8 @@ public struct Importer {
           }
         case .symlink:
           let dir = (path as NSString).deletingLastPathComponent
-          links[path] = ImportSession.clean(dir.isEmpty ? entry.linkTarget ?? "" : "\(dir)/\(entry.linkTarget ?? "")")
+          links[path] = ImportSession.clean(
+            dir.isEmpty ? entry.linkTarget ?? "" : "\(dir)/\(entry.linkTarget ?? "")")
         case .hardlink:
           links[path] = ImportSession.clean(entry.linkTarget ?? "")
         default:
@@ -107,7 +111,8 @@ public struct Importer {
       return try session.dockerImages(manifestJSON: manifestData)
     }
     throw StoreError.badArchive(
-      source: source, reason: "neither a docker save tarball nor an OCI archive (no manifest.json or index.json)")
+      source: source,
+      reason: "neither a docker save tarball nor an OCI archive (no manifest.json or index.json)")
   }
 
   // MARK: - Layout folders

@@ -20,16 +20,21 @@ extension Imggit {
           imggit export app:1 -o - | docker load
         """)
 
-    @Argument(help: "The image or commit to export.", completion: Completion.revisions, transform: Parse.revision)
+    @Argument(
+      help: "The image or commit to export.", completion: Completion.revisions, transform: Parse.revision)
     var revision: Revision
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Output file, or - for standard output.", valueName: "file"), completion: .file())
+    @Option(
+      name: .shortAndLong, help: ArgumentHelp("Output file, or - for standard output.", valueName: "file"),
+      completion: .file())
     var output: String
 
     @Option(help: "Archive format: docker or oci.")
     var format: Exporter.Format = .docker
 
-    @Option(name: .shortAndLong, help: "The name to record in the archive (default: the tag used, if any).", transform: Parse.tag)
+    @Option(
+      name: .shortAndLong, help: "The name to record in the archive (default: the tag used, if any).",
+      transform: Parse.tag)
     var name: TagName?
 
     @OptionGroup var store: StoreOptions
@@ -46,11 +51,15 @@ extension Imggit {
         guard isatty(STDOUT_FILENO) == 0 else {
           throw ValidationError("refusing to write a tarball to a terminal; redirect it or use -o FILE")
         }
-        try exporter.export(manifestData: data.manifestData, configData: data.configData, manifest: data.manifest, name: recorded, format: fmt, to: STDOUT_FILENO, context: "standard output")
+        try exporter.export(
+          manifestData: data.manifestData, configData: data.configData, manifest: data.manifest,
+          name: recorded, format: fmt, to: STDOUT_FILENO, context: "standard output")
         return
       }
       try OutputFile.write(to: output) { fd in
-        try exporter.export(manifestData: data.manifestData, configData: data.configData, manifest: data.manifest, name: recorded, format: fmt, to: fd, context: output)
+        try exporter.export(
+          manifestData: data.manifestData, configData: data.configData, manifest: data.manifest,
+          name: recorded, format: fmt, to: fd, context: output)
       }
       Terminal.printError("exported \(ref.commit.id.short) to \(output) (\(fmt.rawValue) format)")
     }
@@ -67,7 +76,9 @@ enum OutputFile {
       try body(fd)
       guard fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: temp, errno: errno) }
       close(fd)
-      guard rename(temp, path) == 0 else { throw StoreError.io(operation: "rename", path: path, errno: errno) }
+      guard rename(temp, path) == 0 else {
+        throw StoreError.io(operation: "rename", path: path, errno: errno)
+      }
     } catch {
       close(fd)
       unlink(temp)

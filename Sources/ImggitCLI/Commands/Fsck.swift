@@ -26,11 +26,17 @@ extension Imggit {
         try Terminal.printJSON(
           FsckJSON(
             blobs: report.blobsChecked, bytes: report.bytesChecked, images: report.imagesChecked,
-            problems: report.problems.map { .init(digest: $0.digest?.description, path: $0.path, message: $0.message) }))
+            problems: report.problems.map {
+              .init(digest: $0.digest?.description, path: $0.path, message: $0.message)
+            }))
       } else {
         for p in report.problems { print(Terminal.paint("error", .red) + ": \(p.message)") }
-        let summary = "checked \(report.blobsChecked) blobs (\(Format.size(report.bytesChecked))) and \(report.imagesChecked) images"
-        print(report.problems.isEmpty ? "\(summary): ok" : "\(summary): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")")
+        let summary =
+          "checked \(report.blobsChecked) blobs (\(Format.size(report.bytesChecked))) and \(report.imagesChecked) images"
+        print(
+          report.problems.isEmpty
+            ? "\(summary): ok"
+            : "\(summary): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")")
       }
       if !report.problems.isEmpty { throw ExitCode.failure }
     }

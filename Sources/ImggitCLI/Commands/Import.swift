@@ -23,7 +23,9 @@ extension Imggit {
     @Argument(help: "Archive file, oci:DIR[:TAG], folder, or - for standard input.", completion: .file())
     var source: String
 
-    @Option(name: [.short, .long], help: "Tag the imported image NAME[:TAG] (one image only).", transform: Parse.tag)
+    @Option(
+      name: [.short, .long], help: "Tag the imported image NAME[:TAG] (one image only).", transform: Parse.tag
+    )
     var tag: TagName?
 
     @OptionGroup var store: StoreOptions
@@ -34,12 +36,19 @@ extension Imggit {
       let s = try store.open(create: true)
       let imported = try Importer(store: s).run(src, tag: tag)
       if output.json {
-        try Terminal.printJSON(imported.map { ImportJSON(manifest: $0.descriptor.digest.description, tags: $0.tags.map(\.description), newBlobs: $0.newBlobs) })
+        try Terminal.printJSON(
+          imported.map {
+            ImportJSON(
+              manifest: $0.descriptor.digest.description, tags: $0.tags.map(\.description),
+              newBlobs: $0.newBlobs)
+          })
         return
       }
       for i in imported {
         let names = i.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ")
-        print("imported \(names) \(i.descriptor.digest.short) (\(i.newBlobs) new blob\(i.newBlobs == 1 ? "" : "s"))")
+        print(
+          "imported \(names) \(i.descriptor.digest.short) (\(i.newBlobs) new blob\(i.newBlobs == 1 ? "" : "s"))"
+        )
       }
     }
 

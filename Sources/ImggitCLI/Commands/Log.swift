@@ -22,7 +22,8 @@ extension Imggit {
           imggit log base:1..app:1 --json
         """)
 
-    @Argument(help: "Revisions or ranges (A..B) to show.", completion: Completion.revisions, transform: Parse.spec)
+    @Argument(
+      help: "Revisions or ranges (A..B) to show.", completion: Completion.revisions, transform: Parse.spec)
     var revisions: [RevisionSpec] = []
 
     @Flag(help: "Show the commits of every tagged image.")
@@ -54,7 +55,9 @@ extension Imggit {
       for (n, e) in entries.enumerated() {
         let c = e.commit
         let id = Terminal.paint(c.id.short, .yellow)
-        let tags = e.tags.isEmpty ? "" : " (" + e.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ") + ")"
+        let tags =
+          e.tags.isEmpty
+          ? "" : " (" + e.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ") + ")"
         let size = c.layer.map { Format.size($0.size) } ?? "empty"
         let continuation = e.graph.replacingOccurrences(of: "*", with: "|")
         if oneline {

@@ -18,7 +18,8 @@ extension Imggit {
           imggit reflog --json
         """)
 
-    @Argument(help: "The tag (default: every tag with a reflog).", completion: Completion.tags, transform: Parse.tag)
+    @Argument(
+      help: "The tag (default: every tag with a reflog).", completion: Completion.tags, transform: Parse.tag)
     var tag: TagName?
 
     @OptionGroup var store: StoreOptions
@@ -27,18 +28,21 @@ extension Imggit {
     func run() throws {
       let lines = try store.repository().reflog(tag)
       if output.json {
-        try Terminal.printJSON(lines.map {
-          ReflogJSON(
-            ref: "\($0.tag)@{\($0.index)}", tag: $0.tag.description, old: $0.entry.old?.digest.description,
-            new: $0.entry.new?.digest.description, oldCommit: $0.oldTip?.hex, newCommit: $0.newTip?.hex,
-            command: $0.entry.command, time: $0.entry.time)
-        })
+        try Terminal.printJSON(
+          lines.map {
+            ReflogJSON(
+              ref: "\($0.tag)@{\($0.index)}", tag: $0.tag.description, old: $0.entry.old?.digest.description,
+              new: $0.entry.new?.digest.description, oldCommit: $0.oldTip?.hex, newCommit: $0.newTip?.hex,
+              command: $0.entry.command, time: $0.entry.time)
+          })
         return
       }
       for l in lines {
         let new = l.entry.new == nil ? "(deleted)   " : (l.newTip?.short ?? l.entry.new!.digest.short)
         let old = l.entry.old == nil ? "" : " (was \(l.oldTip?.short ?? l.entry.old!.digest.short))"
-        print("\(Terminal.paint(new, .yellow)) \(Terminal.paint("\(l.tag)@{\(l.index)}", .green)): \(l.entry.command)\(old) \(Terminal.paint(l.entry.time, .dim))")
+        print(
+          "\(Terminal.paint(new, .yellow)) \(Terminal.paint("\(l.tag)@{\(l.index)}", .green)): \(l.entry.command)\(old) \(Terminal.paint(l.entry.time, .dim))"
+        )
       }
     }
 

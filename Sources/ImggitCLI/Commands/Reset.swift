@@ -26,7 +26,9 @@ extension Imggit {
 
     func run() throws {
       let ref = try store.repository().reset(tag, to: revision)
-      print("\(Terminal.paint(tag.description, .green)) is now at \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))")
+      print(
+        "\(Terminal.paint(tag.description, .green)) is now at \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
+      )
     }
   }
 }

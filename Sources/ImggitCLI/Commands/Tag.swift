@@ -20,7 +20,9 @@ extension Imggit {
           imggit tag -d app:base
         """)
 
-    @Argument(help: "The tag to create, NAME[:TAG] (latest by default).", completion: Completion.tags, transform: Parse.tag)
+    @Argument(
+      help: "The tag to create, NAME[:TAG] (latest by default).", completion: Completion.tags,
+      transform: Parse.tag)
     var name: TagName?
 
     @Argument(help: "The commit to tag.", completion: Completion.revisions, transform: Parse.revision)
@@ -55,24 +57,33 @@ extension Imggit {
       guard let name, let revision else { return try list() }
       let repo = try store.repository(create: true)
       let ref = try repo.createTag(name, at: revision, force: force)
-      print("\(Terminal.paint(name.description, .green)) -> \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))")
+      print(
+        "\(Terminal.paint(name.description, .green)) -> \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
+      )
     }
 
     private func list() throws {
       let tags = try store.repository().tagList()
       if output.json {
-        try Terminal.printJSON(tags.map {
-          TagJSON(name: $0.name.description, manifest: $0.manifest.description, commit: $0.tip?.id.hex, created: $0.created, layers: $0.layers, size: $0.size)
-        })
+        try Terminal.printJSON(
+          tags.map {
+            TagJSON(
+              name: $0.name.description, manifest: $0.manifest.description, commit: $0.tip?.id.hex,
+              created: $0.created, layers: $0.layers, size: $0.size)
+          })
         return
       }
       guard !tags.isEmpty else { return }
       let width = max(4, tags.map(\.name.description.count).max() ?? 0)
-      print("NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  COMMIT        CREATED     LAYERS  SIZE")
+      print(
+        "NAME".padding(toLength: width, withPad: " ", startingAt: 0)
+          + "  COMMIT        CREATED     LAYERS  SIZE")
       for t in tags {
         let name = t.name.description.padding(toLength: width, withPad: " ", startingAt: 0)
         let layers = String(t.layers).leftPad(6)
-        print("\(Terminal.paint(name, .green))  \(Terminal.paint(t.tip?.id.short ?? "-".padding(toLength: 12, withPad: " ", startingAt: 0), .yellow))  \(Format.shortDate(t.created).padding(toLength: 10, withPad: " ", startingAt: 0))  \(layers)  \(Format.size(t.size))")
+        print(
+          "\(Terminal.paint(name, .green))  \(Terminal.paint(t.tip?.id.short ?? "-".padding(toLength: 12, withPad: " ", startingAt: 0), .yellow))  \(Format.shortDate(t.created).padding(toLength: 10, withPad: " ", startingAt: 0))  \(layers)  \(Format.size(t.size))"
+        )
       }
     }
 

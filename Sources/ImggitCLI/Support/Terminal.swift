@@ -41,7 +41,8 @@ enum Format {
       v /= 1000
       u += 1
     }
-    return u == 0 ? "\(bytes) B" : String(format: v < 10 ? "%.2f %@" : v < 100 ? "%.1f %@" : "%.0f %@", v, units[u])
+    return u == 0
+      ? "\(bytes) B" : String(format: v < 10 ? "%.2f %@" : v < 100 ? "%.1f %@" : "%.0f %@", v, units[u])
   }
 
   static func date(_ s: String?) -> String {
