@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+swift format lint --strict -r Sources Tests Package.swift
 swift build --build-tests
 swift test --skip-build --disable-xctest "$@"
