@@ -6,7 +6,7 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "imggit", targets: ["imggit"]),
-    .library(name: "ImggitKit", targets: ["ImageModel", "ImageStore", "TarStream", "History"]),
+    .library(name: "ImggitKit", targets: ["ImageModel", "ImageStore", "TarStream", "LayerFS", "History"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -28,13 +28,18 @@ let package = Package(
     .target(
       name: "ImageStore",
       dependencies: ["ImageModel", "TarStream", .product(name: "Crypto", package: "swift-crypto")]),
+    // Layers as filesystems: per-layer file indexes, merged trees with whiteouts, tree
+    // diffs, safe extraction, deterministic layer writing.
+    .target(name: "LayerFS", dependencies: ["ImageModel", "ImageStore", "TarStream", "CSystem"]),
+    // Linux calls Swift cannot import directly (makedev, fsetxattr).
+    .target(name: "CSystem"),
     // Operations over the commit graph: revisions, log, tag, reset, fsck.
-    .target(name: "History", dependencies: ["ImageModel", "ImageStore"]),
+    .target(name: "History", dependencies: ["ImageModel", "ImageStore", "LayerFS"]),
     // Command-line parsing and output formatting only.
     .target(
       name: "ImggitCLI",
       dependencies: [
-        "History", "ImageStore", "ImageModel", "TarStream",
+        "History", "ImageStore", "ImageModel", "TarStream", "LayerFS",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),

@@ -9,6 +9,7 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
   case deletedInReflog(TagName, Int)
   case tagExists(TagName)
   case emptyImage(String)
+  case noLayer(String)
 
   public var description: String {
     switch self {
@@ -25,6 +26,8 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
       return "\(t)@{\(n)} is the deletion of the tag; try \(t)@{\(n + 1)}"
     case .tagExists(let t):
       return "tag \(t) already exists; use `imggit reset \(t) REV` to move it, or --force"
+    case .noLayer(let id):
+      return "commit \(id) is a config-only step: it has no layer to extract"
     case .emptyImage(let r):
       return "\(r) names an image with no layers and no history"
     }

@@ -57,6 +57,23 @@ public final class Store: Sendable {
     try FS.makeDirectories(reflogDirectory)
   }
 
+  // MARK: - Caches
+
+  /// Reads a cache file of imggit's folder (`.imggit/cache/NAME`); `nil` when absent.
+  public func readCache(_ name: String) -> Data? {
+    try? FS.readFile("\(imggitDirectory)/cache/\(name)", limit: 1 << 30)
+  }
+
+  /// Writes a cache file atomically. Caches can always be rebuilt, so a failure to write one
+  /// is not an error for the command that computed it.
+  public func writeCache(_ data: Data, _ name: String) {
+    let path = "\(imggitDirectory)/cache/\(name)"
+    let dir = (path as NSString).deletingLastPathComponent
+    try? FS.makeDirectories(dir)
+    try? ensureImggitDirectories()
+    try? FS.atomicWrite(data, to: path, tempDirectory: tempDirectory)
+  }
+
   // MARK: - Blobs
 
   /// Where the blob with `digest` lives, whether or not it exists.

@@ -3,6 +3,7 @@ import Foundation
 import History
 import ImageModel
 import ImageStore
+import LayerFS
 import TarStream
 
 /// The `imggit` command: subcommands only, grouped the way `imggit --help` shows them.
@@ -24,9 +25,9 @@ public struct Imggit: ParsableCommand {
       """,
     version: "0.1.0",
     groupedSubcommands: [
-      CommandGroup(name: "History", subcommands: [Log.self]),
+      CommandGroup(name: "History", subcommands: [Log.self, Show.self, Diff.self]),
       CommandGroup(name: "Tags", subcommands: [TagCommand.self, Reset.self, Reflog.self]),
-      CommandGroup(name: "Transport", subcommands: [Import.self, Export.self]),
+      CommandGroup(name: "Transport", subcommands: [Import.self, Export.self, Extract.self]),
       CommandGroup(name: "Store", subcommands: [Init.self, Fsck.self]),
     ]
   )
@@ -51,7 +52,9 @@ public enum ImggitMain {
   /// Prints `error` once and exits. Help and version requests go through ArgumentParser
   /// unchanged; usage errors and imggit's own errors become `imggit: <message>`.
   static func fail(_ error: any Error) -> Never {
-    if error is StoreError || error is ModelError || error is HistoryError || error is TarError {
+    if error is StoreError || error is ModelError || error is HistoryError || error is TarError
+      || error is LayerFSError
+    {
       Terminal.printError("imggit: \(error)")
       Foundation.exit(1)
     }

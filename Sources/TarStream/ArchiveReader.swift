@@ -9,6 +9,7 @@ public final class ArchiveReader {
   private let handle: OpaquePointer
   private let context: String
   private var entry: OpaquePointer?
+  private var box: SourceBox?
 
   /// Opens the file at `path`; gzip, zstd, xz and bzip2 compression are recognised.
   public convenience init(path: String) throws {
@@ -22,14 +23,30 @@ public final class ArchiveReader {
     try self.init(context: context) { a in archive_read_open_fd(a, fd, 1 << 20) }
   }
 
-  private init(context: String, open: (OpaquePointer) -> Int32) throws {
+  /// Reads a tar from a ``ByteSource`` (to hash or decompress on the way). The reader keeps
+  /// the source alive; an error the source throws is rethrown as it is.
+  public convenience init(source: ByteSource, context: String, decompress: Bool = true) throws {
+    let box = SourceBox(source)
+    try self.init(context: context, decompress: decompress) { a in
+      do {
+        try box.open(a, context: context)
+        return ARCHIVE_OK
+      } catch {
+        return ARCHIVE_FATAL
+      }
+    }
+    self.box = box
+    if let error = box.error { throw error }
+  }
+
+  private init(context: String, decompress: Bool = true, open: (OpaquePointer) -> Int32) throws {
     TarLocale.ensure()
     guard let a = archive_read_new() else {
       throw TarError(function: "archive_read_new", message: "out of memory", context: context)
     }
     self.handle = a
     self.context = context
-    archive_read_support_filter_all(a)
+    if decompress { archive_read_support_filter_all(a) }
     archive_read_support_format_tar(a)
     try check(open(a), a, "archive_read_open", context: context)
   }
@@ -43,10 +60,18 @@ public final class ArchiveReader {
     var e: OpaquePointer?
     let status = archive_read_next_header(handle, &e)
     if status == ARCHIVE_EOF { return nil }
-    try check(status, handle, "archive_read_next_header", context: context)
+    try checkStatus(status, "archive_read_next_header")
     guard let e else { return nil }
     entry = e
     return Self.copy(e)
+  }
+
+  private func checkStatus(_ status: Int32, _ function: String) throws {
+    if let box {
+      try box.check(status, handle, function, context: context)
+    } else {
+      try check(status, handle, function, context: context)
+    }
   }
 
   /// Streams the current entry's data to `body` block by block. Sparse holes are filled
@@ -60,7 +85,7 @@ public final class ArchiveReader {
     while true {
       let status = archive_read_data_block(handle, &buffer, &size, &offset)
       if status == ARCHIVE_EOF { return }
-      try check(status, handle, "archive_read_data_block", context: context)
+      try checkStatus(status, "archive_read_data_block")
       while position < offset {
         let n = Int(min(Int64(zeros.count), offset - position))
         try zeros.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import History
 import ImageModel
+import LayerFS
 
 extension Imggit {
   struct Log: ParsableCommand {
@@ -35,6 +36,9 @@ extension Imggit {
     @Flag(help: "One line per commit.")
     var oneline = false
 
+    @Flag(help: "List the paths each layer adds, modifies and deletes, with sizes.")
+    var stat = false
+
     @Option(name: [.customShort("n", allowingJoined: true), .long], help: "Show at most N commits.")
     var maxCount: Int?
 
@@ -48,8 +52,22 @@ extension Imggit {
     func run() throws {
       let repo = try store.repository()
       let entries = try repo.log(revisions, all: all, graph: graph && !output.json, limit: maxCount)
+      var stats: [CommitID: [Change]] = [:]
+      if stat {
+        // One walk per image covers all of its commits; stop once every listed commit is done.
+        var needed = Set(entries.filter { !$0.commit.isEmpty }.map(\.commit.id))
+        for (_, image) in try repo.reachableImages(reflogs: true)
+        where !needed.isDisjoint(with: image.commits.map(\.id)) {
+          for (id, changes) in try repo.changesByCommit(image) where needed.remove(id) != nil {
+            stats[id] = changes
+          }
+        }
+      }
       if output.json {
-        try Terminal.printJSON(entries.map { CommitJSON($0.commit, tags: $0.tags) })
+        try Terminal.printJSON(
+          entries.map {
+            CommitJSON($0.commit, tags: $0.tags, changes: stat ? stats[$0.commit.id] ?? [] : nil)
+          })
         return
       }
       for (n, e) in entries.enumerated() {
@@ -64,20 +82,12 @@ extension Imggit {
           print("\(e.graph)\(id)\(tags) \(Summary.title(c)) \(Terminal.paint("[\(size)]", .dim))")
         } else {
           if n > 0 && !graph { print("") }
-          print("\(e.graph)\(Terminal.paint("commit", .yellow)) \(Terminal.paint(c.id.hex, .yellow))\(tags)")
-          var lines: [String] = []
-          if let author = c.history.author { lines.append("Author:  \(author)") }
-          lines.append("Date:    \(Format.date(c.history.created))")
-          lines.append("Layer:   " + (c.layer.map { "\($0.digest.short) \(size)" } ?? "empty (config only)"))
-          lines.append("")
-          let body = c.synthetic ? Summary.title(c) : (c.history.createdBy ?? "(no created_by)")
-          lines += body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-          if let comment = c.history.comment, !comment.isEmpty {
-            lines.append("")
-            lines += comment.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-          }
+          var lines = CommitText.header(c, tags: e.tags)
+          lines[0] = e.graph + lines[0]
+          if stat, let changes = stats[c.id] { lines += [""] + CommitText.stat(changes) }
           if graph { lines.append("") }
-          for line in lines { print(graph ? "\(continuation)\(line)" : line) }
+          print(lines[0])
+          for line in lines.dropFirst() { print(graph ? "\(continuation)\(line)" : line) }
         }
         for line in e.graphAfter { print(line) }
       }

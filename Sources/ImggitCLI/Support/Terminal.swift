@@ -1,6 +1,7 @@
 import Foundation
 import History
 import ImageModel
+import LayerFS
 
 /// Where output goes and how it looks: colour only on a terminal and never with NO_COLOR.
 enum Terminal {
@@ -76,8 +77,9 @@ struct CommitJSON: Encodable {
   let diffID: String?
   let layer: Descriptor?
   let tags: [String]?
+  let changes: [ChangeJSON]?
 
-  init(_ c: Commit, tags: [TagName]? = nil) {
+  init(_ c: Commit, tags: [TagName]? = nil, changes: [Change]? = nil) {
     id = c.id.hex
     parent = c.parent?.hex
     created = c.history.created
@@ -88,10 +90,11 @@ struct CommitJSON: Encodable {
     diffID = c.diffID?.description
     layer = c.layer
     self.tags = tags?.map(\.description)
+    self.changes = changes?.map(ChangeJSON.init)
   }
 
   enum CodingKeys: String, CodingKey {
-    case id, parent, created, author, comment, layer, tags
+    case id, parent, created, author, comment, layer, tags, changes
     case createdBy = "created_by"
     case emptyLayer = "empty_layer"
     case diffID = "diff_id"

@@ -1,0 +1,8 @@
+#ifndef CSYSTEM_H
+#define CSYSTEM_H
+#include <sys/types.h>
+
+// Linux calls and macros Swift's Glibc module does not bring in.
+dev_t csystem_makedev(unsigned int major, unsigned int minor);
+int csystem_fsetxattr(int fd, const char *name, const void *value, size_t size);
+#endif

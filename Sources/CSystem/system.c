@@ -1,0 +1,9 @@
+#include "csystem.h"
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+
+dev_t csystem_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
+
+int csystem_fsetxattr(int fd, const char *name, const void *value, size_t size) {
+  return fsetxattr(fd, name, value, size, 0);
+}

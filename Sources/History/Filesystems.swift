@@ -1,0 +1,80 @@
+import Foundation
+import ImageModel
+import ImageStore
+import LayerFS
+
+extension Repository {
+  /// The root filesystem at a commit: the image's layers up to it, from cached indexes.
+  public func rootFS(_ ref: CommitRef) throws -> RootFS {
+    try rootFS(ref.image, layers: ref.commit.layerCount)
+  }
+
+  func rootFS(_ image: Image, layers count: Int) throws -> RootFS {
+    let indexer = LayerIndexer(store: store)
+    var tree = RootFS()
+    for i in 0..<count {
+      tree = try apply(indexer, image, i, to: tree)
+    }
+    return tree
+  }
+
+  private func apply(_ indexer: LayerIndexer, _ image: Image, _ i: Int, to tree: RootFS) throws -> RootFS {
+    var t = tree
+    try t.apply(try indexer.index(layer: image.manifest.layers[i], diffID: image.config.diffIDs[i]), at: i)
+    return t
+  }
+
+  /// What a commit's layer adds, modifies and deletes relative to its parent's filesystem;
+  /// nothing for a config-only commit.
+  public func changes(of ref: CommitRef) throws -> [Change] {
+    let c = ref.commit
+    guard !c.isEmpty else { return [] }
+    let before = try rootFS(ref.image, layers: c.layerCount - 1)
+    let after = try apply(LayerIndexer(store: store), ref.image, c.layerCount - 1, to: before)
+    return before.changes(to: after)
+  }
+
+  /// The file-level difference between the filesystems of two commits.
+  public func diff(_ a: CommitRef, _ b: CommitRef) throws -> [Change] {
+    try rootFS(a).changes(to: try rootFS(b))
+  }
+
+  /// The changes of every layer commit of `image`, computed in one walk up its history.
+  public func changesByCommit(_ image: Image) throws -> [CommitID: [Change]] {
+    let indexer = LayerIndexer(store: store)
+    var tree = RootFS()
+    var result: [CommitID: [Change]] = [:]
+    for c in image.commits where !c.isEmpty {
+      let next = try apply(indexer, image, c.layerCount - 1, to: tree)
+      result[c.id] = tree.changes(to: next)
+      tree = next
+    }
+    return result
+  }
+
+  /// Writes the root filesystem at `ref` (or, with `layerOnly`, just its layer's entries).
+  /// Returns warnings about what could not be restored exactly.
+  public func extract(
+    _ ref: CommitRef, layerOnly: Bool, paths: [String], into sink: TreeSink, keepWhiteouts: Bool
+  )
+    throws -> [String]
+  {
+    let extractor = Extractor(store: store)
+    if layerOnly {
+      let c = ref.commit
+      guard let layer = c.layer, let diffID = c.diffID else {
+        throw HistoryError.noLayer(c.id.short)
+      }
+      do {
+        try extractor.extractLayer(
+          layer, diffID: diffID, paths: paths, into: sink, keepWhiteouts: keepWhiteouts)
+      } catch let warning as ExtractWarning {
+        return sink.warnings + [warning.description]
+      }
+    } else {
+      try extractor.extractRootFS(
+        image: ref.image, layerCount: ref.commit.layerCount, paths: paths, into: sink)
+    }
+    return sink.warnings
+  }
+}

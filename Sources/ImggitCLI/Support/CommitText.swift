@@ -1,0 +1,84 @@
+import History
+import ImageModel
+import LayerFS
+
+/// The human forms of a commit and of file changes, shared by `log`, `show` and `diff`.
+enum CommitText {
+  /// `commit <id> (tags)`, then author, date, layer, and the indented message.
+  static func header(_ c: Commit, tags: [TagName]) -> [String] {
+    let decorations =
+      tags.isEmpty
+      ? "" : " (" + tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ") + ")"
+    var lines = ["\(Terminal.paint("commit \(c.id.hex)", .yellow))\(decorations)"]
+    if let author = c.history.author { lines.append("Author:  \(author)") }
+    lines.append("Date:    \(Format.date(c.history.created))")
+    lines.append(
+      "Layer:   " + (c.layer.map { "\($0.digest.short) \(Format.size($0.size))" } ?? "empty (config only)"))
+    lines.append("")
+    let body = c.synthetic ? Summary.title(c) : (c.history.createdBy ?? "(no created_by)")
+    lines += body.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+    if let comment = c.history.comment, !comment.isEmpty {
+      lines.append("")
+      lines += comment.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+    }
+    return lines
+  }
+
+  /// `A<TAB>path` lines, as `git diff --name-status` prints them.
+  static func nameStatus(_ changes: [Change]) -> [String] {
+    changes.map { c in
+      let color: Terminal.Color = c.kind == .added ? .green : c.kind == .deleted ? .red : .yellow
+      return "\(Terminal.paint(c.kind.rawValue, color))\t\(c.path)"
+    }
+  }
+
+  /// One line per path with its size change, then a summary line.
+  static func stat(_ changes: [Change]) -> [String] {
+    let width = min(60, changes.map(\.path.count).max() ?? 0)
+    var lines = changes.map { c -> String in
+      let path =
+        c.path.count > width
+        ? "…" + c.path.suffix(width - 1) : c.path.padding(toLength: width, withPad: " ", startingAt: 0)
+      let what: String
+      switch c.kind {
+      case .added: what = Terminal.paint("+ \(describe(c.new!))", .green)
+      case .deleted: what = Terminal.paint("- \(describe(c.old!))", .red)
+      case .modified: what = "\(describe(c.old!)) -> \(describe(c.new!))"
+      }
+      return " \(path) | \(what)"
+    }
+    lines.append(summary(changes))
+    return lines
+  }
+
+  static func summary(_ changes: [Change]) -> String {
+    let added = changes.filter { $0.kind == .added }.count
+    let modified = changes.filter { $0.kind == .modified }.count
+    let deleted = changes.filter { $0.kind == .deleted }.count
+    let bytes = changes.reduce(Int64(0)) { $0 + ($1.new?.size ?? 0) - ($1.old?.size ?? 0) }
+    return
+      " \(changes.count) path\(changes.count == 1 ? "" : "s") changed: \(added) added, \(modified) modified, \(deleted) deleted (\(bytes >= 0 ? "+" : "-")\(Format.size(abs(bytes))))"
+  }
+
+  private static func describe(_ e: FileEntry) -> String {
+    switch e.effectiveType {
+    case .regular: return Format.size(e.size)
+    case .symlink: return "-> \(e.link ?? "")"
+    default: return e.type.rawValue
+    }
+  }
+}
+
+/// The JSON form of a change.
+struct ChangeJSON: Encodable {
+  let kind: String
+  let path: String
+  let old: FileEntry?
+  let new: FileEntry?
+  init(_ c: Change) {
+    kind = c.kind.rawValue
+    path = c.path
+    old = c.old
+    new = c.new
+  }
+}

@@ -1,0 +1,190 @@
+import CSystem
+import Foundation
+import TarStream
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes entries below a folder, and never outside it.
+///
+/// Every path is opened one component at a time with `O_NOFOLLOW` from a descriptor of the
+/// target folder, so a symlink (from the image or already in the folder) is never followed
+/// on the way to a file; paths were cleaned of `..` and `/` when the layer was indexed.
+/// Folder modes and times are set last, deepest first, so read-only folders still fill.
+public final class DirectorySink: TreeSink {
+  private let root: Int32
+  private let rootPath: String
+  private let canChown = geteuid() == 0
+  private var directories: [FileEntry] = []
+  public private(set) var warnings: [String] = []
+  private var warnedOwnership = false
+  private var warnedXattrs = false
+
+  public init(path: String) throws {
+    if mkdir(path, 0o755) != 0 && errno != EEXIST {
+      throw LayerFSError.extract(path: path, operation: "mkdir", errno: errno)
+    }
+    root = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard root >= 0 else { throw LayerFSError.extract(path: path, operation: "open", errno: errno) }
+    rootPath = path
+  }
+
+  deinit { close(root) }
+
+  /// Opens the folder holding `path` and returns it with the last component.
+  private func parent(of path: String) throws -> (fd: Int32, name: String) {
+    let (dir, name) = LayerPath.split(path)
+    var fd = dup(root)
+    for component in dir.split(separator: "/") {
+      let next = openat(fd, String(component), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      let err = errno
+      close(fd)
+      guard next >= 0 else {
+        if err == ELOOP || err == ENOTDIR {
+          throw LayerFSError.escapes(path: path, through: String(component))
+        }
+        throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "open", errno: err)
+      }
+      fd = next
+    }
+    return (fd, name)
+  }
+
+  /// Removes whatever is at `name` unless it is a folder and a folder is wanted.
+  private func clear(_ fd: Int32, _ name: String, keepDirectory: Bool, path: String) throws {
+    var st = stat()
+    guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+      if keepDirectory { return }
+      try? FileManager.default.removeItem(atPath: "\(rootPath)/\(path)")
+    } else if unlinkat(fd, name, 0) != 0 {
+      throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "unlink", errno: errno)
+    }
+  }
+
+  public func directory(_ e: FileEntry) throws {
+    let (fd, name) = try parent(of: e.path)
+    defer { close(fd) }
+    try clear(fd, name, keepDirectory: true, path: e.path)
+    if mkdirat(fd, name, 0o700) != 0 && errno != EEXIST {
+      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "mkdir", errno: errno)
+    }
+    directories.append(e)
+  }
+
+  public func file(_ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    let (dir, name) = try parent(of: e.path)
+    defer { close(dir) }
+    try clear(dir, name, keepDirectory: false, path: e.path)
+    let fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "create", errno: errno)
+    }
+    defer { close(fd) }
+    try feed { bytes in
+      var rest = bytes
+      while !rest.isEmpty {
+        let n = write(fd, rest.baseAddress, rest.count)
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "write", errno: errno)
+        }
+        rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+      }
+    }
+    applyMetadata(fd: fd, e)
+  }
+
+  public func symlink(_ e: FileEntry) throws {
+    let (dir, name) = try parent(of: e.path)
+    defer { close(dir) }
+    try clear(dir, name, keepDirectory: false, path: e.path)
+    guard symlinkat(e.link ?? "", dir, name) == 0 else {
+      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "symlink", errno: errno)
+    }
+    chown(dir: dir, name: name, e, followLinks: false)
+    setTime(dir: dir, name: name, e.mtime)
+  }
+
+  public func hardlink(_ e: FileEntry, target: String) throws {
+    let (dir, name) = try parent(of: e.path)
+    defer { close(dir) }
+    let (tdir, tname) = try parent(of: target)
+    defer { close(tdir) }
+    try clear(dir, name, keepDirectory: false, path: e.path)
+    guard linkat(tdir, tname, dir, name, 0) == 0 else {
+      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "link to \(target)", errno: errno)
+    }
+  }
+
+  public func special(_ e: FileEntry) throws {
+    let (dir, name) = try parent(of: e.path)
+    defer { close(dir) }
+    try clear(dir, name, keepDirectory: false, path: e.path)
+    let kind: mode_t
+    switch e.type {
+    case .characterDevice: kind = S_IFCHR
+    case .blockDevice: kind = S_IFBLK
+    case .socket: kind = S_IFSOCK
+    default: kind = S_IFIFO
+    }
+    let dev = csystem_makedev(e.devMajor ?? 0, e.devMinor ?? 0)
+    guard mknodat(dir, name, kind | mode_t(e.mode & 0o7777), dev) == 0 else {
+      warnings.append("could not create \(e.type.rawValue) \(e.path): \(String(cString: strerror(errno)))")
+      return
+    }
+    chown(dir: dir, name: name, e, followLinks: false)
+    setTime(dir: dir, name: name, e.mtime)
+  }
+
+  public func finish() throws {
+    for e in directories.sorted(by: { $0.path.count > $1.path.count }) {
+      let (dir, name) = try parent(of: e.path)
+      defer { close(dir) }
+      let fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      guard fd >= 0 else { continue }
+      applyMetadata(fd: fd, e)
+      close(fd)
+    }
+  }
+
+  /// Owner, mode, xattrs and time, in that order: chown clears setuid bits, so mode follows it.
+  private func applyMetadata(fd: Int32, _ e: FileEntry) {
+    if canChown {
+      fchown(fd, uid_t(truncatingIfNeeded: e.uid), gid_t(truncatingIfNeeded: e.gid))
+    } else {
+      warnOwnership()
+    }
+    fchmod(fd, mode_t(e.mode & 0o7777))
+    for (key, value) in e.xattrs ?? [:] {
+      guard let bytes = Data(base64Encoded: value) else { continue }
+      let r = bytes.withUnsafeBytes { csystem_fsetxattr(fd, key, $0.baseAddress, $0.count) }
+      if r != 0 && !warnedXattrs {
+        warnedXattrs = true
+        warnings.append(
+          "could not set xattr \(key) on \(e.path) (and maybe others): \(String(cString: strerror(errno)))")
+      }
+    }
+    var times = [timespec(tv_sec: Int(e.mtime), tv_nsec: 0), timespec(tv_sec: Int(e.mtime), tv_nsec: 0)]
+    futimens(fd, &times)
+  }
+
+  private func chown(dir: Int32, name: String, _ e: FileEntry, followLinks: Bool) {
+    guard canChown else { return warnOwnership() }
+    fchownat(
+      dir, name, uid_t(truncatingIfNeeded: e.uid), gid_t(truncatingIfNeeded: e.gid),
+      followLinks ? 0 : AT_SYMLINK_NOFOLLOW)
+  }
+
+  private func setTime(dir: Int32, name: String, _ mtime: Int64) {
+    var times = [timespec(tv_sec: Int(mtime), tv_nsec: 0), timespec(tv_sec: Int(mtime), tv_nsec: 0)]
+    utimensat(dir, name, &times, AT_SYMLINK_NOFOLLOW)
+  }
+
+  private func warnOwnership() {
+    guard !warnedOwnership else { return }
+    warnedOwnership = true
+    warnings.append("not running as root: files keep your ownership instead of the image's")
+  }
+}

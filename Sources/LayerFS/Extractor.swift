@@ -1,0 +1,132 @@
+import Foundation
+import ImageModel
+import ImageStore
+import TarStream
+
+/// Writes a root filesystem, or one layer's own entries, into a ``TreeSink``, reading each
+/// layer at most once and only the layers that hold a file of the result.
+public struct Extractor {
+  public let store: Store
+
+  public init(store: Store) { self.store = store }
+
+  /// Extracts the root filesystem of `image` cut at `layerCount` layers, limited to `paths`
+  /// (and the folders above them) when any are given.
+  public func extractRootFS(image: Image, layerCount: Int, paths: [String], into sink: TreeSink) throws {
+    let indexer = LayerIndexer(store: store)
+    var indexes: [LayerIndex] = []
+    for i in 0..<layerCount {
+      indexes.append(try indexer.index(layer: image.manifest.layers[i], diffID: image.config.diffIDs[i]))
+    }
+    let filters = try paths.map { try LayerPath.clean($0) }
+    let tree = try RootFS(layers: indexes).selecting(filters)
+
+    // Files that share bytes (hard links, or a link whose target was later replaced) form one
+    // group per source entry; the first path written is the one the others link to.
+    var groups: [RootFS.Source: [String]] = [:]
+    for (path, node) in tree.nodes { if let s = node.source { groups[s, default: []].append(path) } }
+    var primary: [RootFS.Source: String] = [:]
+    for (source, members) in groups {
+      primary[source] = tree.nodes[source.path]?.source == source ? source.path : members.min()!
+    }
+    let layersToRead = Set(
+      tree.nodes.values.filter { $0.entry.type != .directory }.map { $0.source?.layer ?? $0.layer })
+
+    for path in tree.sortedPaths where tree.nodes[path]!.entry.type == .directory {
+      try sink.directory(tree.nodes[path]!.entry)
+    }
+    for layer in layersToRead.sorted() {
+      let stream = try LayerStream(
+        store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer])
+      while let header = try stream.next() {
+        let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
+        let source = RootFS.Source(layer: layer, path: path)
+        if header.type == .regular, let target = primary[source], let node = tree.nodes[target] {
+          try sink.file(node.entry) { write in try stream.readData(write) }
+          continue
+        }
+        guard let node = tree.nodes[path], node.layer == layer, node.source == nil else { continue }
+        switch node.entry.type {
+        case .symlink: try sink.symlink(node.entry)
+        case .characterDevice, .blockDevice, .fifo, .socket: try sink.special(node.entry)
+        default: break
+        }
+      }
+      try stream.finish()
+    }
+    for (source, members) in groups.sorted(by: { primary[$0.key]! < primary[$1.key]! }) {
+      let target = primary[source]!
+      for path in members.sorted() where path != target {
+        try sink.hardlink(tree.nodes[path]!.entry, target: target)
+      }
+    }
+    try sink.finish()
+  }
+
+  /// Extracts only the entries of one layer (a build's output), limited to `paths`.
+  /// Whiteouts are kept in a tar and skipped in a folder, where they would mean nothing.
+  public func extractLayer(
+    _ layer: Descriptor, diffID: Digest, paths: [String], into sink: TreeSink, keepWhiteouts: Bool
+  )
+    throws
+  {
+    let filters = try paths.map { try LayerPath.clean($0) }
+    let stream = try LayerStream(store: store, layer: layer, diffID: diffID)
+    var written = Set<String>()
+    var skippedLinks = 0
+    var directories = Set<String>()
+    func ensureParents(_ path: String) throws {
+      for p in LayerPath.parents(path) where !directories.contains(p) {
+        directories.insert(p)
+        try sink.directory(FileEntry(path: p, type: .directory, mode: 0o755))
+      }
+    }
+    while let header = try stream.next() {
+      let path = try LayerPath.clean(header.path, layer: layer.digest)
+      guard !path.isEmpty, filters.isEmpty || filters.contains(where: { LayerPath.isWithin(path, $0) }) else {
+        continue
+      }
+      var entry = FileEntry(path: path, header: header)
+      if case .entry = try LayerPath.kind(of: path, layer: layer.digest) {
+      } else if !keepWhiteouts {
+        continue
+      }
+      try ensureParents(path)
+      switch header.type {
+      case .directory:
+        directories.insert(path)
+        try sink.directory(entry)
+      case .regular: try sink.file(entry) { write in try stream.readData(write) }
+      case .symlink: try sink.symlink(entry)
+      case .hardlink:
+        let target = try LayerPath.clean(header.linkTarget ?? "", layer: layer.digest)
+        if written.contains(target) {
+          entry.link = target
+          try sink.hardlink(entry, target: target)
+        } else {
+          skippedLinks += 1
+        }
+      default: try sink.special(entry)
+      }
+      written.insert(path)
+    }
+    try stream.finish()
+    try sink.finish()
+    if skippedLinks > 0 {
+      // The caller reports sink warnings; this one belongs to the layer, not the sink.
+      throw ExtractWarning.linksToLowerLayers(skippedLinks)
+    }
+  }
+}
+
+/// A layer extracted alone can hold hard links to files of lower layers, which it lacks.
+public enum ExtractWarning: Error, Sendable, CustomStringConvertible {
+  case linksToLowerLayers(Int)
+  public var description: String {
+    switch self {
+    case .linksToLowerLayers(let n):
+      return
+        "\(n) hard link\(n == 1 ? "" : "s") to files of lower layers skipped (extract without --layer to get them)"
+    }
+  }
+}

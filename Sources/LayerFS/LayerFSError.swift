@@ -1,0 +1,36 @@
+import ImageModel
+
+/// What can be wrong with a layer's content, or with writing a filesystem out.
+public enum LayerFSError: Error, Sendable, CustomStringConvertible {
+  case unsafePath(String, layer: Digest?, reason: String)
+  case invalidWhiteout(String, layer: Digest?)
+  case danglingHardLink(String, target: String, layer: Digest?)
+  case diffIDMismatch(layer: Digest, expected: Digest, actual: Digest)
+  case corruptLayer(Digest, reason: String)
+  case extract(path: String, operation: String, errno: Int32)
+  case escapes(path: String, through: String)
+
+  public var description: String {
+    func at(_ d: Digest?) -> String { d.map { "layer \($0): " } ?? "" }
+    switch self {
+    case .unsafePath(let p, let d, let reason):
+      return "\(at(d))unsafe path \"\(p)\": \(reason)"
+    case .invalidWhiteout(let p, let d):
+      return "\(at(d))invalid whiteout \"\(p)\" (a bare .wh. names nothing)"
+    case .danglingHardLink(let p, let t, let d):
+      return "\(at(d))hard link \"\(p)\" points to \"\(t)\", which does not exist"
+    case .diffIDMismatch(let l, let expected, let actual):
+      return "layer \(l): its uncompressed content hashes to \(actual), the config's DiffID is \(expected)"
+    case .corruptLayer(let d, let reason):
+      return "layer \(d): \(reason)"
+    case .extract(let p, let op, let e):
+      return "\(op) \(p): \(String(cString: strerror(e)))"
+    case .escapes(let p, let through):
+      return "refusing to write \"\(p)\": the symlink \"\(through)\" leads outside the target folder"
+    }
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#endif

@@ -1,0 +1,74 @@
+import ImageModel
+
+/// Paths inside layers, and the whiteout convention, in one place.
+///
+/// A layer entry's path is made relative and clean (`./usr//bin/` → `usr/bin`); a path that
+/// is absolute or climbs out with `..` is refused, whatever tool wrote it. `.wh.NAME` removes
+/// NAME from the layers below; `.wh..wh..opq` hides every lower child of its folder.
+public enum LayerPath {
+  public static let whiteoutPrefix = ".wh."
+  public static let opaqueMarker = ".wh..wh..opq"
+
+  /// What an entry of a layer means.
+  public enum Kind: Equatable {
+    case entry(String)
+    /// Remove this path (and everything below it) from the lower layers.
+    case whiteout(String)
+    /// Hide every lower child of this folder ("" is the root).
+    case opaque(String)
+  }
+
+  /// Cleans a path from a tar header.
+  ///
+  /// - Throws: ``LayerFSError/unsafePath(_:layer:reason:)`` for absolute paths and `..`.
+  public static func clean(_ raw: String, layer: Digest? = nil) throws -> String {
+    if raw.hasPrefix("/") {
+      throw LayerFSError.unsafePath(raw, layer: layer, reason: "absolute paths are not allowed in a layer")
+    }
+    var parts: [Substring] = []
+    for part in raw.split(separator: "/", omittingEmptySubsequences: true) {
+      if part == "." { continue }
+      if part == ".." {
+        throw LayerFSError.unsafePath(raw, layer: layer, reason: "'..' climbs out of the root filesystem")
+      }
+      parts.append(part)
+    }
+    return parts.joined(separator: "/")
+  }
+
+  /// Classifies a cleaned path.
+  public static func kind(of path: String, layer: Digest? = nil) throws -> Kind {
+    let (dir, base) = split(path)
+    if base == opaqueMarker { return .opaque(dir) }
+    if base.hasPrefix(whiteoutPrefix) {
+      let name = String(base.dropFirst(whiteoutPrefix.count))
+      guard !name.isEmpty else { throw LayerFSError.invalidWhiteout(path, layer: layer) }
+      return .whiteout(dir.isEmpty ? name : "\(dir)/\(name)")
+    }
+    return .entry(path)
+  }
+
+  /// `a/b/c` → (`a/b`, `c`); `c` → (``, `c`).
+  public static func split(_ path: String) -> (dir: String, base: String) {
+    guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+    return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+  }
+
+  /// The folders above a path, outermost first: `a/b/c` → [`a`, `a/b`].
+  public static func parents(_ path: String) -> [String] {
+    var result: [String] = []
+    var current = ""
+    let parts = path.split(separator: "/")
+    for part in parts.dropLast() {
+      current = current.isEmpty ? String(part) : "\(current)/\(part)"
+      result.append(current)
+    }
+    return result
+  }
+
+  /// True when `path` is `root` or lies below it ("" is the root of everything).
+  public static func isWithin(_ path: String, _ root: String) -> Bool {
+    root.isEmpty || path == root
+      || (path.hasPrefix(root) && path.utf8.dropFirst(root.utf8.count).first == UInt8(ascii: "/"))
+  }
+}

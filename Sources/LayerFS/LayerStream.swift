@@ -1,0 +1,126 @@
+import Foundation
+import ImageModel
+import ImageStore
+import TarStream
+
+/// A layer blob opened for reading as a tar stream. While the entries stream by, the blob's
+/// bytes are hashed (its digest) and so are the decompressed bytes (its DiffID);
+/// ``finish()`` reads to the end and checks both, so a layer is never trusted unverified.
+final class LayerStream {
+  let reader: ArchiveReader
+  let layer: Descriptor
+  let diffID: Digest?
+  private let file: FileDescriptorOwner
+  private let fileSource: FileSource
+  private let tarSource: DecompressingSource
+  private let compressedHash = HashBox()
+  private let diffIDHash = HashBox()
+
+  /// Opens `layer` from `store`; `diffID` is what the config says its content hashes to.
+  init(store: Store, layer: Descriptor, diffID: Digest?) throws {
+    self.layer = layer
+    self.diffID = diffID
+    let path = store.blobPath(layer.digest)
+    guard store.hasBlob(layer.digest) else { throw StoreError.blobMissing(layer.digest, path: path) }
+    file = try FileDescriptorOwner(path: path)
+    let compressed = compressedHash
+    let uncompressed = diffIDHash
+    fileSource = FileSource(fileDescriptor: file.fd, context: path) { compressed.update($0) }
+    do {
+      tarSource = try DecompressingSource(fileSource, context: "layer \(layer.digest)") {
+        uncompressed.update($0)
+      }
+      reader = try ArchiveReader(source: tarSource, context: "layer \(layer.digest)", decompress: false)
+    } catch let e as TarError {
+      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+    }
+  }
+
+  /// True when the tar ended without its end-of-archive blocks (see ``next()``).
+  private(set) var endedEarly = false
+
+  /// The next entry, with libarchive's failures reported against the layer's digest.
+  ///
+  /// umoci 0.4.7's `insert` writes layers whose last entry lacks its padding and the
+  /// end-of-archive blocks. When the stream ends there, cleanly after an entry, the layer is
+  /// read as complete; ``finish()`` still checks both digests, so a blob that is really cut
+  /// short is caught there.
+  func next() throws -> TarEntry? {
+    if endedEarly { return nil }
+    do {
+      let entry = try reader.next()
+      currentSize = entry?.type == .regular ? entry?.size ?? 0 : 0
+      return entry
+    } catch let e as TarError {
+      if e.message.hasPrefix("Truncated") {
+        endedEarly = true
+        return nil
+      }
+      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+    }
+  }
+
+  private var currentSize: Int64 = 0
+
+  /// Streams the current entry's bytes. A stream that ends right after the last byte of data
+  /// (the padding is missing) counts as the early end ``next()`` describes.
+  func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    var delivered: Int64 = 0
+    do {
+      try reader.readData { chunk in
+        delivered += Int64(chunk.count)
+        try body(chunk)
+      }
+    } catch let e as TarError {
+      if e.message.hasPrefix("Truncated"), delivered == currentSize {
+        endedEarly = true
+        return
+      }
+      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+    }
+  }
+
+  /// Reads what is left and verifies the blob digest, its size and the DiffID.
+  func finish() throws {
+    do {
+      try tarSource.drain()
+      try fileSource.drain()
+    } catch let e as TarError {
+      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+    }
+    let actual = compressedHash.finalize()
+    guard actual == layer.digest else {
+      throw StoreError.blobCorrupt(layer.digest, actual: actual, path: file.path)
+    }
+    guard compressedHash.count == layer.size else {
+      throw StoreError.sizeMismatch(
+        layer.digest, expected: layer.size, actual: compressedHash.count, path: file.path)
+    }
+    if let diffID {
+      let content = diffIDHash.finalize()
+      guard content == diffID else {
+        throw LayerFSError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: content)
+      }
+    }
+  }
+}
+
+/// A hasher with reference semantics, for the stream observers.
+final class HashBox {
+  private var hasher = DigestHasher()
+  var count: Int64 { hasher.count }
+  func update(_ b: UnsafeRawBufferPointer) { hasher.update(b) }
+  func finalize() -> Digest { hasher.finalize() }
+}
+
+/// A read-only file descriptor closed in `deinit`.
+final class FileDescriptorOwner {
+  let fd: Int32
+  let path: String
+  init(path: String) throws {
+    fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, errno: errno) }
+    self.path = path
+  }
+  deinit { close(fd) }
+}

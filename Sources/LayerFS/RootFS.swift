@@ -1,0 +1,99 @@
+import ImageModel
+import TarStream
+
+/// The root filesystem an image has at one commit: its layers' indexes applied in order with
+/// full whiteout semantics. Only metadata and content digests; no file bytes.
+public struct RootFS: Sendable {
+  /// Where a regular file's bytes come from: the layer (by position in the image) and the
+  /// path of the entry that wrote them. Hard links share the source of their target, which is
+  /// what makes them one file.
+  public struct Source: Sendable, Hashable {
+    public let layer: Int
+    public let path: String
+  }
+
+  public struct Node: Sendable {
+    /// The entry as the filesystem sees it; a hard link carries its target's metadata.
+    public var entry: FileEntry
+    /// The layer (position in the image) that last wrote this path.
+    public var layer: Int
+    /// A folder no layer listed, made because something below it was.
+    public var implicit: Bool
+    /// For regular files and hard links: the entry that holds the bytes.
+    public var source: Source?
+  }
+
+  public private(set) var nodes: [String: Node] = [:]
+
+  public init() {}
+
+  /// Applies the layers in order (index 0 is the lowest).
+  public init(layers: [LayerIndex]) throws {
+    for (i, layer) in layers.enumerated() { try apply(layer, at: i) }
+  }
+
+  /// Applies one layer: its opaque markers and whiteouts hide what the layers below had
+  /// (never what this layer adds, wherever the marker sits in the tar), then its entries.
+  public mutating func apply(_ index: LayerIndex, at layer: Int) throws {
+    for dir in index.opaque { removeBelow(dir) }
+    for path in index.whiteouts {
+      nodes[path] = nil
+      removeBelow(path)
+    }
+    for e in index.entries {
+      if let old = nodes[e.path], old.entry.type == .directory, e.type != .directory {
+        removeBelow(e.path)
+      }
+      ensureParents(of: e.path, layer: layer)
+      switch e.type {
+      case .hardlink:
+        guard let target = e.link, let t = nodes[target], t.entry.effectiveType == .regular else {
+          throw LayerFSError.danglingHardLink(e.path, target: e.link ?? "", layer: index.diffID)
+        }
+        var resolved = t.entry
+        resolved.path = e.path
+        resolved.type = .hardlink
+        resolved.link = target
+        nodes[e.path] = Node(entry: resolved, layer: layer, implicit: false, source: t.source)
+      case .regular:
+        nodes[e.path] = Node(
+          entry: e, layer: layer, implicit: false, source: Source(layer: layer, path: e.path))
+      default:
+        nodes[e.path] = Node(entry: e, layer: layer, implicit: false, source: nil)
+      }
+    }
+  }
+
+  private mutating func removeBelow(_ dir: String) {
+    if dir.isEmpty {
+      nodes.removeAll()
+      return
+    }
+    let prefix = dir + "/"
+    for key in nodes.keys where key.hasPrefix(prefix) { nodes[key] = nil }
+  }
+
+  private mutating func ensureParents(of path: String, layer: Int) {
+    for parent in LayerPath.parents(path) {
+      if let n = nodes[parent], n.entry.type == .directory { continue }
+      if nodes[parent] != nil { removeBelow(parent) }
+      nodes[parent] = Node(
+        entry: FileEntry(path: parent, type: .directory, mode: 0o755), layer: layer, implicit: true,
+        source: nil)
+    }
+  }
+
+  /// Paths in order, parents before children.
+  public var sortedPaths: [String] { nodes.keys.sorted() }
+
+  /// The nodes within `filters` (all when empty) and the folders above them.
+  public func selecting(_ filters: [String]) -> RootFS {
+    guard !filters.isEmpty else { return self }
+    var out = RootFS()
+    for (path, node) in nodes where filters.contains(where: { LayerPath.isWithin(path, $0) }) {
+      out.nodes[path] = node
+      for p in LayerPath.parents(path) where out.nodes[p] == nil { out.nodes[p] = nodes[p] }
+    }
+    return out
+  }
+}

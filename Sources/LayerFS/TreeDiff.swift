@@ -1,0 +1,35 @@
+import ImageModel
+
+/// One difference between two root filesystems.
+public struct Change: Sendable, Hashable {
+  public enum Kind: String, Sendable, Codable {
+    case added = "A"
+    case modified = "M"
+    case deleted = "D"
+  }
+  public let kind: Kind
+  public let path: String
+  public let old: FileEntry?
+  public let new: FileEntry?
+}
+
+extension RootFS {
+  /// What changes from `self` to `other`, by path: added, deleted, and modified (type, mode,
+  /// owner, size, content, link target, xattrs). Modification times alone are not changes.
+  public func changes(to other: RootFS) -> [Change] {
+    var result: [Change] = []
+    for (path, a) in nodes {
+      if let b = other.nodes[path] {
+        if !a.entry.sameContent(as: b.entry) {
+          result.append(Change(kind: .modified, path: path, old: a.entry, new: b.entry))
+        }
+      } else {
+        result.append(Change(kind: .deleted, path: path, old: a.entry, new: nil))
+      }
+    }
+    for (path, b) in other.nodes where nodes[path] == nil {
+      result.append(Change(kind: .added, path: path, old: nil, new: b.entry))
+    }
+    return result.sorted { $0.path < $1.path }
+  }
+}
