@@ -10,6 +10,8 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
   case tagExists(TagName)
   case emptyImage(String)
   case noLayer(String)
+  case needsTag(String)
+  case noSuchPath(String, String)
 
   public var description: String {
     switch self {
@@ -26,6 +28,10 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
       return "\(t)@{\(n)} is the deletion of the tag; try \(t)@{\(n + 1)}"
     case .tagExists(let t):
       return "tag \(t) already exists; use `imggit reset \(t) REV` to move it, or --force"
+    case .needsTag(let r):
+      return "\(r) is not a tag; name the tag to write with -t NAME:TAG"
+    case .noSuchPath(let p, let id):
+      return "cannot remove \(p): no such path in the filesystem of \(id)"
     case .noLayer(let id):
       return "commit \(id) is a config-only step: it has no layer to extract"
     case .emptyImage(let r):

@@ -18,7 +18,7 @@ public struct Extractor {
     for i in 0..<layerCount {
       indexes.append(try indexer.index(layer: image.manifest.layers[i], diffID: image.config.diffIDs[i]))
     }
-    let filters = try paths.map { try LayerPath.clean($0) }
+    let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     let tree = try RootFS(layers: indexes).selecting(filters)
 
     // Files that share bytes (hard links, or a link whose target was later replaced) form one
@@ -70,7 +70,7 @@ public struct Extractor {
   )
     throws
   {
-    let filters = try paths.map { try LayerPath.clean($0) }
+    let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     let stream = try LayerStream(store: store, layer: layer, diffID: diffID)
     var written = Set<String>()
     var skippedLinks = 0

@@ -36,6 +36,12 @@ public enum LayerPath {
     return parts.joined(separator: "/")
   }
 
+  /// Cleans a path a user typed (`/opt/app`, `opt/app/`): inside an image every path is
+  /// relative to its root, so a leading `/` is dropped; `..` is still refused.
+  public static func cleanUserPath(_ raw: String) throws -> String {
+    try clean(String(raw.drop(while: { $0 == "/" })))
+  }
+
   /// Classifies a cleaned path.
   public static func kind(of path: String, layer: Digest? = nil) throws -> Kind {
     let (dir, base) = split(path)

@@ -14,20 +14,46 @@ public final class ArchiveWriter {
   private var finished = false
 
   /// Writes to an open file descriptor; the caller keeps and closes it.
-  public init(fileDescriptor fd: Int32, compression: Compression = .none, context: String) throws {
+  public convenience init(fileDescriptor fd: Int32, compression: Compression = .none, context: String) throws
+  {
+    try self.init(compression: compression, context: context) { a in archive_write_open_fd(a, fd) }
+  }
+
+  /// Writes through `sink` (to hash the bytes on their way, or chain another writer). The
+  /// writer keeps the sink alive; an error the sink throws is rethrown as it is.
+  public convenience init(sink: ByteSink, compression: Compression = .none, context: String) throws {
+    let box = SinkBox(sink)
+    try self.init(compression: compression, context: context) { a in
+      // No padding to libarchive's 10 KiB blocks: the archive ends with its two zero blocks.
+      archive_write_set_bytes_in_last_block(a, 1)
+      return box.open(a)
+    }
+    self.sinkBox = box
+  }
+
+  private var sinkBox: SinkBox?
+
+  private init(
+    compression: Compression, context: String, format: Format = .pax, open: (OpaquePointer) -> Int32
+  ) throws {
     TarLocale.ensure()
     guard let a = archive_write_new() else {
       throw TarError(function: "archive_write_new", message: "out of memory", context: context)
     }
     handle = a
     self.context = context
-    try check(
-      archive_write_set_format_pax_restricted(a), a, "archive_write_set_format_pax_restricted",
-      context: context)
-    // One SCHILY record per xattr instead of libarchive's default of writing each twice.
-    try check(
-      archive_write_set_format_option(a, "pax", "xattrheader", "SCHILY"), a,
-      "archive_write_set_format_option", context: context)
+    switch format {
+    case .pax:
+      try check(
+        archive_write_set_format_pax_restricted(a), a, "archive_write_set_format_pax_restricted",
+        context: context)
+      // One SCHILY record per xattr instead of libarchive's default of writing each twice.
+      try check(
+        archive_write_set_format_option(a, "pax", "xattrheader", "SCHILY"), a,
+        "archive_write_set_format_option", context: context)
+    case .raw:
+      try check(archive_write_set_format_raw(a), a, "archive_write_set_format_raw", context: context)
+    }
     switch compression {
     case .none:
       break
@@ -46,7 +72,32 @@ public final class ArchiveWriter {
         archive_write_set_filter_option(a, "zstd", "compression-level", "\(level)"), a,
         "archive_write_set_filter_option", context: context)
     }
-    try check(archive_write_open_fd(a, fd), a, "archive_write_open_fd", context: context)
+    try check(open(a), a, "archive_write_open", context: context)
+  }
+
+  /// `pax` for tar streams; `raw` passes the bytes of one entry through the filters only.
+  enum Format { case pax, raw }
+
+  /// A writer that only compresses: bytes written with ``writeData(_:)`` come out of `sink`
+  /// compressed (libarchive's "raw" format with a filter).
+  public static func compressor(sink: ByteSink, compression: Compression, context: String) throws
+    -> ArchiveWriter
+  {
+    let box = SinkBox(sink)
+    let w = try ArchiveWriter(compression: compression, context: context, format: .raw) { a in
+      archive_write_set_bytes_in_last_block(a, 1)
+      return box.open(a)
+    }
+    w.sinkBox = box
+    guard let e = archive_entry_new() else {
+      throw TarError(function: "archive_entry_new", message: "out of memory", context: context)
+    }
+    defer { archive_entry_free(e) }
+    archive_entry_set_filetype(e, CARCHIVE_AE_IFREG)
+    archive_entry_set_pathname(e, "data")
+    archive_entry_unset_size(e)
+    try check(archive_write_header(w.handle, e), w.handle, "archive_write_header", context: context)
+    return w
   }
 
   deinit { archive_write_free(handle) }
@@ -76,7 +127,9 @@ public final class ArchiveWriter {
     for (name, value) in entry.xattrs.sorted(by: { $0.key < $1.key }) {
       value.withUnsafeBytes { archive_entry_xattr_add_entry(e, name, $0.baseAddress, $0.count) }
     }
-    try check(archive_write_header(handle, e), handle, "archive_write_header", context: context)
+    let status = archive_write_header(handle, e)
+    if status < ARCHIVE_WARN, let error = sinkBox?.error { throw error }
+    try check(status, handle, "archive_write_header", context: context)
   }
 
   /// Appends data to the current entry.
@@ -84,7 +137,15 @@ public final class ArchiveWriter {
     var rest = bytes
     while !rest.isEmpty {
       let n = archive_write_data(handle, rest.baseAddress, rest.count)
-      if n < 0 { throw TarError.capture(handle, "archive_write_data", context: context) }
+      if n < 0 {
+        if let error = sinkBox?.error { throw error }
+        throw TarError.capture(handle, "archive_write_data", context: context)
+      }
+      if n == 0 {
+        throw TarError(
+          function: "archive_write_data", message: "more data than the entry's header announced",
+          context: context)
+      }
       rest = UnsafeRawBufferPointer(rebasing: rest[Int(n)...])
     }
   }
@@ -99,6 +160,37 @@ public final class ArchiveWriter {
   public func finish() throws {
     guard !finished else { return }
     finished = true
-    try check(archive_write_close(handle), handle, "archive_write_close", context: context)
+    let status = archive_write_close(handle)
+    if status < ARCHIVE_WARN, let error = sinkBox?.error { throw error }
+    try check(status, handle, "archive_write_close", context: context)
+  }
+}
+
+/// Where an ``ArchiveWriter`` sends its bytes.
+public protocol ByteSink: AnyObject {
+  func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+/// Carries a ``ByteSink`` through libarchive's C write callback, keeping its first error.
+final class SinkBox {
+  let sink: ByteSink
+  var error: (any Error)?
+
+  init(_ sink: ByteSink) { self.sink = sink }
+
+  func open(_ a: OpaquePointer) -> Int32 {
+    archive_write_open(
+      a, Unmanaged.passUnretained(self).toOpaque(), nil,
+      { a, client, buffer, length in
+        let box = Unmanaged<SinkBox>.fromOpaque(client!).takeUnretainedValue()
+        do {
+          try box.sink.write(UnsafeRawBufferPointer(start: buffer, count: length))
+          return length
+        } catch {
+          box.error = error
+          carchive_set_error(a, EIO, "\(error)")
+          return -1
+        }
+      }, nil)
   }
 }

@@ -1,0 +1,126 @@
+import Foundation
+import ImageModel
+import ImageStore
+import LayerFS
+
+/// What `imggit commit` adds to an image: files, removals and config changes, as one step.
+public struct CommitRequest: Sendable {
+  /// Host path → path in the image, as `COPY SRC DEST`.
+  public var adds: [(source: String, destination: String)] = []
+  /// Paths of the image to remove (written as whiteouts).
+  public var removes: [String] = []
+  /// `KEY=VALUE` entries that replace or extend the environment.
+  public var env: [String] = []
+  public var cmd: [String]?
+  public var entrypoint: [String]?
+  public var workdir: String?
+  public var user: String?
+  public var labels: [String: String] = [:]
+  /// The step's `created_by`, as `log` shows it.
+  public var message: String
+  public var compression: LayerCompression = .gzip
+  public var level: Int?
+  /// `SOURCE_DATE_EPOCH`: the time of the new step and of every added file, for
+  /// reproducible images. Without it the step gets the current time.
+  public var sourceDateEpoch: Int64?
+
+  public init(message: String) { self.message = message }
+
+  var changesFiles: Bool { !adds.isEmpty || !removes.isEmpty }
+}
+
+extension Repository {
+  /// Appends one commit to the image at `revision` — a layer when files change, else a
+  /// config-only step — and points `tag` (default: the tag named by `revision`) at it.
+  @discardableResult
+  public func commit(onto revision: Revision, tag: TagName?, _ request: CommitRequest) throws -> (
+    CommitRef, TagName
+  ) {
+    let ref = try resolve(revision)
+    let existing = Set(try tags().map(\.name))
+    guard let target = tag ?? revision.tagName, tag != nil || existing.contains(target) else {
+      throw HistoryError.needsTag(revision.description)
+    }
+    var (manifest, config) = ref.image.truncated(at: ref.position)
+    let now = request.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
+    let created = ISO8601DateFormatter().string(from: now)
+    let mtime = Int64(now.timeIntervalSince1970)
+
+    var entry = HistoryEntry(createdBy: request.message, created: created, emptyLayer: !request.changesFiles)
+    entry.json["comment"] = .string("imggit commit")
+    if request.changesFiles {
+      let layer = try writeLayer(for: ref, request, mtime: mtime)
+      manifest.layers.append(layer.descriptor)
+      config.diffIDs.append(layer.diffID)
+    }
+    if ref.commit.synthetic {
+      // Keep history and layers in step: the synthetic entries become real ones.
+      config.history = ref.image.commits.prefix(ref.position + 1).map(\.history)
+    }
+    config.history.append(entry)
+    config.created = created
+    applyConfig(request, to: &config)
+    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    try store.update(command: "commit \(target) -m \(request.message)") { $0.set(target, to: descriptor) }
+    let image = try image(descriptor)
+    return (CommitRef(image: image, position: image.commits.count - 1), target)
+  }
+
+  private func writeLayer(for ref: CommitRef, _ request: CommitRequest, mtime: Int64) throws -> WrittenLayer {
+    let tree = try rootFS(ref)
+    var entries: [LayerEntry] = []
+    for path in request.removes {
+      let p = try LayerPath.cleanUserPath(path)
+      guard !p.isEmpty, tree.nodes[p] != nil else { throw HistoryError.noSuchPath(path, ref.commit.id.short) }
+      entries.append(.whiteout(p, mtime: mtime))
+    }
+    var added = Set<String>()
+    for (source, destination) in request.adds {
+      for e in try HostFiles.entries(source: source, destination: destination, mtime: request.sourceDateEpoch)
+      {
+        entries.append(e)
+        added.insert(e.entry.path)
+      }
+    }
+    // Folders above added paths that the image lacks are created; existing ones are left
+    // out of the layer so their owner and mode stay as they are.
+    var parents = Set<String>()
+    for path in added { parents.formUnion(LayerPath.parents(path)) }
+    for p in parents where !added.contains(p) && tree.nodes[p]?.entry.type != .directory {
+      entries.append(LayerEntry(FileEntry(path: p, type: .directory, mode: 0o755, mtime: mtime)))
+    }
+    return try LayerWriter(store: store, compression: request.compression, level: request.level).write(
+      entries)
+  }
+
+  private func applyConfig(_ r: CommitRequest, to config: inout ImageConfig) {
+    var c = config.json["config"]?.objectValue ?? [:]
+    if !r.env.isEmpty {
+      var env = (c["Env"]?.arrayValue ?? []).compactMap(\.stringValue)
+      for kv in r.env {
+        let key = kv.split(separator: "=", maxSplits: 1).first.map(String.init) ?? kv
+        env.removeAll { $0 == key || $0.hasPrefix(key + "=") }
+        env.append(kv)
+      }
+      c["Env"] = .array(env.map(JSONValue.string))
+    }
+    if let cmd = r.cmd { c["Cmd"] = .array(cmd.map(JSONValue.string)) }
+    if let ep = r.entrypoint { c["Entrypoint"] = .array(ep.map(JSONValue.string)) }
+    if let w = r.workdir { c["WorkingDir"] = .string(w) }
+    if let u = r.user { c["User"] = .string(u) }
+    if !r.labels.isEmpty {
+      var labels = c["Labels"]?.objectValue ?? [:]
+      for (k, v) in r.labels { labels[k] = .string(v) }
+      c["Labels"] = .object(labels)
+    }
+    config.json["config"] = .object(c)
+  }
+}
+
+extension Revision {
+  /// The tag a revision names directly, if it is a plain `name[:tag]`.
+  public var tagName: TagName? {
+    if case .name(let s) = self { return try? TagName(parsing: s) }
+    return nil
+  }
+}

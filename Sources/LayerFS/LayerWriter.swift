@@ -1,0 +1,146 @@
+import Foundation
+import ImageModel
+import ImageStore
+import TarStream
+
+/// What goes into a new layer: an entry and where its bytes come from.
+public struct LayerEntry {
+  public enum Content {
+    case none
+    /// A file on this machine, read when the layer is written.
+    case file(path: String)
+    case bytes(Data)
+  }
+  public var entry: FileEntry
+  public var content: Content
+
+  public init(_ entry: FileEntry, content: Content = .none) {
+    self.entry = entry
+    self.content = content
+  }
+
+  /// A whiteout that removes `path` from the layers below.
+  public static func whiteout(_ path: String, mtime: Int64) -> LayerEntry {
+    let (dir, base) = LayerPath.split(path)
+    let name = LayerPath.whiteoutPrefix + base
+    return LayerEntry(
+      FileEntry(path: dir.isEmpty ? name : "\(dir)/\(name)", type: .regular, mode: 0o644, mtime: mtime))
+  }
+}
+
+/// A layer written into the store: its blob descriptor and DiffID.
+public struct WrittenLayer: Sendable {
+  public let descriptor: Descriptor
+  public let diffID: Digest
+}
+
+/// Writes layers deterministically: entries sorted by path (so parents come first), a pax
+/// header only where ustar cannot hold a field, no wall-clock time in tar or gzip headers.
+/// One streaming pass computes both the DiffID (of the tar) and the blob digest (of the
+/// compressed bytes) while the blob is written to the store's temp folder.
+public struct LayerWriter {
+  public let store: Store
+  public let compression: LayerCompression
+  public let level: Int?
+
+  public init(store: Store, compression: LayerCompression = .gzip, level: Int? = nil) {
+    self.store = store
+    self.compression = compression
+    self.level = level
+  }
+
+  /// Writes `entries` (sorted here) as a new layer blob and publishes it.
+  public func write(_ entries: [LayerEntry]) throws -> WrittenLayer {
+    let blob = try store.blobWriter()
+    let blobSink = HashingSink { try blob.write($0) }
+    var compressor: ArchiveWriter?
+    let tarSink: HashingSink
+    switch compression {
+    case .none:
+      tarSink = HashingSink { try blobSink.write($0) }
+    case .gzip, .zstd:
+      let c = try ArchiveWriter.compressor(
+        sink: blobSink,
+        compression: compression == .gzip ? .gzip(level: level ?? 6) : .zstd(level: level ?? 3),
+        context: "new layer (compression)")
+      compressor = c
+      tarSink = HashingSink { try c.writeData($0) }
+    }
+    let tar = try ArchiveWriter(sink: tarSink, context: "new layer")
+    for item in entries.sorted(by: { $0.entry.path < $1.entry.path }) {
+      var header = item.entry.tarEntry
+      switch item.content {
+      case .none:
+        try tar.writeHeader(header)
+      case .bytes(let data):
+        header.size = Int64(data.count)
+        try tar.writeHeader(header)
+        try data.withUnsafeBytes { try tar.writeData($0) }
+      case .file(let path):
+        let file = try HostFile(path: path)
+        header.size = file.size
+        try tar.writeHeader(header)
+        var written: Int64 = 0
+        try file.forEachChunk {
+          written += Int64($0.count)
+          try tar.writeData($0)
+        }
+        guard written == file.size else {
+          throw LayerFSError.extract(
+            path: path, operation: "read (the file changed while it was added)", errno: EIO)
+        }
+      }
+    }
+    try tar.finish()
+    try compressor?.finish()
+    let diffID = tarSink.hasher.finalize()
+    let staged = try blob.finish()
+    try store.publish(staged)
+    return WrittenLayer(
+      descriptor: Descriptor(mediaType: compression.ociMediaType, digest: staged.digest, size: staged.size),
+      diffID: diffID)
+  }
+}
+
+/// Hashes the bytes that pass through on their way to `next`.
+final class HashingSink: ByteSink {
+  var hasher = DigestHasher()
+  private let next: (UnsafeRawBufferPointer) throws -> Void
+  init(_ next: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.next = next }
+  func write(_ bytes: UnsafeRawBufferPointer) throws {
+    hasher.update(bytes)
+    try next(bytes)
+  }
+}
+
+/// A regular file of this machine, opened for reading in chunks.
+final class HostFile {
+  let fd: Int32
+  let path: String
+  let size: Int64
+
+  init(path: String) throws {
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    guard fd >= 0 else { throw LayerFSError.extract(path: path, operation: "open", errno: errno) }
+    var st = stat()
+    fstat(fd, &st)
+    size = Int64(st.st_size)
+    self.path = path
+  }
+
+  deinit { close(fd) }
+
+  func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let n = read(fd, buffer.baseAddress, buffer.count)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw LayerFSError.extract(path: path, operation: "read", errno: errno)
+      }
+      if n == 0 { return }
+      try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+    }
+  }
+}
