@@ -135,6 +135,8 @@ public final class DirectorySink: TreeSink {
       return
     }
     chown(dir: dir, name: name, e, followLinks: false)
+    // mknod applies the umask; the image's mode is set exactly afterwards.
+    fchmodat(dir, name, mode_t(e.mode & 0o7777), 0)
     setTime(dir: dir, name: name, e.mtime)
   }
 

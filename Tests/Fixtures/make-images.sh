@@ -6,6 +6,8 @@
 #   base:1  a root filesystem from this machine's files: 2 layers + 1 config-only entry
 #   app:1   base:1 + 3 layers (add, modify, delete) + 2 config-only entries
 #   tool:1  base:1 + 1 layer: a second image on the same base, so the graph branches
+#   tricky:1  base:1 + 3 crafted layers (make-tricky-layers.py): whiteouts, opaque folders,
+#           hard links across layers, symlinks, xattrs, devices, long and non-ASCII paths
 #   snap:app-N  app:1 as umoci left it after its N-th own step: the expected image when imggit
 #           cuts app:1 at that commit (tests import app:1, base:1, tool:1 one by one)
 # Every history time is fixed, so the same machine gives the same digests.
@@ -86,3 +88,10 @@ r=$W/tool:1/rootfs
 mkdir -p "$r/opt/tool"
 echo "#!/bin/sh" > "$r/opt/tool/run.sh"
 repack tool:1 "COPY tool /opt/tool"
+
+U tag --image "$L:base:1" tricky:1
+python3 "$(dirname "$0")/make-tricky-layers.py" "$W/tricky"
+for n in 1 2 3; do
+  step
+  U raw add-layer --image "$L:tricky:1" --history.created "$T" --history.created_by "tricky layer $n" "$W/tricky/layer$n.tar"
+done
