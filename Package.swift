@@ -51,6 +51,7 @@ let package = Package(
       path: "Tests/Support"),
     .testTarget(name: "ImageModelTests", dependencies: ["ImageModel"]),
     .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "TarStream", "TestSupport"]),
+    .testTarget(name: "LayerFSTests", dependencies: ["LayerFS", "ImageStore", "TarStream", "TestSupport"]),
     .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore", "TestSupport"]),
     // Runs the built `imggit` binary against images made with umoci and skopeo.
     .testTarget(name: "ImggitCLITests", dependencies: ["imggit", "TestSupport"], exclude: []),

@@ -133,7 +133,7 @@ final class SourceBox {
 
   /// Like the module's `check`, but prefers the source's own error to libarchive's.
   func check(_ status: Int32, _ a: OpaquePointer, _ function: String, context: String) throws {
-    if status < ARCHIVE_WARN, let error { throw error }
+    if status != ARCHIVE_OK && status != ARCHIVE_WARN, let error { throw error }
     try TarStream.check(status, a, function, context: context)
   }
 }

@@ -28,11 +28,15 @@ public struct TarError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Checks a libarchive status: `ARCHIVE_OK` and `ARCHIVE_WARN` pass (a warning still produced
-/// the entry or the bytes), anything lower throws with the library's message.
+/// the entry or the bytes), anything else throws with the library's message.
 @discardableResult
 func check(
   _ status: Int32, _ handle: OpaquePointer, _ function: String, context: String?
 ) throws -> Int32 {
-  if status < ARCHIVE_WARN { throw TarError.capture(handle, function, context: context) }
+  // ARCHIVE_RETRY (a damaged header libarchive would skip) is an error here too: a layer
+  // with a damaged header is a damaged layer.
+  if status != ARCHIVE_OK && status != ARCHIVE_WARN {
+    throw TarError.capture(handle, function, context: context)
+  }
   return status
 }

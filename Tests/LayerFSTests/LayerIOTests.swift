@@ -1,0 +1,158 @@
+import Foundation
+import ImageModel
+import ImageStore
+import TarStream
+import TestSupport
+import Testing
+
+@testable import LayerFS
+
+/// Writes an uncompressed tar of `headers` (regular files get `data`) into the store as a layer.
+func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descriptor {
+  let tmp = NSTemporaryDirectory() + "raw-\(UUID().uuidString)"
+  let fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0o644)
+  defer {
+    close(fd)
+    unlink(tmp)
+  }
+  let w = try ArchiveWriter(fileDescriptor: fd, context: tmp)
+  for (var h, data) in headers {
+    if let data { h.size = Int64(data.utf8.count) }
+    try w.writeHeader(h)
+    if let data { try Data(data.utf8).withUnsafeBytes { try w.writeData($0) } }
+  }
+  try w.finish()
+  let (digest, size) = try store.writeBlob(try Data(contentsOf: URL(fileURLWithPath: tmp)))
+  return Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size)
+}
+
+@Suite struct LayerIOTests {
+  @Test(arguments: [LayerCompression.gzip, .zstd, .none])
+  func writtenLayersReadBackAndAreReproducible(compression: LayerCompression) throws {
+    let tmp = try TempDirectory()
+    let store = try Store(path: tmp.sub("s"), create: true)
+    var link = FileEntry(path: "bin/sh", type: .symlink, mode: 0o777, mtime: 5)
+    link.link = "dash"
+    let entries = [
+      LayerEntry(FileEntry(path: "bin", type: .directory, mode: 0o755, mtime: 5)),
+      LayerEntry(
+        FileEntry(path: "bin/dash", type: .regular, mode: 0o755, size: 4, mtime: 5),
+        content: .bytes(Data("dash".utf8))),
+      LayerEntry(link),
+      LayerEntry(
+        FileEntry(
+          path: "日本/" + String(repeating: "n", count: 200) + "/long", type: .regular, mode: 0o644, size: 1,
+          mtime: 5), content: .bytes(Data("l".utf8))),
+      .whiteout("old/thing", mtime: 5),
+    ]
+    let writer = LayerWriter(store: store, compression: compression)
+    let one = try writer.write(entries.reversed())
+    let two = try writer.write(entries)
+    #expect(one.descriptor == two.descriptor)
+    #expect(one.descriptor.mediaType == compression.ociMediaType)
+    // Reading verifies the digest and the DiffID.
+    let index = try LayerIndexer(store: store).build(layer: one.descriptor, diffID: one.diffID)
+    #expect(
+      index.entries.map(\.path)
+        == [
+          "bin", "bin/dash", "bin/sh", "日本", "日本/" + String(repeating: "n", count: 200),
+          "日本/" + String(repeating: "n", count: 200) + "/long",
+        ].filter { p in index.entries.contains { $0.path == p } })
+    #expect(index.whiteouts == ["old/thing"])
+    #expect(index.entries.first { $0.path == "bin/dash" }?.sha256 == Digest(of: Array("dash".utf8)).hex)
+    // A wrong DiffID is caught.
+    #expect {
+      try LayerIndexer(store: store).build(layer: one.descriptor, diffID: Digest(of: Data()))
+    } throws: {
+      "\($0)".contains("the config's DiffID is")
+    }
+  }
+
+  @Test func indexesAreCachedSoLaterReadsNeedNoLayerBytes() throws {
+    let tmp = try TempDirectory()
+    let store = try Store(path: tmp.sub("s"), create: true)
+    let l = try rawLayer(store, [(TarEntry(path: "a", type: .regular), "hello")])
+    let indexer = LayerIndexer(store: store)
+    let first = try indexer.index(layer: l, diffID: l.digest)
+    try FileManager.default.removeItem(atPath: store.blobPath(l.digest))
+    let cached = try indexer.index(layer: l, diffID: l.digest)
+    #expect(cached.entries == first.entries)
+    // A damaged cache is rebuilt (here it cannot be: the blob is gone, and that is reported).
+    store.writeCache(Data("garbage".utf8), "layers/\(l.digest.hex).json")
+    #expect(throws: StoreError.self) { try indexer.index(layer: l, diffID: l.digest) }
+  }
+
+  @Test func corruptLayersNameTheirDigest() throws {
+    let tmp = try TempDirectory()
+    let store = try Store(path: tmp.sub("s"), create: true)
+    // A gzip stream broken in the middle, stored under its own (matching) digest.
+    let good = try LayerWriter(store: store, compression: .gzip).write([
+      LayerEntry(
+        FileEntry(path: "f", type: .regular, mode: 0o644, size: 100_000),
+        content: .bytes(Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 7919) })))
+    ])
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: store.blobPath(good.descriptor.digest)))
+    bytes[bytes.count / 2] ^= 0xff
+    let (bad, size) = try store.writeBlob(bytes)
+    let badLayer = Descriptor(mediaType: MediaType.ociLayerGzip, digest: bad, size: size)
+    #expect { try LayerIndexer(store: store).build(layer: badLayer, diffID: good.diffID) } throws: {
+      "\($0)".contains(bad.description)
+    }
+    // A tar header whose checksum is wrong.
+    let plain = try rawLayer(
+      store, [(TarEntry(path: "a", type: .regular), "hello"), (TarEntry(path: "b", type: .regular), "world")])
+    var tar = try Data(contentsOf: URL(fileURLWithPath: store.blobPath(plain.digest)))
+    tar[1024 + 3] ^= 0x01  // second header's name
+    let (broken, brokenSize) = try store.writeBlob(tar)
+    let brokenLayer = Descriptor(mediaType: MediaType.ociLayer, digest: broken, size: brokenSize)
+    #expect { try LayerIndexer(store: store).build(layer: brokenLayer, diffID: broken) } throws: {
+      "\($0)".contains("layer \(broken)")
+    }
+    // A tar cut inside a file's data.
+    let long = try rawLayer(
+      store, [(TarEntry(path: "big", type: .regular), String(repeating: "z", count: 4000))])
+    let longTar = try Data(contentsOf: URL(fileURLWithPath: store.blobPath(long.digest)))
+    let (cut, cutSize) = try store.writeBlob(longTar.prefix(2000))
+    let cutLayer = Descriptor(mediaType: MediaType.ociLayer, digest: cut, size: cutSize)
+    #expect { try LayerIndexer(store: store).build(layer: cutLayer, diffID: cut) } throws: {
+      "\($0)".contains("layer \(cut)")
+    }
+  }
+
+  @Test func unsafePathsInLayersAreRefused() throws {
+    let tmp = try TempDirectory()
+    let store = try Store(path: tmp.sub("s"), create: true)
+    for bad in ["../escape", "/etc/abs", "a/../../x"] {
+      let l = try rawLayer(store, [(TarEntry(path: bad, type: .regular), "x")])
+      #expect { try LayerIndexer(store: store).build(layer: l, diffID: l.digest) } throws: {
+        "\($0)".contains("unsafe path")
+      }
+    }
+  }
+
+  @Test func extractionNeverFollowsASymlinkOutOfTheFolder() throws {
+    let tmp = try TempDirectory()
+    let store = try Store(path: tmp.sub("s"), create: true)
+    let outside = tmp.sub("outside")
+    try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+    let target = tmp.sub("target")
+    try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(atPath: target + "/etc", withDestinationPath: outside)
+    let l = try rawLayer(store, [(TarEntry(path: "etc/passwd", type: .regular), "root::0:0")])
+    // Writing straight through the symlink is refused...
+    let sink = try DirectorySink(path: target)
+    #expect {
+      try sink.file(FileEntry(path: "etc/passwd", type: .regular, mode: 0o644, size: 1)) { write in
+        try Data("x".utf8).withUnsafeBytes { try write($0) }
+      }
+    } throws: { "\($0)".contains("refusing to write \"etc/passwd\"") }
+    // ...and extracting a layer replaces the symlink with a real folder, as tar does.
+    try Extractor(store: store).extractLayer(
+      l, diffID: l.digest, paths: [], into: try DirectorySink(path: target), keepWhiteouts: false)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+    #expect(try String(contentsOfFile: target + "/etc/passwd", encoding: .utf8) == "root::0:0")
+    #expect(
+      (try FileManager.default.attributesOfItem(atPath: target + "/etc"))[.type] as? FileAttributeType
+        == .typeDirectory)
+  }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import ImageModel
+import TarStream
+import Testing
+
+@testable import LayerFS
+
+func file(_ path: String, _ content: String = "x", mode: UInt32 = 0o644) -> FileEntry {
+  var e = FileEntry(path: path, type: .regular, mode: mode, size: Int64(content.utf8.count))
+  e.sha256 = Digest(of: Array(content.utf8)).hex
+  return e
+}
+func dir(_ path: String, mode: UInt32 = 0o755) -> FileEntry {
+  FileEntry(path: path, type: .directory, mode: mode)
+}
+func hardlink(_ path: String, to target: String) -> FileEntry {
+  var e = FileEntry(path: path, type: .hardlink, mode: 0o644)
+  e.link = target
+  return e
+}
+func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = []) -> LayerIndex {
+  LayerIndex(
+    diffID: Digest(of: Array("\(entries)\(whiteouts)\(opaque)".utf8)), entries: entries, whiteouts: whiteouts,
+    opaque: opaque)
+}
+
+@Suite struct RootFSTests {
+  @Test func opaqueHidesLowerChildrenOnlyWhereverItSits() throws {
+    let fs = try RootFS(layers: [
+      layer([dir("d"), file("d/a"), file("d/b"), file("e")]),
+      // The marker is applied before this layer's own entries, whatever their tar order.
+      layer([file("d/c")], opaque: ["d"]),
+    ])
+    #expect(fs.sortedPaths == ["d", "d/c", "e"])
+  }
+
+  @Test func whiteoutsRemoveWholeSubtrees() throws {
+    let fs = try RootFS(layers: [
+      layer([dir("d"), dir("d/s"), file("d/s/x"), file("keep")]), layer([], whiteouts: ["d"]),
+    ])
+    #expect(fs.sortedPaths == ["keep"])
+  }
+
+  @Test func aFolderReplacedByAFileAndBack() throws {
+    var fs = try RootFS(layers: [layer([dir("s"), file("s/child")]), layer([file("s", "now a file")])])
+    #expect(fs.sortedPaths == ["s"])
+    #expect(fs.nodes["s"]?.entry.type == .regular)
+    try fs.apply(layer([dir("s", mode: 0o700), file("s/again")]), at: 2)
+    #expect(fs.sortedPaths == ["s", "s/again"])
+    #expect(fs.nodes["s"]?.entry.mode == 0o700)
+  }
+
+  @Test func hardLinksKeepTheirContentWhenTheTargetChangesOrGoes() throws {
+    let fs = try RootFS(layers: [
+      layer([file("t", "T1"), file("k", "K")]),
+      layer([hardlink("l1", to: "t"), hardlink("l2", to: "k")]),
+      layer([file("t", "T2")], whiteouts: ["k"]),
+    ])
+    #expect(fs.nodes["l1"]?.entry.sha256 == file("x", "T1").sha256)
+    #expect(fs.nodes["t"]?.entry.sha256 == file("x", "T2").sha256)
+    #expect(fs.nodes["l2"]?.entry.sha256 == file("x", "K").sha256)
+    #expect(fs.nodes["k"] == nil)
+    // l1 shares the bytes of the first layer's t, not of the current t.
+    #expect(fs.nodes["l1"]?.source == RootFS.Source(layer: 0, path: "t"))
+  }
+
+  @Test func aHardLinkToNothingIsAnError() {
+    #expect { try RootFS(layers: [layer([hardlink("l", to: "missing")])]) } throws: {
+      "\($0)".contains("hard link \"l\" points to \"missing\", which does not exist")
+    }
+  }
+
+  @Test func parentsAreImplicitFolders() throws {
+    let fs = try RootFS(layers: [layer([file("a/b/c")])])
+    #expect(fs.sortedPaths == ["a", "a/b", "a/b/c"])
+    #expect(fs.nodes["a"]?.implicit == true)
+  }
+
+  @Test func changesIgnoreTimesButSeeEverythingElse() throws {
+    let a = try RootFS(layers: [layer([file("same"), file("mode"), file("gone"), dir("d")])])
+    var touched = file("same")
+    touched.mtime = 99
+    let b = try RootFS(layers: [layer([touched, file("mode", mode: 0o755), file("new"), dir("d")])])
+    let changes = a.changes(to: b)
+    #expect(changes.map { "\($0.kind.rawValue) \($0.path)" } == ["D gone", "M mode", "A new"])
+  }
+}
+
+@Suite struct LayerPathTests {
+  @Test func cleaning() throws {
+    #expect(try LayerPath.clean("./usr//bin/") == "usr/bin")
+    #expect(try LayerPath.cleanUserPath("/opt/app") == "opt/app")
+    #expect { try LayerPath.clean("/etc/passwd") } throws: {
+      "\($0)".contains("absolute paths are not allowed")
+    }
+    #expect { try LayerPath.clean("a/../../x") } throws: { "\($0)".contains("'..' climbs out") }
+  }
+
+  @Test func whiteoutKinds() throws {
+    #expect(try LayerPath.kind(of: "a/.wh.b") == .whiteout("a/b"))
+    #expect(try LayerPath.kind(of: ".wh.top") == .whiteout("top"))
+    #expect(try LayerPath.kind(of: "a/.wh..wh..opq") == .opaque("a"))
+    #expect(try LayerPath.kind(of: "a/b") == .entry("a/b"))
+    #expect(throws: LayerFSError.self) { try LayerPath.kind(of: "a/.wh.") }
+  }
+}
