@@ -173,20 +173,20 @@ _imggit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    log|tag|reset|reflog|import|export|init|fsck|help)
+    log|show|diff|commit|tag|reset|reflog|import|export|extract|init|fsck|help)
         # Offer subcommand argument completions
         "_imggit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'log tag reset reflog import export init fsck help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'log show diff commit tag reset reflog import export extract init fsck help' -- "${cur}"))
         ;;
     esac
 }
 
 _imggit_log() {
     repeating_flags=()
-    non_repeating_flags=(--all --graph --oneline --json --version -h --help)
+    non_repeating_flags=(--all --graph --oneline --stat --json --version -h --help)
     repeating_options=()
     non_repeating_options=(-n --max-count --store)
     __imggit_offer_flags_options -1
@@ -206,6 +206,121 @@ _imggit_log() {
     case "${positional_number}" in
     *)
         __imggit_add_completions -W "$(__imggit_custom_complete ---completion log -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_imggit_show() {
+    repeating_flags=()
+    non_repeating_flags=(--stat --name-status --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __imggit_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion show -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_imggit_diff() {
+    repeating_flags=()
+    non_repeating_flags=(--stat --name-status --exit-code --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __imggit_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion diff -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    2)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion diff -- positional@1 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_imggit_commit() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=(--add --rm --env --label)
+    non_repeating_options=(--message -m --tag -t --cmd --entrypoint --workdir --user --compression --level --store)
+    __imggit_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--message'|'-m')
+        return
+        ;;
+    '--tag'|'-t')
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion commit -- --tag "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--add')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--rm')
+        return
+        ;;
+    '--env')
+        return
+        ;;
+    '--cmd')
+        return
+        ;;
+    '--entrypoint')
+        return
+        ;;
+    '--workdir')
+        return
+        ;;
+    '--user')
+        return
+        ;;
+    '--label')
+        return
+        ;;
+    '--compression')
+        __imggit_add_completions -W 'gzip'$'\n''zstd'$'\n''none'
+        return
+        ;;
+    '--level')
+        return
+        ;;
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion commit -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -352,6 +467,38 @@ _imggit_export() {
     case "${positional_number}" in
     1)
         __imggit_add_completions -W "$(__imggit_custom_complete ---completion export -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_imggit_extract() {
+    repeating_flags=()
+    non_repeating_flags=(--layer --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-C --output -o --store)
+    __imggit_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-C')
+        __imggit_add_completions -d
+        return
+        ;;
+    '--output'|'-o')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion extract -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -51,11 +51,15 @@ _imggit() {
     command)
         local -ar subcommands=(
             'log:Show commits (history entries and their layers), newest first.'
+            'show:Show a commit and the paths its layer adds, modifies and deletes.'
+            'diff:Show the file-level difference between two root filesystems.'
+            'commit:Append a layer (or a config-only step) to an image, without a daemon.'
             'tag:List tags, tag any commit, or delete tags.'
             'reset:Move a tag to another commit.'
             'reflog:Show every move of a tag, newest first.'
             'import:Copy images into the store from an archive or an OCI layout.'
             'export:Write an image as a tarball for docker load, podman load or skopeo.'
+            'extract:Write a commit'\''s root filesystem, or only its layer'\''s changes, to a folder or a tar.'
             'init:Create an empty image store (an OCI image layout).'
             'fsck:Verify every blob and every image of the store.'
             'help:Show subcommand help information.'
@@ -64,7 +68,7 @@ _imggit() {
         ;;
     arg)
         case "${words[1]}" in
-        log|tag|reset|reflog|import|export|init|fsck|help)
+        log|show|diff|commit|tag|reset|reflog|import|export|extract|init|fsck|help)
             "_imggit_${words[1]}" && ret=0
             ;;
         esac
@@ -81,9 +85,70 @@ _imggit_log() {
         '--all[Show the commits of every tagged image.]'
         '--graph[Draw the commit graph.]'
         '--oneline[One line per commit.]'
+        '--stat[List the paths each layer adds, modifies and deletes, with sizes.]'
         '(-n --max-count)'{-n,--max-count}'[Show at most N commits.]:max-count:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':revision:{__imggit_custom_complete ---completion show -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '--stat[Sizes per path and a summary.]'
+        '--name-status[Only the A/M/D lines.]'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--json[Print JSON for scripts instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_diff() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':a:{__imggit_custom_complete ---completion diff -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        ':b:{__imggit_custom_complete ---completion diff -- positional@1 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '--stat[Sizes per path and a summary.]'
+        '--name-status[Only the A/M/D lines (the default).]'
+        '--exit-code[Exit with status 1 when there are differences.]'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--json[Print JSON for scripts instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_commit() {
+    local -i ret=1
+    local -ar ___compression=('gzip' 'zstd' 'none')
+    local -ar arg_specs=(
+        ':image:{__imggit_custom_complete ---completion commit -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '(--message -m)'{--message,-m}'[The step'\''s created_by, shown by log.]:message:'
+        '(--tag -t)'{--tag,-t}'[Tag the result NAME\[\:TAG\] (default\: move IMAGE'\''s tag).]:tag:{__imggit_custom_complete ---completion commit -- --tag "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '*--add[Copy a host file or folder into the image.]:src\:dest:_files'
+        '*--rm[Remove a path of the image.]:path:'
+        '*--env[Set an environment variable.]:key=value:'
+        '--cmd[Set the command (JSON array, or a shell command).]:cmd:'
+        '--entrypoint[Set the entrypoint (JSON array, or a shell command).]:cmd:'
+        '--workdir[Set the working folder.]:dir:'
+        '--user[Set the user.]:user:'
+        '*--label[Set a label.]:key=value:'
+        '--compression[Layer compression\: gzip, zstd or none.]:compression:{__imggit_complete "${___compression[@]}"}'
+        '--level[Compression level (gzip 1-9, default 6; zstd 1-19, default 3).]:level:'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -160,6 +225,23 @@ _imggit_export() {
         '(--output -o)'{--output,-o}'[Output file, or - for standard output.]:file:_files'
         '--format[Archive format\: docker or oci.]:format:{__imggit_complete "${___format[@]}"}'
         '(--name -n)'{--name,-n}'[The name to record in the archive (default\: the tag used, if any).]:name:'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_extract() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':revision:{__imggit_custom_complete ---completion extract -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '*:paths:'
+        '--layer[Only this commit'\''s own layer.]'
+        '-C[Write into this folder.]:dir:_files -/'
+        '(--output -o)'{--output,-o}'[Write a tar to this file (- for standard output).]:file:_files'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'

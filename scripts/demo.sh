@@ -25,6 +25,11 @@ run tag
 run reset app:1 'app:1~1'
 run reset app:1 'app:1@{1}'
 run reflog app:1
+run show 'app:1~1'
+run diff base:1 app:1 --stat
+mkdir -p "$demo/dist" && echo "v2" > "$demo/dist/VERSION"
+SOURCE_DATE_EPOCH=1735689600 run commit app:1 --add "$demo/dist:/app/dist" -m "COPY dist /app/dist" -t app:2
+run extract app:2 --layer -C "$demo/app2-layer"
 run export app:deps -o "$demo/app-deps.tar"
 run fsck
 echo
