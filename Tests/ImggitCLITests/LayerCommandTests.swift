@@ -153,6 +153,30 @@ import Testing
     #expect(bad.status == 1 && bad.stderr.contains("no such path"))
   }
 
+  @Test func extractWorksForAnOrdinaryUser() throws {
+    let (cli, _) = try loaded()
+    let setpriv = try #require(which("setpriv"), "setpriv (util-linux) is needed")
+    try cli.ok("extract", "tricky:1", "-C", cli.tmp.sub("warm"))  // the index cache, written as root
+    let out = cli.tmp.sub("user")
+    try FileManager.default.createDirectory(
+      atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: cli.tmp.path)
+    let r = try run(
+      setpriv,
+      [
+        "--reuid=65534", "--regid=65534", "--clear-groups", cli.binary, "extract", "tricky:1", "-C",
+        out + "/rootfs",
+      ],
+      environment: ["IMGGIT_STORE": cli.store])
+    #expect(r.status == 0, "\(r.stderr)")
+    let warnings = r.stderr.split(separator: "\n")
+    #expect(warnings.filter { $0.contains("not running as root") }.count == 1)
+    let tree = try fileTree(out + "/rootfs")
+    #expect(tree["data/owned"]?.contains("uid=65534") == true)
+    #expect(tree["data/setuid"]?.contains("mode=4755") == true)
+    #expect(tree["data/link-to-target"]?.contains("links=2") == true)
+  }
+
   @Test func aCorruptLayerIsNamedAndTheStoreIsUntouched() throws {
     let (cli, _) = try loaded()
     let tags = try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]]

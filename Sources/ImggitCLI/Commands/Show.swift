@@ -34,9 +34,8 @@ extension Imggit {
       let repo = try store.repository()
       let ref = try repo.resolve(revision)
       let changes = try repo.changes(of: ref)
+      let tags = try repo.tags().filter { try repo.image($0.descriptor).tip?.id == ref.commit.id }.map(\.name)
       if output.json {
-        let tags = try repo.tags().filter { try repo.image($0.descriptor).tip?.id == ref.commit.id }.map(
-          \.name)
         try Terminal.printJSON(CommitJSON(ref.commit, tags: tags, changes: changes))
         return
       }
@@ -44,7 +43,6 @@ extension Imggit {
         CommitText.nameStatus(changes).forEach { print($0) }
         return
       }
-      let tags = try repo.tags().filter { try repo.image($0.descriptor).tip?.id == ref.commit.id }.map(\.name)
       CommitText.header(ref.commit, tags: tags).forEach { print($0) }
       guard !changes.isEmpty else { return }
       print("")
