@@ -105,7 +105,9 @@ import Testing
     let (cli, _) = try loaded()
     let out = cli.tmp.sub("layer")
     try cli.ok("extract", "app:1~1", "--layer", "-C", out)
-    #expect(Set(try fileTree(out).keys) == ["app", "app/BUILD"])
+    // umoci records a folder whose time changed within the same second as unchanged, so which
+    // folders the layer lists varies; its files do not.
+    #expect(Set(try fileTree(out).filter { !$0.value.hasPrefix("dir") }.keys) == ["app/BUILD"])
     let some = cli.tmp.sub("some")
     try cli.ok("extract", "tricky:1", "-C", some, "data/swap", "/data/old")
     #expect(
