@@ -37,10 +37,7 @@ extension Repository {
     CommitRef, TagName
   ) {
     let ref = try resolve(revision)
-    let existing = Set(try tags().map(\.name))
-    guard let target = tag ?? revision.tagName, tag != nil || existing.contains(target) else {
-      throw HistoryError.needsTag(revision.description)
-    }
+    let target = try targetTag(tag, for: revision)
     var (manifest, config) = ref.image.truncated(at: ref.position)
     let now = request.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
     let created = ISO8601DateFormatter().string(from: now)
@@ -114,6 +111,17 @@ extension Repository {
       c["Labels"] = .object(labels)
     }
     config.json["config"] = .object(c)
+  }
+}
+
+extension Repository {
+  /// The tag a rewriting command moves: the one given, else the existing tag `revision` names.
+  func targetTag(_ explicit: TagName?, for revision: Revision) throws -> TagName {
+    if let explicit { return explicit }
+    guard let name = revision.tagName, try tags().contains(where: { $0.name == name }) else {
+      throw HistoryError.needsTag(revision.description)
+    }
+    return name
   }
 }
 

@@ -11,6 +11,8 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
   case emptyImage(String)
   case noLayer(String)
   case needsTag(String)
+  case notAncestor(String, String)
+  case emptyRange(String)
   case noSuchPath(String, String)
 
   public var description: String {
@@ -28,6 +30,10 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
       return "\(t)@{\(n)} is the deletion of the tag; try \(t)@{\(n + 1)}"
     case .tagExists(let t):
       return "tag \(t) already exists; use `imggit reset \(t) REV` to move it, or --force"
+    case .notAncestor(let a, let b):
+      return "\(a) is not an ancestor of \(b): nothing in \(b)'s history to squash onto"
+    case .emptyRange(let r):
+      return "\(r) holds no commits to squash"
     case .needsTag(let r):
       return "\(r) is not a tag; name the tag to write with -t NAME:TAG"
     case .noSuchPath(let p, let id):

@@ -51,12 +51,58 @@ public struct LayerWriter {
 
   /// Writes `entries` (sorted here) as a new layer blob and publishes it.
   public func write(_ entries: [LayerEntry]) throws -> WrittenLayer {
+    let sink = try LayerSink(store: store, compression: compression, level: level)
+    for item in entries.sorted(by: { $0.entry.path < $1.entry.path }) {
+      switch item.content {
+      case .none:
+        try sink.entry(item.entry)
+      case .bytes(let data):
+        var e = item.entry
+        e.size = Int64(data.count)
+        try sink.file(e) { write in try data.withUnsafeBytes { try write($0) } }
+      case .file(let path):
+        let file = try HostFile(path: path)
+        var e = item.entry
+        e.size = file.size
+        try sink.file(e) { write in
+          var written: Int64 = 0
+          try file.forEachChunk {
+            written += Int64($0.count)
+            if written <= file.size { try write($0) }
+          }
+          guard written == file.size else {
+            throw LayerFSError.extract(
+              path: path, operation: "read (the file changed while it was added)", errno: EIO)
+          }
+        }
+      }
+    }
+    return try sink.close()
+  }
+}
+
+/// A new layer being written entry by entry (a ``TreeSink``, so anything that can extract a
+/// tree can also write it as a layer). The caller decides the order; ``close()`` publishes
+/// the blob and returns its descriptor and DiffID, both computed in the one pass.
+public final class LayerSink: TreeSink {
+  private let store: Store
+  private let blob: BlobWriter
+  private let compression: LayerCompression
+  private let tarSink: HashingSink
+  private let compressor: ArchiveWriter?
+  private let tar: ArchiveWriter
+  private var result: WrittenLayer?
+  public let warnings: [String] = []
+
+  public init(store: Store, compression: LayerCompression, level: Int?) throws {
+    self.store = store
+    self.compression = compression
     let blob = try store.blobWriter()
+    self.blob = blob
     let blobSink = HashingSink { try blob.write($0) }
-    var compressor: ArchiveWriter?
-    let tarSink: HashingSink
     switch compression {
     case .none:
+      compressor = nil
       tarSink = HashingSink { try blobSink.write($0) }
     case .gzip, .zstd:
       let c = try ArchiveWriter.compressor(
@@ -66,39 +112,61 @@ public struct LayerWriter {
       compressor = c
       tarSink = HashingSink { try c.writeData($0) }
     }
-    let tar = try ArchiveWriter(sink: tarSink, context: "new layer")
-    for item in entries.sorted(by: { $0.entry.path < $1.entry.path }) {
-      var header = item.entry.tarEntry
-      switch item.content {
-      case .none:
-        try tar.writeHeader(header)
-      case .bytes(let data):
-        header.size = Int64(data.count)
-        try tar.writeHeader(header)
-        try data.withUnsafeBytes { try tar.writeData($0) }
-      case .file(let path):
-        let file = try HostFile(path: path)
-        header.size = file.size
-        try tar.writeHeader(header)
-        var written: Int64 = 0
-        try file.forEachChunk {
-          written += Int64($0.count)
-          try tar.writeData($0)
-        }
-        guard written == file.size else {
-          throw LayerFSError.extract(
-            path: path, operation: "read (the file changed while it was added)", errno: EIO)
-        }
-      }
-    }
+    tar = try ArchiveWriter(sink: tarSink, context: "new layer")
+  }
+
+  /// Any entry without data: folder, symlink, hard link, device, whiteout marker.
+  public func entry(_ e: FileEntry) throws { try tar.writeHeader(e.tarEntry) }
+
+  public func directory(_ e: FileEntry) throws { try entry(e) }
+
+  public func file(_ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+    var header = e.tarEntry
+    header.type = .regular
+    header.linkTarget = nil
+    try tar.writeHeader(header)
+    try feed { try tar.writeData($0) }
+  }
+
+  public func symlink(_ e: FileEntry) throws { try entry(e) }
+
+  public func hardlink(_ e: FileEntry, target: String) throws {
+    var header = e.tarEntry
+    header.type = .hardlink
+    header.linkTarget = target
+    header.size = 0
+    try tar.writeHeader(header)
+  }
+
+  public func special(_ e: FileEntry) throws { try entry(e) }
+
+  /// Removes `path` from the layers below.
+  public func whiteout(_ path: String, mtime: Int64) throws {
+    try entry(LayerEntry.whiteout(path, mtime: mtime).entry)
+  }
+
+  /// Hides every lower child of `dir`.
+  public func opaque(_ dir: String, mtime: Int64) throws {
+    let name = dir.isEmpty ? LayerPath.opaqueMarker : "\(dir)/\(LayerPath.opaqueMarker)"
+    try entry(FileEntry(path: name, type: .regular, mode: 0o644, mtime: mtime))
+  }
+
+  /// Part of ``TreeSink``: ends the layer (see ``close()`` for the result).
+  public func finish() throws { _ = try close() }
+
+  /// Ends the tar, flushes the compressor, verifies and publishes the blob.
+  public func close() throws -> WrittenLayer {
+    if let result { return result }
     try tar.finish()
     try compressor?.finish()
-    let diffID = tarSink.hasher.finalize()
     let staged = try blob.finish()
     try store.publish(staged)
-    return WrittenLayer(
+    let diffID = compression == .none ? staged.digest : tarSink.hasher.finalize()
+    let written = WrittenLayer(
       descriptor: Descriptor(mediaType: compression.ociMediaType, digest: staged.digest, size: staged.size),
       diffID: diffID)
+    result = written
+    return written
   }
 }
 

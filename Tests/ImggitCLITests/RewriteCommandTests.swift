@@ -1,0 +1,86 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct SquashTests {
+  func loaded() throws -> CLI {
+    let cli = try CLI()
+    let fx = try cli.fixture()
+    for t in ["app:1", "tricky:1", "tool:1"] { try cli.ok("import", "oci:\(fx):\(t)") }
+    return cli
+  }
+
+  func unpack(_ cli: CLI, _ rev: String, _ label: String) throws -> [String: String] {
+    try cli.ok("tag", "--force", "u:\(label)", rev)
+    let dir = cli.tmp.sub("u-\(label)")
+    try cli.tool("umoci", "unpack", "--image", "\(cli.store):u:\(label)", dir)
+    return try fileTree(dir + "/rootfs")
+  }
+
+  /// The oracle: unpacking `merge --squash BASE..IMAGE` gives IMAGE's root filesystem.
+  @Test(arguments: [
+    "tricky:1~3..tricky:1",  // every crafted layer: whiteouts, opaque, links to lower files
+    "tricky:1~2..tricky:1",  // starts mid-history: base holds the targets of later links
+    "tricky:1~1..tricky:1",  // one layer
+    "tricky:1~2..tricky:1~1",
+    "app:1~6..app:1~1",  // a file of the base deleted inside the range
+    "app:1~2..app:1~1",  // a range of one config-only commit
+    "tricky:1",  // flatten everything
+  ])
+  func squashedImagesUnpackToTheSameTree(spec: String) throws {
+    let cli = try loaded()
+    let image = spec.components(separatedBy: "..").last!
+    let out = try cli.ok("merge", "--squash", spec, "-t", "sq:1")
+    #expect(out.hasPrefix("sq:1 -> "))
+    #expect(try unpack(cli, "sq:1", "squashed") == (try unpack(cli, image, "original")))
+    try cli.ok("fsck")
+  }
+
+  @Test func historyKeepsTheBaseAndNamesWhatWasReplaced() throws {
+    let cli = try loaded()
+    let before = try cli.ok("log", "--oneline", "app:1").split(separator: "\n")
+    try cli.ok("merge", "--squash", "app:1~3..app:1", "-m", "app layers")
+    let after = try cli.ok("log", "--oneline", "app:1").split(separator: "\n")
+    #expect(after.count == before.count - 2)
+    #expect(after[0].contains("app layers"))
+    #expect(after[1...] == before[3...])
+    let json =
+      try JSONSerialization.jsonObject(with: Data(cli.ok("log", "--json", "-n", "1", "app:1").utf8))
+      as? [[String: Any]]
+    let comment = json?.first?["comment"] as? String ?? ""
+    #expect(comment.hasPrefix("squashed 3 commits:"))
+    for title in ["ENTRYPOINT", "RUN rm blob.bin && make", "RUN useradd app"] {
+      #expect(comment.contains(title))
+    }
+    // Undo through the reflog.
+    try cli.ok("reset", "app:1", "app:1@{1}")
+    #expect(try cli.ok("log", "--oneline", "app:1").split(separator: "\n") == before)
+  }
+
+  @Test func squashingIsReproducible() throws {
+    let cli = try loaded()
+    try cli.ok("merge", "--squash", "tricky:1~3..tricky:1", "-t", "a:1")
+    try cli.ok("merge", "--squash", "tricky:1~3..tricky:1", "-t", "b:1")
+    let tags = try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]]
+    let digest = { (n: String) in tags?.first { $0["name"] as? String == n }?["manifest"] as? String }
+    #expect(digest("a:1") != nil && digest("a:1") == digest("b:1"))
+  }
+
+  @Test func badRangesAreRefusedAndChangeNothing() throws {
+    let cli = try loaded()
+    let before = try snapshot(cli.store).filter { !$0.key.hasPrefix(".imggit/cache") }
+    let cases: [([String], String)] = [
+      (["merge", "--squash", "tool:1..app:1"], "tool:1 is not an ancestor of app:1"),
+      (["merge", "--squash", "app:1..app:1"], "holds no commits"),
+      (["merge", "--squash", "nope:1..app:1"], "unknown revision"),
+      (["merge", "app:1", "-t", "x:1"], "give --squash"),
+      (["merge", "--squash", "app:1~1"], "not a tag"),
+    ]
+    for (args, message) in cases {
+      let r = try run(cli.binary, args, environment: ["IMGGIT_STORE": cli.store])
+      #expect(
+        r.status != 0 && r.stderr.hasPrefix("imggit: ") && r.stderr.contains(message), "\(args): \(r.stderr)")
+    }
+    #expect(try snapshot(cli.store).filter { !$0.key.hasPrefix(".imggit/cache") } == before)
+  }
+}
