@@ -13,6 +13,8 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
   case needsTag(String)
   case notAncestor(String, String)
   case emptyRange(String)
+  case noForkPoint(String, String)
+  case rebaseConflicts([String])
   case noSuchPath(String, String)
 
   public var description: String {
@@ -32,6 +34,12 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
       return "tag \(t) already exists; use `imggit reset \(t) REV` to move it, or --force"
     case .notAncestor(let a, let b):
       return "\(a) is not an ancestor of \(b): nothing in \(b)'s history to squash onto"
+    case .noForkPoint(let new, let image):
+      return
+        "cannot tell where \(image) forked from \(new) (no earlier value of its tag and no base annotation is an ancestor); name it: imggit rebase --onto \(new) OLD IMAGE"
+    case .rebaseConflicts(let list):
+      return
+        "rebase refused (--strict): \(list.count) conflict\(list.count == 1 ? "" : "s"): \(list.prefix(5).joined(separator: "; "))\(list.count > 5 ? "; …" : "")"
     case .emptyRange(let r):
       return "\(r) holds no commits to squash"
     case .needsTag(let r):

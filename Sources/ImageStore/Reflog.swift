@@ -41,6 +41,30 @@ extension Store {
     return entries.reversed()
   }
 
+  /// Drops reflog entries older than `cutoff` (all tags); returns how many. Call it under
+  /// the store's lock (from ``Store/update(command:_:)``).
+  public func expireReflogs(before cutoff: Date, dryRun: Bool) throws -> Int {
+    let f = ISO8601DateFormatter()
+    var dropped = 0
+    for tag in reflogTags() {
+      let entries = try reflog(tag)
+      let kept = entries.filter { f.date(from: $0.time).map { $0 >= cutoff } ?? true }
+      dropped += entries.count - kept.count
+      guard !dryRun, kept.count != entries.count else { continue }
+      if kept.isEmpty {
+        FS.remove(reflogPath(tag))
+        continue
+      }
+      var data = Data()
+      for e in kept.reversed() {
+        data.append(try CanonicalJSON.encode(e))
+        data.append(0x0a)
+      }
+      try FS.atomicWrite(data, to: reflogPath(tag), tempDirectory: tempDirectory)
+    }
+    return dropped
+  }
+
   /// Every tag that has a reflog, including deleted ones.
   public func reflogTags() -> [TagName] {
     FS.listDirectory(reflogDirectory).compactMap { name in

@@ -74,6 +74,34 @@ public final class Store: Sendable {
     try? FS.atomicWrite(data, to: path, tempDirectory: tempDirectory)
   }
 
+  /// Removes files an interrupted command left in `.imggit/tmp`, if older than `cutoff`.
+  public func removeStaleTemporaryFiles(before cutoff: Date) -> Int {
+    var removed = 0
+    for name in FS.listDirectory(tempDirectory) {
+      let path = "\(tempDirectory)/\(name)"
+      guard
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+        modified < cutoff
+      else { continue }
+      FS.remove(path)
+      removed += 1
+    }
+    return removed
+  }
+
+  /// Removes cached layer indexes of DiffIDs not in `keeping`; returns how many.
+  public func removeLayerCaches(keeping: Set<Digest>, dryRun: Bool) -> Int {
+    let dir = "\(imggitDirectory)/cache/layers"
+    var removed = 0
+    for name in FS.listDirectory(dir) {
+      guard name.hasSuffix(".json"), let d = try? Digest(hex: String(name.dropLast(5))), !keeping.contains(d)
+      else { continue }
+      removed += 1
+      if !dryRun { FS.remove("\(dir)/\(name)") }
+    }
+    return removed
+  }
+
   // MARK: - Blobs
 
   /// Where the blob with `digest` lives, whether or not it exists.

@@ -25,10 +25,11 @@ public struct Imggit: ParsableCommand {
       """,
     version: "0.1.0",
     groupedSubcommands: [
-      CommandGroup(name: "History", subcommands: [Log.self, Show.self, Diff.self, Commit.self, Merge.self]),
+      CommandGroup(
+        name: "History", subcommands: [Log.self, Show.self, Diff.self, Commit.self, Merge.self, Rebase.self]),
       CommandGroup(name: "Tags", subcommands: [TagCommand.self, Reset.self, Reflog.self]),
       CommandGroup(name: "Transport", subcommands: [Import.self, Export.self, Extract.self]),
-      CommandGroup(name: "Store", subcommands: [Init.self, Fsck.self]),
+      CommandGroup(name: "Store", subcommands: [Init.self, Fsck.self, GC.self]),
     ]
   )
 

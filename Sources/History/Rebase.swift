@@ -1,0 +1,151 @@
+import Foundation
+import ImageModel
+import ImageStore
+import LayerFS
+
+/// A path that the base changed between OLD and NEW and that a replayed layer also touches.
+public struct RebaseConflict: Sendable, Hashable, CustomStringConvertible {
+  public let path: String
+  /// How the base changed it from OLD to NEW (A, M or D).
+  public let upstream: Change.Kind
+  /// The replayed commit and what its layer does there.
+  public let commit: CommitID
+  public let action: String
+
+  public var description: String {
+    "\(path): changed by the new base (\(upstream.rawValue)), and commit \(commit.short) \(action) it"
+  }
+}
+
+/// The outcome of rebasing one image.
+public struct RebaseResult: Sendable {
+  public let tag: TagName
+  public let oldTip: CommitID
+  public let ref: CommitRef
+  public let replayed: Int
+  public let conflicts: [RebaseConflict]
+}
+
+extension Repository {
+  /// `rebase --onto NEW OLD IMAGE`: the commits of OLD..IMAGE placed on NEW, their layer
+  /// blobs reused byte for byte. Without OLD, the fork point is found (see ``forkPoint(of:new:)``).
+  /// Reads no layer bytes beyond the cached indexes the conflict check needs.
+  ///
+  /// - Throws: ``HistoryError/rebaseConflicts(_:)`` with `strict` when the check finds any.
+  public func rebase(onto new: Revision, old: Revision?, image: Revision, tag: TagName?, strict: Bool) throws
+    -> RebaseResult
+  {
+    let top = try resolve(image)
+    let target = try targetTag(tag, for: image)
+    let oldID: CommitID
+    if let old {
+      oldID = try resolve(old).commit.id
+    } else {
+      oldID = try forkPoint(of: top, new: new)
+    }
+    guard let oldPosition = top.image.commits[...top.position].firstIndex(where: { $0.id == oldID }) else {
+      throw HistoryError.notAncestor(old?.description ?? oldID.short, image.description)
+    }
+    let onto = try resolve(new)
+    let replayed = Array(top.image.commits[(oldPosition + 1)..<(top.position + 1)])
+    let conflicts = try rebaseConflicts(
+      old: CommitRef(image: top.image, position: oldPosition), new: onto, replayed: replayed, in: top.image)
+    if strict && !conflicts.isEmpty { throw HistoryError.rebaseConflicts(conflicts.map(\.description)) }
+
+    let base = onto.image.truncated(at: onto.position)
+    let cut = top.image.truncated(at: top.position)
+    var config = cut.config
+    config.history = onto.image.commits[...onto.position].map(\.history) + replayed.map(\.history)
+    config.diffIDs = base.config.diffIDs + replayed.compactMap(\.diffID)
+    for key in ["architecture", "os", "variant", "os.version", "os.features"] {
+      config.json[key] = base.config.json[key]
+    }
+    var manifest = cut.manifest
+    manifest.layers = base.manifest.layers + replayed.compactMap(\.layer)
+    let baseDescriptor = try materialize(onto)
+    var annotations = manifest.annotations ?? [:]
+    annotations["org.opencontainers.image.base.digest"] = baseDescriptor.digest.description
+    annotations["org.opencontainers.image.base.name"] = new.tagName?.description ?? new.description
+    manifest.annotations = annotations
+    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    try store.update(command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)") {
+      $0.set(target, to: descriptor)
+    }
+    let result = try self.image(descriptor)
+    return RebaseResult(
+      tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
+      replayed: replayed.count, conflicts: conflicts)
+  }
+
+  /// `rebase --onto NEW OLD --all`: every tagged image that descends from OLD (other than
+  /// OLD's and NEW's own tags) moves onto NEW.
+  public func rebaseAll(onto new: Revision, old: Revision, strict: Bool) throws -> [RebaseResult] {
+    let oldID = try resolve(old).commit.id
+    let newID = try resolve(new).commit.id
+    var results: [RebaseResult] = []
+    for tag in try tags() {
+      let image = try image(tag.descriptor)
+      guard let tip = image.tip, tip.id != oldID, tip.id != newID,
+        image.commits.contains(where: { $0.id == oldID }),
+        !image.commits.contains(where: { $0.id == newID })
+      else { continue }
+      results.append(
+        try rebase(onto: new, old: old, image: .name(tag.name.description), tag: tag.name, strict: strict))
+    }
+    return results
+  }
+
+  /// Where IMAGE left NEW's line: the newest earlier value of NEW's tag (from its reflog) that
+  /// is an ancestor of IMAGE, else the base recorded in IMAGE's annotations.
+  public func forkPoint(of image: CommitRef, new: Revision) throws -> CommitID {
+    let chain = Set(image.image.commits[...image.position].map(\.id))
+    if let tag = new.tagName {
+      for entry in try store.reflog(tag) {
+        for d in [entry.new, entry.old].compactMap({ $0 }) where store.hasBlob(d.digest) {
+          if let tip = try? self.image(d).tip, chain.contains(tip.id) { return tip.id }
+        }
+      }
+    }
+    if let s = image.image.manifest.annotations?["org.opencontainers.image.base.digest"],
+      let d = try? Digest(parsing: s),
+      store.hasBlob(d), let tip = try? resolve(.manifest(d)).commit, chain.contains(tip.id)
+    {
+      return tip.id
+    }
+    throw HistoryError.noForkPoint(new.description, image.commit.id.short)
+  }
+
+  /// Paths that differ between OLD and NEW and that a replayed layer also writes, removes,
+  /// or hides (an opaque folder whose lower content changed meaning on the new base).
+  func rebaseConflicts(old: CommitRef, new: CommitRef, replayed: [Commit], in image: Image) throws
+    -> [RebaseConflict]
+  {
+    guard replayed.contains(where: { !$0.isEmpty }) else { return [] }
+    let upstream = try rootFS(old).changes(to: try rootFS(new))
+    guard !upstream.isEmpty else { return [] }
+    let changed = Dictionary(upstream.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
+    let indexer = LayerIndexer(store: store)
+    var conflicts: [RebaseConflict] = []
+    for c in replayed {
+      guard let layer = c.layer, let diffID = c.diffID else { continue }
+      let index = try indexer.index(layer: layer, diffID: diffID)
+      for e in index.entries {
+        if let k = changed[e.path] {
+          conflicts.append(.init(path: e.path, upstream: k, commit: c.id, action: "writes"))
+        }
+      }
+      for w in index.whiteouts {
+        for (p, k) in changed where LayerPath.isWithin(p, w) {
+          conflicts.append(.init(path: p, upstream: k, commit: c.id, action: "removes"))
+        }
+      }
+      for d in index.opaque {
+        for (p, k) in changed where p != d && LayerPath.isWithin(p, d) {
+          conflicts.append(
+            .init(path: p, upstream: k, commit: c.id, action: "hides (opaque folder \(d.isEmpty ? "/" : d))"))
+        }
+      }
+    }
+    return conflicts.sorted { ($0.path, $0.commit) < ($1.path, $1.commit) }
+  }
+}
