@@ -173,13 +173,13 @@ _imggit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    log|show|diff|commit|tag|reset|reflog|import|export|extract|init|fsck|help)
+    log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|help)
         # Offer subcommand argument completions
         "_imggit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'log show diff commit tag reset reflog import export extract init fsck help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'log show diff commit merge rebase tag reset reflog import export extract init fsck gc help' -- "${cur}"))
         ;;
     esac
 }
@@ -321,6 +321,80 @@ _imggit_commit() {
     case "${positional_number}" in
     1)
         __imggit_add_completions -W "$(__imggit_custom_complete ---completion commit -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_imggit_merge() {
+    repeating_flags=()
+    non_repeating_flags=(--squash --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--strategy --tag -t --message -m --compression --level --store)
+    __imggit_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--strategy')
+        __imggit_add_completions -W 'ours'$'\n''theirs'
+        return
+        ;;
+    '--tag'|'-t')
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion merge -- --tag "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--message'|'-m')
+        return
+        ;;
+    '--compression')
+        __imggit_add_completions -W 'gzip'$'\n''zstd'$'\n''none'
+        return
+        ;;
+    '--level')
+        return
+        ;;
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion merge -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_imggit_rebase() {
+    repeating_flags=()
+    non_repeating_flags=(--all --strict --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--onto --tag -t --store)
+    __imggit_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--onto')
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion rebase -- --onto "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--tag'|'-t')
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion rebase -- --tag "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion rebase -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
         return
         ;;
     esac
@@ -537,6 +611,28 @@ _imggit_fsck() {
 
     # Offer option value completions
     case "${prev}" in
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_imggit_gc() {
+    repeating_flags=()
+    non_repeating_flags=(--dry-run --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--expire-reflog --grace --store)
+    __imggit_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--expire-reflog')
+        return
+        ;;
+    '--grace')
+        return
+        ;;
     '--store')
         __imggit_add_completions -d
         return

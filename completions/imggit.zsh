@@ -54,6 +54,8 @@ _imggit() {
             'show:Show a commit and the paths its layer adds, modifies and deletes.'
             'diff:Show the file-level difference between two root filesystems.'
             'commit:Append a layer (or a config-only step) to an image, without a daemon.'
+            'merge:Squash a range of commits into one layer (COMPRESS), or merge two images.'
+            'rebase:Move an image'\''s own layers onto a new or patched base.'
             'tag:List tags, tag any commit, or delete tags.'
             'reset:Move a tag to another commit.'
             'reflog:Show every move of a tag, newest first.'
@@ -62,13 +64,14 @@ _imggit() {
             'extract:Write a commit'\''s root filesystem, or only its layer'\''s changes, to a folder or a tar.'
             'init:Create an empty image store (an OCI image layout).'
             'fsck:Verify every blob and every image of the store.'
+            'gc:Delete blobs and caches that no tag and no reflog entry reaches.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        log|show|diff|commit|tag|reset|reflog|import|export|extract|init|fsck|help)
+        log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|help)
             "_imggit_${words[1]}" && ret=0
             ;;
         esac
@@ -149,6 +152,45 @@ _imggit_commit() {
         '--compression[Layer compression\: gzip, zstd or none.]:compression:{__imggit_complete "${___compression[@]}"}'
         '--level[Compression level (gzip 1-9, default 6; zstd 1-19, default 3).]:level:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_merge() {
+    local -i ret=1
+    local -ar ___strategy=('ours' 'theirs')
+    local -ar ___compression=('gzip' 'zstd' 'none')
+    local -ar arg_specs=(
+        '--squash[Make one layer of the commits merged.]'
+        '*:revisions:{__imggit_custom_complete ---completion merge -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '--strategy[Who wins a path both sides changed\: theirs (B) or ours (A, needs --squash).]:strategy:{__imggit_complete "${___strategy[@]}"}'
+        '(--tag -t)'{--tag,-t}'[Tag the result NAME\[\:TAG\] (default\: move IMAGE'\''s tag).]:tag:{__imggit_custom_complete ---completion merge -- --tag "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '(--message -m)'{--message,-m}'[created_by of the new commit.]:message:'
+        '--compression[Layer compression\: gzip, zstd or none.]:compression:{__imggit_complete "${___compression[@]}"}'
+        '--level[Compression level (gzip 1-9, default 6; zstd 1-19, default 3).]:level:'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_rebase() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--onto[The new base.]:new:{__imggit_custom_complete ---completion rebase -- --onto "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '*:revisions:{__imggit_custom_complete ---completion rebase -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '--all[Rebase every tagged image that descends from OLD.]'
+        '(--tag -t)'{--tag,-t}'[Tag the result NAME\[\:TAG\] (default\: move IMAGE'\''s tag).]:tag:{__imggit_custom_complete ---completion rebase -- --tag "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        '--strict[Refuse when the conflict check finds anything.]'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--json[Print JSON for scripts instead of text.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -267,6 +309,22 @@ _imggit_init() {
 _imggit_fsck() {
     local -i ret=1
     local -ar arg_specs=(
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--json[Print JSON for scripts instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_gc() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--dry-run[Report what would be deleted; delete nothing.]'
+        '--expire-reflog[Drop reflog entries older than this first (30d, 12h, 45m, 90s, 0).]:age:'
+        '--grace[Keep blobs younger than this (default 1h).]:age:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
         '--version[Show the version.]'

@@ -15,6 +15,9 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
   case emptyRange(String)
   case noForkPoint(String, String)
   case rebaseConflicts([String])
+  case mergeConflicts([String])
+  case unrelated(String, String)
+  case oursNeedsSquash
   case noSuchPath(String, String)
 
   public var description: String {
@@ -40,6 +43,13 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
     case .rebaseConflicts(let list):
       return
         "rebase refused (--strict): \(list.count) conflict\(list.count == 1 ? "" : "s"): \(list.prefix(5).joined(separator: "; "))\(list.count > 5 ? "; …" : "")"
+    case .mergeConflicts(let list):
+      return
+        "merge refused: \(list.count) path\(list.count == 1 ? "" : "s") changed on both sides (choose --strategy theirs, or --squash --strategy ours): \(list.prefix(5).joined(separator: "; "))\(list.count > 5 ? "; …" : "")"
+    case .unrelated(let a, let b):
+      return "\(a) and \(b) share no commit: there is no merge base"
+    case .oursNeedsSquash:
+      return "--strategy ours needs --squash: B's layers cannot be reused unchanged when A's version wins"
     case .emptyRange(let r):
       return "\(r) holds no commits to squash"
     case .needsTag(let r):

@@ -52,6 +52,23 @@ extension Repository {
       old: CommitRef(image: top.image, position: oldPosition), new: onto, replayed: replayed, in: top.image)
     if strict && !conflicts.isEmpty { throw HistoryError.rebaseConflicts(conflicts.map(\.description)) }
 
+    let (manifest, config) = try assemble(onto: onto, named: new, replaying: replayed, from: top)
+    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    try store.update(command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)") {
+      $0.set(target, to: descriptor)
+    }
+    let result = try self.image(descriptor)
+    return RebaseResult(
+      tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
+      replayed: replayed.count, conflicts: conflicts)
+  }
+
+  /// The image `replayed` (commits of `top`) makes on `onto`: the config is top's, with
+  /// onto's history, DiffIDs and platform in front; layer blobs are reused as they are.
+  func assemble(onto: CommitRef, named new: Revision, replaying replayed: [Commit], from top: CommitRef)
+    throws
+    -> (Manifest, ImageConfig)
+  {
     let base = onto.image.truncated(at: onto.position)
     let cut = top.image.truncated(at: top.position)
     var config = cut.config
@@ -67,14 +84,7 @@ extension Repository {
     annotations["org.opencontainers.image.base.digest"] = baseDescriptor.digest.description
     annotations["org.opencontainers.image.base.name"] = new.tagName?.description ?? new.description
     manifest.annotations = annotations
-    let descriptor = try store.writeImage(manifest: manifest, config: config)
-    try store.update(command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)") {
-      $0.set(target, to: descriptor)
-    }
-    let result = try self.image(descriptor)
-    return RebaseResult(
-      tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
-      replayed: replayed.count, conflicts: conflicts)
+    return (manifest, config)
   }
 
   /// `rebase --onto NEW OLD --all`: every tagged image that descends from OLD (other than

@@ -64,6 +64,13 @@ public struct RootFS: Sendable {
     }
   }
 
+  /// Puts `node` at `path` (or removes the path), keeping everything below a folder that
+  /// stays a folder. For merges that let one side win a path.
+  public mutating func replace(_ path: String, with node: Node?) {
+    if node?.entry.type != .directory { removeBelow(path) }
+    nodes[path] = node
+  }
+
   private mutating func removeBelow(_ dir: String) {
     if dir.isEmpty {
       nodes.removeAll()

@@ -219,3 +219,20 @@ struct Fixture {
       ])
   }
 }
+
+@Suite struct MergeModelTests {
+  @Test func unrelatedImagesHaveNoMergeBase() throws {
+    let f = try Fixture()
+    try ImageBuilder(store: f.store).image([.layer("ADD other /", ["x": "1"], at: 9)], tag: "other:1")
+    #expect {
+      try f.repo.merge(
+        .name("app:1"), .name("other:1"), tag: try TagName(parsing: "m:1"), squash: false, strategy: nil,
+        options: LayerOptions())
+    } throws: { "\($0)" == "app:1 and other:1 share no commit: there is no merge base" }
+    #expect {
+      try f.repo.merge(
+        .name("app:1"), .name("tool:1"), tag: try TagName(parsing: "m:1"), squash: false, strategy: .ours,
+        options: LayerOptions())
+    } throws: { "\($0)".contains("--strategy ours needs --squash") }
+  }
+}

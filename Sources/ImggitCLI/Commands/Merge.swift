@@ -6,7 +6,7 @@ import ImageModel
 extension Imggit {
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Squash a range of commits into one layer (COMPRESS).",
+      abstract: "Squash a range of commits into one layer (COMPRESS), or merge two images.",
       discussion: """
         `merge --squash BASE..IMAGE` keeps BASE's commits and replaces the rest of IMAGE's \
         with one commit whose layer is the difference between the root filesystems of BASE \
@@ -19,19 +19,28 @@ extension Imggit {
         BASE may be any ancestor: `app:1~5..app:1` squashes the last five commits. Without \
         -t, IMAGE's tag moves (undo with `imggit reset TAG TAG@{1}`).
 
+        `merge A B -t TAG` makes A plus B's commits since their merge base, B's layer blobs \
+        reused byte for byte (one squashed layer with --squash); a fast-forward when A is an \
+        ancestor of B. Paths changed on both sides are conflicts: listed, and the merge is \
+        refused unless --strategy theirs (B wins) or --squash --strategy ours (A wins).
+
         Examples:
           imggit merge --squash base:1..app:1
           imggit merge --squash app:1~5..app:1 -t app:slim -m "app layers"
           imggit merge --squash app:1 -t app:flat --compression zstd
+          imggit merge app:1 feature:1 -t app:2
         """)
 
-    @Flag(help: "Squash (the only kind of merge so far).")
+    @Flag(help: "Make one layer of the commits merged.")
     var squash = false
 
     @Argument(
-      help: "BASE..IMAGE, or IMAGE to flatten it all.", completion: Completion.revisions,
+      help: "BASE..IMAGE or IMAGE (with --squash), or A B.", completion: Completion.revisions,
       transform: Parse.spec)
-    var range: RevisionSpec
+    var revisions: [RevisionSpec] = []
+
+    @Option(help: "Who wins a path both sides changed: theirs (B) or ours (A, needs --squash).")
+    var strategy: MergeStrategy?
 
     @Option(
       name: .shortAndLong, help: "Tag the result NAME[:TAG] (default: move IMAGE's tag).",
@@ -50,8 +59,20 @@ extension Imggit {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-      guard squash else {
-        throw ValidationError("give --squash: merging two images' histories is not available yet")
+      switch revisions.count {
+      case 1:
+        guard squash else {
+          throw ValidationError("one revision is squashed: give --squash, or A B to merge two images")
+        }
+        guard strategy == nil else { throw ValidationError("--strategy is for merging two images (A B)") }
+      case 2:
+        guard case .single = revisions[0], case .single = revisions[1] else {
+          throw ValidationError("merge A B takes two revisions, not ranges")
+        }
+        guard tag != nil else { throw ValidationError("merge A B needs -t NAME:TAG for the result") }
+        if strategy == .ours && !squash { throw ValidationError("--strategy ours needs --squash") }
+      default:
+        throw ValidationError("usage: merge --squash [BASE..]IMAGE | merge A B -t TAG")
       }
     }
 
@@ -65,8 +86,38 @@ extension Imggit {
         }
         options.sourceDateEpoch = v
       }
+      if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
+        let r = try store.repository().merge(
+          a, b, tag: tag!, squash: squash, strategy: strategy, options: options)
+        let how =
+          r.fastForward
+          ? "fast-forward"
+          : "\(r.replayed) commit\(r.replayed == 1 ? "" : "s") of \(b) \(squash ? "squashed" : "replayed")"
+        print(
+          "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(how))"
+        )
+        for c in r.conflicts {
+          Terminal.printError("imggit: warning: \(c) (\(strategy?.rawValue ?? "") wins)")
+        }
+        return
+      }
+      if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
+        let r = try store.repository().merge(
+          a, b, tag: tag!, squash: squash, strategy: strategy, options: options)
+        let how =
+          r.fastForward
+          ? "fast-forward"
+          : "\(r.replayed) commit\(r.replayed == 1 ? "" : "s") of \(b) \(squash ? "squashed" : "replayed")"
+        print(
+          "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(how))"
+        )
+        for c in r.conflicts {
+          Terminal.printError("imggit: warning: \(c) (\(strategy?.rawValue ?? "") wins)")
+        }
+        return
+      }
       let (base, image): (Revision?, Revision)
-      switch range {
+      switch revisions[0] {
       case .single(let r): (base, image) = (nil, r)
       case .range(let a, let b): (base, image) = (a, b)
       }
@@ -79,3 +130,5 @@ extension Imggit {
     }
   }
 }
+
+extension MergeStrategy: ExpressibleByArgument {}

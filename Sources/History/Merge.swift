@@ -1,0 +1,103 @@
+import Foundation
+import ImageModel
+import ImageStore
+import LayerFS
+
+/// Which side wins a path both sides changed.
+public enum MergeStrategy: String, Sendable, CaseIterable {
+  /// A's version (needs a squash: B's layers cannot be reused unchanged).
+  case ours
+  /// B's version: B's layers replayed on top as they are.
+  case theirs
+}
+
+/// The outcome of merging two images.
+public struct MergeResult: Sendable {
+  public let tag: TagName
+  public let ref: CommitRef
+  public let fastForward: Bool
+  public let replayed: Int
+  public let conflicts: [RebaseConflict]
+}
+
+extension Repository {
+  /// `merge A B`: from the merge base M (the newest commit both share), A plus B's commits
+  /// since M — their layer blobs reused byte for byte, or one squashed layer with `squash`.
+  /// A fast-forward when A is an ancestor of B.
+  ///
+  /// - Throws: ``HistoryError/mergeConflicts(_:)`` when both sides changed a path and no
+  ///   strategy is given; ``HistoryError/unrelated(_:_:)`` when A and B share no commit.
+  public func merge(
+    _ a: Revision, _ b: Revision, tag: TagName, squash: Bool, strategy: MergeStrategy?, options: LayerOptions
+  ) throws -> MergeResult {
+    let ours = try resolve(a)
+    let theirs = try resolve(b)
+    let chainA = ours.image.commits[...ours.position]
+    let chainB = theirs.image.commits[...theirs.position]
+    var common = 0
+    while common < min(chainA.count, chainB.count), chainA[common].id == chainB[common].id { common += 1 }
+    guard common > 0 else { throw HistoryError.unrelated(a.description, b.description) }
+    if strategy == .ours && !squash { throw HistoryError.oursNeedsSquash }
+
+    if common == chainA.count || common == chainB.count {
+      // One side contains the other: the result is the longer one.
+      let winner = common == chainA.count ? theirs : ours
+      let descriptor = try materialize(winner)
+      try store.update(command: "merge \(a) \(b) (fast-forward)") { $0.set(tag, to: descriptor) }
+      return MergeResult(
+        tag: tag, ref: winner, fastForward: common == chainA.count, replayed: 0, conflicts: [])
+    }
+    let base = CommitRef(image: ours.image, position: common - 1)
+    let replayed = Array(chainB[common...])
+    let conflicts = try rebaseConflicts(old: base, new: ours, replayed: replayed, in: theirs.image)
+    if !conflicts.isEmpty && strategy == nil {
+      throw HistoryError.mergeConflicts(conflicts.map(\.description))
+    }
+
+    var (manifest, config) = try assemble(onto: ours, named: a, replaying: replayed, from: theirs)
+    if squash {
+      // The merged tree, then one layer that takes A's tree there.
+      let layers = ours.commit.layerCount
+      let placeholder = Descriptor(mediaType: MediaType.ociManifest, digest: Digest(of: Data()), size: 0)
+      let merged = try Image(descriptor: placeholder, manifest: manifest, config: config)
+      let treeA = try rootFS(ours)
+      var tree = try rootFS(merged, layers: merged.manifest.layers.count)
+      if strategy == .ours {
+        for c in conflicts { tree.replace(c.path, with: treeA.nodes[c.path]) }
+      }
+      let plan = LayerDiff.plan(from: treeA, to: tree)
+      let created =
+        options.sourceDateEpoch.map {
+          ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0)))
+        }
+        ?? theirs.commit.history.created
+      var entry = HistoryEntry(
+        createdBy: "imggit merge --squash \(a) \(b)", created: created,
+        comment: "merged \(replayed.count) commit\(replayed.count == 1 ? "" : "s") of \(b):\n"
+          + replayed.map { "- " + Summary.title($0) }.joined(separator: "\n"),
+        emptyLayer: plan.isEmpty)
+      if let author = theirs.commit.history.author { entry.json["author"] = .string(author) }
+      manifest.layers = Array(manifest.layers.prefix(layers))
+      var diffIDs = Array(config.diffIDs.prefix(layers))
+      if !plan.isEmpty {
+        let sink = try LayerSink(store: store, compression: options.compression, level: options.level)
+        let mtime =
+          options.sourceDateEpoch ?? Dates.parse(created).map { Int64($0.timeIntervalSince1970) } ?? 0
+        try LayerDiff(store: store).write(
+          image: merged, base: treeA, target: tree, plan: plan, into: sink, mtime: mtime)
+        let layer = try sink.close()
+        manifest.layers.append(layer.descriptor)
+        diffIDs.append(layer.diffID)
+      }
+      config.diffIDs = diffIDs
+      config.history = ours.image.commits[...ours.position].map(\.history) + [entry]
+      if let created { config.created = created }
+    }
+    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    try store.update(command: "merge \(a) \(b)\(squash ? " --squash" : "")") { $0.set(tag, to: descriptor) }
+    let result = try image(descriptor)
+    return MergeResult(
+      tag: tag, ref: CommitRef(image: result, position: result.commits.count - 1), fastForward: false,
+      replayed: replayed.count, conflicts: conflicts)
+  }
+}
