@@ -30,6 +30,12 @@ run diff base:1 app:1 --stat
 mkdir -p "$demo/dist" && echo "v2" > "$demo/dist/VERSION"
 SOURCE_DATE_EPOCH=1735689600 run commit app:1 --add "$demo/dist:/app/dist" -m "COPY dist /app/dist" -t app:2
 run extract app:2 --layer -C "$demo/app2-layer"
+run merge --squash base:1..app:2 -t app:slim -m "app layers"
+run log --oneline app:slim
+mkdir -p "$demo/patch/etc" && echo "patched" > "$demo/patch/etc/security-fix"
+SOURCE_DATE_EPOCH=1735689600 run commit base:1 --add "$demo/patch:/" -m "RUN apt-get upgrade" -t base:2
+run rebase --onto base:2 base:1 --all
+run log --graph --all --oneline
 run export app:deps -o "$demo/app-deps.tar"
 run fsck
 echo

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Benchmarks history rewriting on the shared corpus's app-big:1 (40 layers, ~1 GiB of tar),
+# beside the raw pipeline and umoci in the same run, and prints a table with ratios:
+#   - merge --squash (flatten) with gzip and with zstd, cold (no index cache) and warm
+#   - raw pipeline: every layer decompressed and hashed, into pigz -6 / zstd -3 -T0, hashed
+#   - umoci: unpack, then repack the tree as a one-layer image
+#   - tag / reset / rebase, which must read no layer bytes
+# Usage: scripts/bench-history.sh CORPUS_LAYOUT   (made by ../shared/corpus/mkcorpus.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CORPUS=$(realpath "$1")
+W=${BENCH_DIR:-/tmp/imggit-bench-history}
+rm -rf "$W" && mkdir -p "$W"
+for t in pigz zstd umoci jq; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
+swift build -c release --product imggit >/dev/null
+B=$(swift build -c release --show-bin-path)/imggit
+export IMGGIT_STORE=$W/store SOURCE_DATE_EPOCH=1735689600
+measure() { # measure LABEL CMD... : appends "LABEL seconds maxrss_kb"
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$W/time" "$@" >/dev/null 2>"$W/err" || { cat "$W/err" >&2; exit 1; }
+  read -r secs rss < "$W/time"
+  printf '%s %s %s\n' "$label" "$secs" "$rss" | tee -a "$W/results"
+}
+
+"$B" import "oci:$CORPUS" >/dev/null
+manifest=$(jq -r '.manifests[] | select(.annotations."org.opencontainers.image.ref.name"=="app-big:1") | .digest' "$IMGGIT_STORE/index.json")
+blobs=$(jq -r '.layers[].digest' "$IMGGIT_STORE/blobs/sha256/${manifest#sha256:}" | sed "s|sha256:|$IMGGIT_STORE/blobs/sha256/|" | tr '\n' ' ')
+
+cat > "$W/raw-gzip.sh" <<SH
+set -o pipefail
+for b in $blobs; do pigz -dc "\$b"; done | tee >(sha256sum >/dev/null) | pigz -6 | sha256sum >/dev/null
+SH
+cat > "$W/raw-zstd.sh" <<SH
+set -o pipefail
+for b in $blobs; do pigz -dc "\$b"; done | tee >(sha256sum >/dev/null) | zstd -3 -T0 -q -c | sha256sum >/dev/null
+SH
+measure raw-pipeline-gzip bash "$W/raw-gzip.sh"
+measure raw-pipeline-zstd bash "$W/raw-zstd.sh"
+
+rm -rf "$IMGGIT_STORE/.imggit/cache"
+measure imggit-squash-gzip-cold "$B" merge --squash app-big:1 -t flat:gzip-cold
+measure imggit-squash-gzip-warm "$B" merge --squash app-big:1 -t flat:gzip
+measure imggit-squash-zstd-warm "$B" merge --squash app-big:1 -t flat:zstd --compression zstd
+
+cat > "$W/umoci.sh" <<SH
+set -e
+umoci --log error unpack --image "$IMGGIT_STORE:app-big:1" "$W/u-big"
+umoci --log error new --image "$IMGGIT_STORE:u-flat"
+umoci --log error unpack --image "$IMGGIT_STORE:u-flat" "$W/u-flat"
+cp -a "$W/u-big/rootfs/." "$W/u-flat/rootfs/"
+umoci --log error repack --image "$IMGGIT_STORE:u-flat" "$W/u-flat"
+SH
+measure umoci-unpack-repack bash "$W/umoci.sh"
+rm -rf "$W/u-big" "$W/u-flat"
+
+measure imggit-tag-intermediate "$B" tag big:cut app-big:1~10
+measure imggit-reset "$B" reset big:cut app-big:1~20
+measure imggit-rebase "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased
+
+echo
+awk '
+  { t[$1] = $2; m[$1] = $3; order[n++] = $1 }
+  END {
+    printf "%-26s %9s %12s\n", "what", "seconds", "peak RSS MB"
+    for (i = 0; i < n; i++) printf "%-26s %9.2f %12.1f\n", order[i], t[order[i]], m[order[i]] / 1024
+    printf "\nsquash gzip (warm) / raw gzip pipeline: %.2fx\n", t["imggit-squash-gzip-warm"] / t["raw-pipeline-gzip"]
+    printf "squash zstd (warm) / raw zstd pipeline: %.2fx\n", t["imggit-squash-zstd-warm"] / t["raw-pipeline-zstd"]
+    printf "umoci unpack+repack / raw gzip pipeline: %.2fx\n", t["umoci-unpack-repack"] / t["raw-pipeline-gzip"]
+  }' "$W/results"
