@@ -75,8 +75,10 @@ import Testing
 
   @Test func theForkPointComesFromTheBaseTagsReflog() throws {
     let cli = try loaded()
-    // Patch base:1 in place: its tag moves, the reflog keeps the old value.
-    try cli.ok("reset", "base:1", "base:2")
+    // A new base imported under the same tag: base:1 moves, its reflog keeps the old value.
+    let tar = cli.tmp.sub("base2.tar")
+    try cli.ok("export", "base:2", "-o", tar)
+    try cli.ok("import", tar, "--tag", "base:1")
     let r = try cli("rebase", "base:1", "app:1")
     #expect(r.status == 0, "\(r.stderr)")
     let base = String(try cli.ok("log", "-n1", "--oneline", "base:2").prefix(12))
