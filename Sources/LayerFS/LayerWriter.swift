@@ -90,6 +90,8 @@ public final class LayerSink: TreeSink {
   private let compression: LayerCompression
   private let tarSink: HashingSink
   private let compressor: ArchiveWriter?
+  /// Runs the compressor on its own thread (see ``BackgroundSink``).
+  private let background: BackgroundSink?
   private let tar: ArchiveWriter
   private var result: WrittenLayer?
   public let warnings: [String] = []
@@ -103,6 +105,7 @@ public final class LayerSink: TreeSink {
     switch compression {
     case .none:
       compressor = nil
+      background = nil
       tarSink = HashingSink { try blobSink.write($0) }
     case .gzip, .zstd:
       let c = try ArchiveWriter.compressor(
@@ -110,10 +113,14 @@ public final class LayerSink: TreeSink {
         compression: compression == .gzip ? .gzip(level: level ?? 6) : .zstd(level: level ?? 3),
         context: "new layer (compression)")
       compressor = c
-      tarSink = HashingSink { try c.writeData($0) }
+      let b = BackgroundSink { try c.writeData($0) }
+      background = b
+      tarSink = HashingSink { try b.write($0) }
     }
     tar = try ArchiveWriter(sink: tarSink, context: "new layer")
   }
+
+  deinit { if result == nil { background?.cancel() } }
 
   /// Any entry without data: folder, symlink, hard link, device, whiteout marker.
   public func entry(_ e: FileEntry) throws { try tar.writeHeader(e.tarEntry) }
@@ -158,6 +165,7 @@ public final class LayerSink: TreeSink {
   public func close() throws -> WrittenLayer {
     if let result { return result }
     try tar.finish()
+    try background?.finish()
     try compressor?.finish()
     let staged = try blob.finish()
     try store.publish(staged)

@@ -73,7 +73,8 @@ public final class ArchiveWriter {
         "archive_write_set_filter_option", context: context)
       // zstd's worker threads use every core; its output does not depend on their number.
       try check(
-        archive_write_set_filter_option(a, "zstd", "threads", "\(ProcessInfo.processInfo.activeProcessorCount)"), a,
+        archive_write_set_filter_option(
+          a, "zstd", "threads", "\(ProcessInfo.processInfo.activeProcessorCount)"), a,
         "archive_write_set_filter_option", context: context)
     }
     try check(open(a), a, "archive_write_open", context: context)
