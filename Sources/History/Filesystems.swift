@@ -10,17 +10,16 @@ extension Repository {
   }
 
   func rootFS(_ image: Image, layers count: Int) throws -> RootFS {
-    let indexer = LayerIndexer(store: store)
     var tree = RootFS()
     for i in 0..<count {
-      tree = try apply(indexer, image, i, to: tree)
+      tree = try apply(image, i, to: tree)
     }
     return tree
   }
 
-  private func apply(_ indexer: LayerIndexer, _ image: Image, _ i: Int, to tree: RootFS) throws -> RootFS {
+  private func apply(_ image: Image, _ i: Int, to tree: RootFS) throws -> RootFS {
     var t = tree
-    try t.apply(try indexer.index(layer: image.manifest.layers[i], diffID: image.config.diffIDs[i]), at: i)
+    try t.apply(try layerIndex(image.manifest.layers[i], diffID: image.config.diffIDs[i]), at: i)
     return t
   }
 
@@ -30,7 +29,7 @@ extension Repository {
     let c = ref.commit
     guard !c.isEmpty else { return [] }
     let before = try rootFS(ref.image, layers: c.layerCount - 1)
-    let after = try apply(LayerIndexer(store: store), ref.image, c.layerCount - 1, to: before)
+    let after = try apply(ref.image, c.layerCount - 1, to: before)
     return before.changes(to: after)
   }
 
@@ -41,11 +40,10 @@ extension Repository {
 
   /// The changes of every layer commit of `image`, computed in one walk up its history.
   public func changesByCommit(_ image: Image) throws -> [CommitID: [Change]] {
-    let indexer = LayerIndexer(store: store)
     var tree = RootFS()
     var result: [CommitID: [Change]] = [:]
     for c in image.commits where !c.isEmpty {
-      let next = try apply(indexer, image, c.layerCount - 1, to: tree)
+      let next = try apply(image, c.layerCount - 1, to: tree)
       result[c.id] = tree.changes(to: next)
       tree = next
     }

@@ -134,11 +134,10 @@ extension Repository {
     let upstream = try rootFS(old).changes(to: try rootFS(new))
     guard !upstream.isEmpty else { return [] }
     let changed = Dictionary(upstream.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
-    let indexer = LayerIndexer(store: store)
     var conflicts: [RebaseConflict] = []
     for c in replayed {
       guard let layer = c.layer, let diffID = c.diffID else { continue }
-      let index = try indexer.index(layer: layer, diffID: diffID)
+      let index = try layerIndex(layer, diffID: diffID)
       for e in index.entries {
         if let k = changed[e.path] {
           conflicts.append(.init(path: e.path, upstream: k, commit: c.id, action: "writes"))

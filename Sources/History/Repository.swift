@@ -1,6 +1,7 @@
 import Foundation
 import ImageModel
 import ImageStore
+import LayerFS
 
 /// A commit found through a revision, together with an image that holds it (the image is
 /// needed to make the commit a complete image of its own: tag, reset, export).
@@ -19,6 +20,7 @@ public final class Repository {
   public let store: Store
   private var images: [Digest: Image] = [:]
   private var cachedTags: [Tag]?
+  private var indexes: [Digest: LayerIndex] = [:]
 
   public init(store: Store) { self.store = store }
 
@@ -28,6 +30,14 @@ public final class Repository {
     let t = try store.tags()
     cachedTags = t
     return t
+  }
+
+  /// The file index of a layer: from memory, else the store's cache, else read once.
+  public func layerIndex(_ layer: Descriptor, diffID: Digest) throws -> LayerIndex {
+    if let i = indexes[diffID] { return i }
+    let i = try LayerIndexer(store: store).index(layer: layer, diffID: diffID)
+    indexes[diffID] = i
+    return i
   }
 
   /// Reads (once) the image a manifest descriptor names.

@@ -94,8 +94,9 @@ public final class Store: Sendable {
     let dir = "\(imggitDirectory)/cache/layers"
     var removed = 0
     for name in FS.listDirectory(dir) {
-      guard name.hasSuffix(".json"), let d = try? Digest(hex: String(name.dropLast(5))), !keeping.contains(d)
-      else { continue }
+      // <DiffID>.idx, or .json from an older imggit: either way named by the DiffID.
+      let hex = name.split(separator: ".").first.map(String.init) ?? name
+      guard let d = try? Digest(hex: hex), !keeping.contains(d) else { continue }
       removed += 1
       if !dryRun { FS.remove("\(dir)/\(name)") }
     }

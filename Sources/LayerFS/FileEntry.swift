@@ -77,11 +77,17 @@ public struct FileEntry: Sendable, Hashable, Codable {
 /// What one layer does to the filesystem below it: entries it adds or replaces, paths it
 /// whites out, folders it makes opaque. Computed once per DiffID and cached.
 public struct LayerIndex: Sendable, Codable {
-  public static let formatVersion = 1
-  public var version: Int = LayerIndex.formatVersion
+  public static let formatVersion = 2
   public var diffID: Digest
   /// Entries in tar order; a path given twice keeps its last entry.
   public var entries: [FileEntry]
   public var whiteouts: [String]
   public var opaque: [String]
+
+  public init(diffID: Digest, entries: [FileEntry], whiteouts: [String], opaque: [String]) {
+    self.diffID = diffID
+    self.entries = entries
+    self.whiteouts = whiteouts
+    self.opaque = opaque
+  }
 }

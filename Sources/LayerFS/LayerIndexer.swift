@@ -14,15 +14,12 @@ public struct LayerIndexer: Sendable {
 
   /// The index of `layer`, from the cache when it is there.
   public func index(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    let name = "layers/\(diffID.hex).json"
-    if let data = store.readCache(name),
-      let cached = try? JSONDecoder().decode(LayerIndex.self, from: data),
-      cached.version == LayerIndex.formatVersion, cached.diffID == diffID
-    {
+    let name = "layers/\(diffID.hex).idx"
+    if let data = store.readCache(name), let cached = LayerIndex(lines: data), cached.diffID == diffID {
       return cached
     }
     let index = try build(layer: layer, diffID: diffID)
-    if let data = try? CanonicalJSON.encode(index) { store.writeCache(data, name) }
+    store.writeCache(index.encodedLines(), name)
     return index
   }
 

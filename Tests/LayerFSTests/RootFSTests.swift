@@ -104,3 +104,28 @@ func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = 
     #expect(throws: LayerFSError.self) { try LayerPath.kind(of: "a/.wh.") }
   }
 }
+
+@Suite struct LayerIndexFormatTests {
+  @Test func everyFieldSurvivesTheCacheFormat() throws {
+    var odd = file("a\tb\\c\nd/é 日本", "x")
+    odd.xattrs = ["security.capability": "AQAAAg==", "user.a,b:c": "aGk="]
+    odd.uid = 1000
+    odd.gid = 1001
+    odd.mtime = 1_735_689_600
+    var dev = FileEntry(path: "dev/null", type: .characterDevice, mode: 0o666)
+    dev.devMajor = 1
+    dev.devMinor = 3
+    var link = FileEntry(path: "l", type: .symlink, mode: 0o777)
+    link.link = "../with\ttab"
+    let index = LayerIndex(
+      diffID: Digest(of: Data("x".utf8)),
+      entries: [odd, dev, link, hardlink("h", to: "a\tb\\c\nd/é 日本"), dir("d")],
+      whiteouts: ["gone\tpath"], opaque: ["", "opaque/dir"])
+    let back = try #require(LayerIndex(lines: index.encodedLines()))
+    #expect(back.entries == index.entries)
+    #expect(back.whiteouts == index.whiteouts)
+    #expect(back.opaque == index.opaque)
+    #expect(back.diffID == index.diffID)
+    #expect(LayerIndex(lines: Data("garbage\n".utf8)) == nil)
+  }
+}
