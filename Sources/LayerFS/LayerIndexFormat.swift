@@ -41,59 +41,76 @@ extension LayerIndex {
   }
 
   /// Parses ``encodedLines()``; `nil` for anything else (an old or damaged cache file).
+  /// Works on bytes, not Characters: grapheme breaking would dominate the cost.
   public init?(lines data: Data) {
-    let text = String(decoding: data, as: UTF8.self)
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: true)[...]
-    guard let header = lines.popFirst() else { return nil }
-    let h = header.split(separator: " ")
+    let bytes = [UInt8](data)
+    var lines: [ArraySlice<UInt8>] = []
+    var start = 0
+    for (i, b) in bytes.enumerated() where b == 0x0A {
+      if i > start { lines.append(bytes[start..<i]) }
+      start = i + 1
+    }
+    if start < bytes.count { lines.append(bytes[start...]) }
+    guard let header = lines.first else { return nil }
+    let h = header.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
     guard h.count == 3, h[0] == LayerIndex.magic, Int(h[1]) == LayerIndex.formatVersion,
-      let diffID = try? Digest(parsing: String(h[2]))
+      let diffID = try? Digest(parsing: h[2])
     else { return nil }
-    func unesc(_ s: Substring) -> String? {
-      if s.isEmpty { return nil }
-      guard s.contains("\\") else { return String(s) }
-      var out = ""
+    func text(_ f: ArraySlice<UInt8>) -> String? {
+      if f.isEmpty { return nil }
+      guard f.contains(0x5C) else { return String(decoding: f, as: UTF8.self) }
+      var out: [UInt8] = []
+      out.reserveCapacity(f.count)
       var escaped = false
-      for c in s {
+      for b in f {
         if escaped {
-          out.append(c == "t" ? "\t" : c == "n" ? "\n" : c)
+          out.append(b == UInt8(ascii: "t") ? 0x09 : b == UInt8(ascii: "n") ? 0x0A : b)
           escaped = false
-        } else if c == "\\" {
+        } else if b == 0x5C {
           escaped = true
         } else {
-          out.append(c)
+          out.append(b)
         }
       }
-      return out
+      return String(decoding: out, as: UTF8.self)
+    }
+    func int<T: FixedWidthInteger>(_ f: ArraySlice<UInt8>, radix: Int = 10) -> T? {
+      f.isEmpty ? nil : T(String(decoding: f, as: UTF8.self), radix: radix)
     }
     var entries: [FileEntry] = []
     var whiteouts: [String] = []
     var opaque: [String] = []
-    for line in lines {
-      let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-      switch f.first {
-      case "W": guard f.count == 2, let p = unesc(f[1]) else { return nil }; whiteouts.append(p)
-      case "O": guard f.count == 2 else { return nil }; opaque.append(unesc(f[1]) ?? "")
-      case "E":
-        guard f.count == 13, let path = unesc(f[1]), let type = EntryType(rawValue: String(f[2])),
-          let mode = UInt32(f[3], radix: 8), let uid = Int64(f[4]), let gid = Int64(f[5]),
-          let size = Int64(f[6]),
-          let mtime = Int64(f[7])
+    for line in lines.dropFirst() {
+      let f = line.split(separator: 0x09, omittingEmptySubsequences: false)
+      switch f.first?.first {
+      case UInt8(ascii: "W"):
+        guard f.count == 2, let p = text(f[1]) else { return nil }
+        whiteouts.append(p)
+      case UInt8(ascii: "O"):
+        guard f.count == 2 else { return nil }
+        opaque.append(text(f[1]) ?? "")
+      case UInt8(ascii: "E"):
+        guard f.count == 13, let path = text(f[1]),
+          let type = EntryType(rawValue: String(decoding: f[2], as: UTF8.self)),
+          let mode: UInt32 = int(f[3], radix: 8), let uid: Int64 = int(f[4]), let gid: Int64 = int(f[5]),
+          let size: Int64 = int(f[6]), let mtime: Int64 = int(f[7])
         else { return nil }
         var e = FileEntry(path: path, type: type, mode: mode, uid: uid, gid: gid, size: size, mtime: mtime)
-        e.sha256 = f[8].isEmpty ? nil : String(f[8])
-        e.link = unesc(f[9])
+        e.sha256 = f[8].isEmpty ? nil : String(decoding: f[8], as: UTF8.self)
+        e.link = text(f[9])
         if !f[10].isEmpty {
           var x: [String: String] = [:]
-          for pair in f[10].split(separator: ",") {
-            let kv = pair.split(separator: ":", maxSplits: 1)
-            guard kv.count == 2, let name = Data(base64Encoded: String(kv[0])) else { return nil }
-            x[String(decoding: name, as: UTF8.self)] = String(kv[1])
+          for pair in f[10].split(separator: UInt8(ascii: ",")) {
+            let kv = pair.split(separator: UInt8(ascii: ":"), maxSplits: 1)
+            guard kv.count == 2, let name = Data(base64Encoded: String(decoding: kv[0], as: UTF8.self)) else {
+              return nil
+            }
+            x[String(decoding: name, as: UTF8.self)] = String(decoding: kv[1], as: UTF8.self)
           }
           e.xattrs = x
         }
-        e.devMajor = UInt32(f[11])
-        e.devMinor = UInt32(f[12])
+        e.devMajor = int(f[11])
+        e.devMinor = int(f[12])
         entries.append(e)
       default: return nil
       }

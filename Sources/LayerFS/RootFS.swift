@@ -80,13 +80,20 @@ public struct RootFS: Sendable {
     for key in nodes.keys where key.hasPrefix(prefix) { nodes[key] = nil }
   }
 
+  /// Makes the folders above `path` exist. Every node's folders exist already, so the walk
+  /// up stops at the first folder found (this runs once per entry of every layer).
   private mutating func ensureParents(of path: String, layer: Int) {
-    for parent in LayerPath.parents(path) {
-      if let n = nodes[parent], n.entry.type == .directory { continue }
-      if nodes[parent] != nil { removeBelow(parent) }
+    var end = path.utf8.endIndex
+    while let slash = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")) {
+      let parent = String(path[..<slash])
+      if let n = nodes[parent] {
+        if n.entry.type == .directory { return }
+        removeBelow(parent)
+      }
       nodes[parent] = Node(
         entry: FileEntry(path: parent, type: .directory, mode: 0o755), layer: layer, implicit: true,
         source: nil)
+      end = slash
     }
   }
 
