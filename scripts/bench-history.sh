@@ -55,7 +55,8 @@ rm -rf "$W/u-big" "$W/u-flat"
 
 measure imggit-tag-intermediate "$B" tag big:cut app-big:1~10
 measure imggit-reset "$B" reset big:cut app-big:1~20
-measure imggit-rebase "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased
+measure imggit-rebase-first "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased   # indexes base:2's layer once
+measure imggit-rebase "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased2
 
 echo
 awk '

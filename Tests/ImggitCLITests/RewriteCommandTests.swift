@@ -36,6 +36,21 @@ import Testing
     try cli.ok("fsck")
   }
 
+  @Test func aFolderDeletedInTheRangeIsOneWhiteout() throws {
+    let cli = try loaded()
+    try cli.ok(
+      "commit", "app:1", "--rm", "/usr/share/doc", "--rm", "/app/app.conf", "-m", "RUN rm -rf /usr/share/doc",
+      "-t", "del:1")
+    try cli.ok("merge", "--squash", "del:1~6..del:1", "-t", "sq:1")  // from base:1
+    #expect(try unpack(cli, "sq:1", "squashed") == (try unpack(cli, "del:1", "original")))
+    let tar = cli.tmp.sub("layer.tar")
+    try cli.ok("extract", "sq:1", "--layer", "-o", tar)
+    let names = try cli.tool("tar", "-tf", tar).split(separator: "\n").map(String.init)
+    #expect(names.filter { $0.contains(".wh.") } == ["usr/share/.wh.doc"])
+    #expect(!names.contains { $0.hasPrefix("usr/share/doc/") })
+    #expect(!names.contains("app/app.conf"))
+  }
+
   @Test func historyKeepsTheBaseAndNamesWhatWasReplaced() throws {
     let cli = try loaded()
     let before = try cli.ok("log", "--oneline", "app:1").split(separator: "\n")
