@@ -62,11 +62,7 @@ extension Imggit {
     @Option(help: ArgumentHelp("Set a label.", valueName: "key=value"))
     var label: [String] = []
 
-    @Option(help: "Layer compression: gzip, zstd or none.")
-    var compression: CompressionOption = .gzip
-
-    @Option(help: "Compression level (gzip 1-9, default 6; zstd 1-19, default 3).")
-    var level: Int?
+    @OptionGroup var layer: LayerOutputOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -97,14 +93,10 @@ extension Imggit {
         let parts = kv.split(separator: "=", maxSplits: 1)
         request.labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
       }
-      request.compression = compression.value
-      request.level = level
-      if let sde = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
-        guard let v = Int64(sde) else {
-          throw ValidationError("SOURCE_DATE_EPOCH must be a number of seconds, not \(sde)")
-        }
-        request.sourceDateEpoch = v
-      }
+      let options = try layer.options()
+      request.compression = options.compression
+      request.level = options.level
+      request.sourceDateEpoch = options.sourceDateEpoch
       let (ref, name) = try store.repository(create: true).commit(onto: image, tag: tag, request)
       let c = ref.commit
       print(
@@ -124,10 +116,4 @@ extension Imggit {
       return ["/bin/sh", "-c", s]
     }
   }
-}
-
-/// `--compression` values.
-enum CompressionOption: String, ExpressibleByArgument, CaseIterable {
-  case gzip, zstd, none
-  var value: LayerCompression { LayerCompression(rawValue: rawValue)! }
 }

@@ -50,11 +50,7 @@ extension Imggit {
     @Option(name: .shortAndLong, help: ArgumentHelp("created_by of the new commit.", valueName: "message"))
     var message: String?
 
-    @Option(help: "Layer compression: gzip, zstd or none.")
-    var compression: CompressionOption = .gzip
-
-    @Option(help: "Compression level (gzip 1-9, default 6; zstd 1-19, default 3).")
-    var level: Int?
+    @OptionGroup var layer: LayerOutputOptions
 
     @OptionGroup var store: StoreOptions
 
@@ -77,30 +73,7 @@ extension Imggit {
     }
 
     func run() throws {
-      var options = LayerOptions()
-      options.compression = compression.value
-      options.level = level
-      if let sde = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
-        guard let v = Int64(sde) else {
-          throw ValidationError("SOURCE_DATE_EPOCH must be a number of seconds, not \(sde)")
-        }
-        options.sourceDateEpoch = v
-      }
-      if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
-        let r = try store.repository().merge(
-          a, b, tag: tag!, squash: squash, strategy: strategy, options: options)
-        let how =
-          r.fastForward
-          ? "fast-forward"
-          : "\(r.replayed) commit\(r.replayed == 1 ? "" : "s") of \(b) \(squash ? "squashed" : "replayed")"
-        print(
-          "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(how))"
-        )
-        for c in r.conflicts {
-          Terminal.printError("imggit: warning: \(c) (\(strategy?.rawValue ?? "") wins)")
-        }
-        return
-      }
+      let options = try layer.options()
       if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
         let r = try store.repository().merge(
           a, b, tag: tag!, squash: squash, strategy: strategy, options: options)

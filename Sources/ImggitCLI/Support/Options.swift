@@ -56,3 +56,32 @@ enum Completion {
     return tags.map(\.name.description)
   }
 }
+
+/// How commands that write a layer compress it, and the time they stamp it with.
+struct LayerOutputOptions: ParsableArguments {
+  @Option(help: "Layer compression: gzip, zstd or none.")
+  var compression: CompressionOption = .gzip
+
+  @Option(help: "Compression level (gzip 1-9, default 6; zstd 1-19, default 3).")
+  var level: Int?
+
+  /// The options, with `SOURCE_DATE_EPOCH` from the environment.
+  func options() throws -> LayerOptions {
+    var o = LayerOptions()
+    o.compression = compression.value
+    o.level = level
+    if let sde = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
+      guard let v = Int64(sde) else {
+        throw ValidationError("SOURCE_DATE_EPOCH must be a number of seconds, not \(sde)")
+      }
+      o.sourceDateEpoch = v
+    }
+    return o
+  }
+}
+
+/// `--compression` values.
+enum CompressionOption: String, ExpressibleByArgument, CaseIterable {
+  case gzip, zstd, none
+  var value: LayerCompression { LayerCompression(rawValue: rawValue)! }
+}
