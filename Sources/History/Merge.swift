@@ -65,33 +65,16 @@ extension Repository {
       if strategy == .ours {
         for c in conflicts { tree.replace(c.path, with: treeA.nodes[c.path]) }
       }
-      let plan = LayerDiff.plan(from: treeA, to: tree)
-      let created =
-        options.sourceDateEpoch.map {
-          ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0)))
-        }
-        ?? theirs.commit.history.created
       var entry = HistoryEntry(
-        createdBy: "imggit merge --squash \(a) \(b)", created: created,
+        createdBy: "imggit merge --squash \(a) \(b)",
+        created: creationTime(options, else: theirs.commit.history.created),
         comment: "merged \(replayed.count) commit\(replayed.count == 1 ? "" : "s") of \(b):\n"
-          + replayed.map { "- " + Summary.title($0) }.joined(separator: "\n"),
-        emptyLayer: plan.isEmpty)
+          + replayed.map { "- " + Summary.title($0) }.joined(separator: "\n"))
       if let author = theirs.commit.history.author { entry.json["author"] = .string(author) }
-      manifest.layers = Array(manifest.layers.prefix(layers))
-      var diffIDs = Array(config.diffIDs.prefix(layers))
-      if !plan.isEmpty {
-        let sink = try LayerSink(store: store, compression: options.compression, level: options.level)
-        let mtime =
-          options.sourceDateEpoch ?? Dates.parse(created).map { Int64($0.timeIntervalSince1970) } ?? 0
-        try LayerDiff(store: store).write(
-          image: merged, base: treeA, target: tree, plan: plan, into: sink, mtime: mtime)
-        let layer = try sink.close()
-        manifest.layers.append(layer.descriptor)
-        diffIDs.append(layer.diffID)
-      }
-      config.diffIDs = diffIDs
-      config.history = ours.image.commits[...ours.position].map(\.history) + [entry]
-      if let created { config.created = created }
+      _ = try squashInto(
+        manifest: &manifest, config: &config, keep: layers,
+        history: ours.image.commits[...ours.position].map(\.history),
+        entry: entry, image: merged, base: treeA, target: tree, forceLayer: false, options: options)
     }
     let descriptor = try store.writeImage(manifest: manifest, config: config)
     try store.update(command: "merge \(a) \(b)\(squash ? " --squash" : "")") { $0.set(tag, to: descriptor) }
