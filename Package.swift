@@ -6,7 +6,9 @@ let package = Package(
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "imggit", targets: ["imggit"]),
-    .library(name: "ImggitKit", targets: ["ImageModel", "ImageStore", "TarStream", "LayerFS", "History"]),
+    .library(
+      name: "ImggitKit",
+      targets: ["ImageModel", "ImageStore", "TarStream", "LayerFS", "History", "GitMirror"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -35,11 +37,13 @@ let package = Package(
     .target(name: "CSystem"),
     // Operations over the commit graph: revisions, log, tag, reset, fsck.
     .target(name: "History", dependencies: ["ImageModel", "ImageStore", "LayerFS"]),
+    // The image history as a real git repository, written through libgit2.
+    .target(name: "GitMirror", dependencies: ["CGit2", "History", "LayerFS", "ImageStore", "ImageModel"]),
     // Command-line parsing and output formatting only.
     .target(
       name: "ImggitCLI",
       dependencies: [
-        "History", "ImageStore", "ImageModel", "TarStream", "LayerFS",
+        "History", "ImageStore", "ImageModel", "TarStream", "LayerFS", "GitMirror",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),

@@ -173,22 +173,22 @@ _imggit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|help)
+    log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|mirror|help)
         # Offer subcommand argument completions
         "_imggit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'log show diff commit merge rebase tag reset reflog import export extract init fsck gc help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'log show diff commit merge rebase tag reset reflog import export extract init fsck gc mirror help' -- "${cur}"))
         ;;
     esac
 }
 
 _imggit_log() {
     repeating_flags=()
-    non_repeating_flags=(--all --graph --oneline --stat --json --version -h --help)
+    non_repeating_flags=(--all --graph --oneline --stat --json --git-ids --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --max-count --store)
+    non_repeating_options=(-n --max-count --store --git)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -197,6 +197,10 @@ _imggit_log() {
         return
         ;;
     '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    '--git')
         __imggit_add_completions -d
         return
         ;;
@@ -213,14 +217,18 @@ _imggit_log() {
 
 _imggit_show() {
     repeating_flags=()
-    non_repeating_flags=(--stat --name-status --json --version -h --help)
+    non_repeating_flags=(--stat --name-status --json --git-ids --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --git)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    '--git')
         __imggit_add_completions -d
         return
         ;;
@@ -635,6 +643,34 @@ _imggit_gc() {
         ;;
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    esac
+}
+
+_imggit_mirror() {
+    repeating_flags=()
+    non_repeating_flags=(--content --all --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--git --store)
+    __imggit_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--git')
+        __imggit_add_completions -d
+        return
+        ;;
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    *)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion mirror -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
         return
         ;;
     esac

@@ -65,13 +65,14 @@ _imggit() {
             'init:Create an empty image store (an OCI image layout).'
             'fsck:Verify every blob and every image of the store.'
             'gc:Delete blobs and caches that no tag and no reflog entry reaches.'
+            'mirror:Write the image history into a real git repository (through libgit2).'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|help)
+        log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|mirror|help)
             "_imggit_${words[1]}" && ret=0
             ;;
         esac
@@ -92,6 +93,8 @@ _imggit_log() {
         '(-n --max-count)'{-n,--max-count}'[Show at most N commits.]:max-count:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '--git-ids[Show the git commit id of each commit in the mirror (run `imggit mirror` first).]'
+        '--git[The mirror to read (default\: .imggit/mirror.git in the store).]:dir:_files -/'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -108,6 +111,8 @@ _imggit_show() {
         '--name-status[Only the A/M/D lines.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '--git-ids[Show the git commit id of each commit in the mirror (run `imggit mirror` first).]'
+        '--git[The mirror to read (default\: .imggit/mirror.git in the store).]:dir:_files -/'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -325,6 +330,23 @@ _imggit_gc() {
         '--dry-run[Report what would be deleted; delete nothing.]'
         '--expire-reflog[Drop reflog entries older than this first (30d, 12h, 45m, 90s, 0).]:age:'
         '--grace[Keep blobs younger than this (default 1h).]:age:'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--json[Print JSON for scripts instead of text.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_mirror() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--git[The bare repository (default\: .imggit/mirror.git in the store).]:dir:_files -/'
+        '--content[Mirror files'\'' bytes instead of their metadata.]'
+        '--all[Every tagged image (the default when no REV is given).]'
+        '*:revisions:{__imggit_custom_complete ---completion mirror -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
         '--version[Show the version.]'

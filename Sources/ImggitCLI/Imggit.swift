@@ -3,6 +3,7 @@ import Foundation
 import History
 import ImageModel
 import ImageStore
+import GitMirror
 import LayerFS
 import TarStream
 
@@ -29,7 +30,7 @@ public struct Imggit: ParsableCommand {
         name: "History", subcommands: [Log.self, Show.self, Diff.self, Commit.self, Merge.self, Rebase.self]),
       CommandGroup(name: "Tags", subcommands: [TagCommand.self, Reset.self, Reflog.self]),
       CommandGroup(name: "Transport", subcommands: [Import.self, Export.self, Extract.self]),
-      CommandGroup(name: "Store", subcommands: [Init.self, Fsck.self, GC.self]),
+      CommandGroup(name: "Store", subcommands: [Init.self, Fsck.self, GC.self, MirrorCommand.self]),
     ]
   )
 
@@ -54,7 +55,7 @@ public enum ImggitMain {
   /// unchanged; usage errors and imggit's own errors become `imggit: <message>`.
   static func fail(_ error: any Error) -> Never {
     if error is StoreError || error is ModelError || error is HistoryError || error is TarError
-      || error is LayerFSError
+      || error is LayerFSError || error is GitError
     {
       Terminal.printError("imggit: \(error)")
       Foundation.exit(1)

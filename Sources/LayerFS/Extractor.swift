@@ -130,3 +130,20 @@ public enum ExtractWarning: Error, Sendable, CustomStringConvertible {
     }
   }
 }
+
+extension Extractor {
+  /// Streams every regular file of one layer to `body`, with its cleaned path; each file's
+  /// bytes are fed in blocks and never held whole. The layer is verified as it streams.
+  public func forEachFile(
+    in layer: Descriptor, diffID: Digest,
+    _ body: (String, ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Void
+  ) throws {
+    let stream = try LayerStream(store: store, layer: layer, diffID: diffID)
+    while let header = try stream.next() {
+      guard header.type == .regular else { continue }
+      let path = try LayerPath.clean(header.path, layer: layer.digest)
+      try body(path) { write in try stream.readData(write) }
+    }
+    try stream.finish()
+  }
+}

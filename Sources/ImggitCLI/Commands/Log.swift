@@ -44,6 +44,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var git: GitIDOptions
 
     func validate() throws {
       if let maxCount, maxCount < 0 { throw ValidationError("-n must not be negative") }
@@ -51,6 +52,7 @@ extension Imggit {
 
     func run() throws {
       let repo = try store.repository()
+      let gitIDs = git.map(for: repo.store)
       let entries = try repo.log(revisions, all: all, graph: graph && !output.json, limit: maxCount)
       var stats: [CommitID: [Change]] = [:]
       if stat {
@@ -66,13 +68,16 @@ extension Imggit {
       if output.json {
         try Terminal.printJSON(
           entries.map {
-            CommitJSON($0.commit, tags: $0.tags, changes: stat ? stats[$0.commit.id] ?? [] : nil)
+            CommitJSON(
+              $0.commit, tags: $0.tags, changes: stat ? stats[$0.commit.id] ?? [] : nil,
+              git: gitIDs[$0.commit.id])
           })
         return
       }
       for (n, e) in entries.enumerated() {
         let c = e.commit
-        let id = Terminal.paint(c.id.short, .yellow)
+        let gitID = git.gitIds ? " " + Terminal.paint(String((gitIDs[c.id] ?? "-").prefix(12)), .cyan) : ""
+        let id = Terminal.paint(c.id.short, .yellow) + gitID
         let tags =
           e.tags.isEmpty
           ? "" : " (" + e.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ") + ")"
@@ -82,7 +87,8 @@ extension Imggit {
           print("\(e.graph)\(id)\(tags) \(Summary.title(c)) \(Terminal.paint("[\(size)]", .dim))")
         } else {
           if n > 0 && !graph { print("") }
-          var lines = CommitText.header(c, tags: e.tags)
+          var lines = CommitText.header(
+            c, tags: e.tags, git: git.gitIds ? gitIDs[c.id] ?? "(not mirrored)" : nil)
           lines[0] = e.graph + lines[0]
           if stat, let changes = stats[c.id] { lines += [""] + CommitText.stat(changes) }
           if graph { lines.append("") }

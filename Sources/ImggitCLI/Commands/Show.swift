@@ -29,6 +29,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var git: GitIDOptions
 
     func run() throws {
       let repo = try store.repository()
@@ -36,14 +37,16 @@ extension Imggit {
       let changes = try repo.changes(of: ref)
       let tags = try repo.tags().filter { try repo.image($0.descriptor).tip?.id == ref.commit.id }.map(\.name)
       if output.json {
-        try Terminal.printJSON(CommitJSON(ref.commit, tags: tags, changes: changes))
+        try Terminal.printJSON(
+          CommitJSON(ref.commit, tags: tags, changes: changes, git: git.map(for: repo.store)[ref.commit.id]))
         return
       }
       if nameStatus {
         CommitText.nameStatus(changes).forEach { print($0) }
         return
       }
-      CommitText.header(ref.commit, tags: tags).forEach { print($0) }
+      let gitID = git.gitIds ? git.map(for: repo.store)[ref.commit.id] ?? "(not mirrored)" : nil
+      CommitText.header(ref.commit, tags: tags, git: gitID).forEach { print($0) }
       guard !changes.isEmpty else { return }
       print("")
       (stat ? CommitText.stat(changes) : CommitText.nameStatus(changes)).forEach { print($0) }

@@ -5,11 +5,12 @@ import LayerFS
 /// The human forms of a commit and of file changes, shared by `log`, `show` and `diff`.
 enum CommitText {
   /// `commit <id> (tags)`, then author, date, layer, and the indented message.
-  static func header(_ c: Commit, tags: [TagName]) -> [String] {
+  static func header(_ c: Commit, tags: [TagName], git: String? = nil) -> [String] {
     let decorations =
       tags.isEmpty
       ? "" : " (" + tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ") + ")"
     var lines = ["\(Terminal.paint("commit \(c.id.hex)", .yellow))\(decorations)"]
+    if let git { lines.append("Git:     \(git)") }
     if let author = c.history.author { lines.append("Author:  \(author)") }
     lines.append("Date:    \(Format.date(c.history.created))")
     lines.append(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import History
 import ImageModel
+import GitMirror
 import ImageStore
 
 /// Options every command that reads or writes a store takes.
@@ -84,4 +85,22 @@ struct LayerOutputOptions: ParsableArguments {
 enum CompressionOption: String, ExpressibleByArgument, CaseIterable {
   case gzip, zstd, none
   var value: LayerCompression { LayerCompression(rawValue: rawValue)! }
+}
+
+/// `--git-ids`: show the git commit the mirror wrote for each image commit.
+struct GitIDOptions: ParsableArguments {
+  @Flag(help: "Show the git commit id of each commit in the mirror (run `imggit mirror` first).")
+  var gitIds = false
+
+  @Option(
+    name: .customLong("git"),
+    help: ArgumentHelp("The mirror to read (default: .imggit/mirror.git in the store).", valueName: "dir"),
+    completion: .directory)
+  var gitPath: String?
+
+  /// The image commit → git commit map, empty without `--git-ids`.
+  func map(for store: Store) -> [CommitID: String] {
+    guard gitIds else { return [:] }
+    return Mirror.commitMap(at: gitPath ?? Mirror.defaultPath(for: store))
+  }
 }

@@ -78,8 +78,9 @@ struct CommitJSON: Encodable {
   let layer: Descriptor?
   let tags: [String]?
   let changes: [ChangeJSON]?
+  let gitCommit: String?
 
-  init(_ c: Commit, tags: [TagName]? = nil, changes: [Change]? = nil) {
+  init(_ c: Commit, tags: [TagName]? = nil, changes: [Change]? = nil, git: String? = nil) {
     id = c.id.hex
     parent = c.parent?.hex
     created = c.history.created
@@ -91,6 +92,7 @@ struct CommitJSON: Encodable {
     layer = c.layer
     self.tags = tags?.map(\.description)
     self.changes = changes?.map(ChangeJSON.init)
+    gitCommit = git
   }
 
   enum CodingKeys: String, CodingKey {
@@ -98,5 +100,6 @@ struct CommitJSON: Encodable {
     case createdBy = "created_by"
     case emptyLayer = "empty_layer"
     case diffID = "diff_id"
+    case gitCommit = "git_commit"
   }
 }

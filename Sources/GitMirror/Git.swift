@@ -1,0 +1,175 @@
+import CGit2
+import Foundation
+
+/// A failure inside libgit2, with the function that failed and libgit2's own message.
+public struct GitError: Error, Sendable, CustomStringConvertible {
+  public let function: String
+  public let message: String
+  public var description: String { "git: \(message) (\(function))" }
+
+  /// Reads `git_error_last()` at once: it is per thread and the next call replaces it.
+  static func check(_ code: Int32, _ function: String) throws {
+    guard code < 0 else { return }
+    let message =
+      git_error_last().flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "error \(code)"
+    throw GitError(function: function, message: message)
+  }
+}
+
+/// A git object id, kept as its 40 hex digits.
+public struct GitOID: Sendable, Hashable, CustomStringConvertible {
+  public let hex: String
+  public var description: String { hex }
+
+  init(_ oid: git_oid) {
+    var o = oid
+    hex = String(cString: git_oid_tostr_s(&o))
+  }
+
+  var raw: git_oid {
+    var o = git_oid()
+    _ = git_oid_fromstr(&o, hex)
+    return o
+  }
+}
+
+/// A mode of a git tree entry.
+enum GitMode: UInt32 {
+  case blob = 0o100644
+  case executable = 0o100755
+  case symlink = 0o120000
+  case tree = 0o040000
+}
+
+/// One repository handle, owned here and freed in `deinit`. Handles are not thread-safe:
+/// one instance serves one task.
+final class GitRepository {
+  private let handle: OpaquePointer
+  let path: String
+  private static let initialized: Void = { git_libgit2_init() }()
+
+  /// Opens the bare repository at `path`, creating it when missing.
+  init(bareAt path: String) throws {
+    _ = GitRepository.initialized
+    var repo: OpaquePointer?
+    if FileManager.default.fileExists(atPath: path + "/HEAD") {
+      try GitError.check(git_repository_open_bare(&repo, path), "git_repository_open_bare")
+    } else {
+      try GitError.check(git_repository_init(&repo, path, 1), "git_repository_init")
+    }
+    handle = repo!
+    self.path = path
+  }
+
+  deinit { git_repository_free(handle) }
+
+  func blob(_ data: Data) throws -> GitOID {
+    var oid = git_oid()
+    try data.withUnsafeBytes {
+      try GitError.check(
+        git_blob_create_from_buffer(&oid, handle, $0.baseAddress, $0.count), "git_blob_create_from_buffer")
+    }
+    return GitOID(oid)
+  }
+
+  /// Writes a blob whose bytes `feed` streams, never holding them whole.
+  func blob(streaming feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> GitOID {
+    var stream: UnsafeMutablePointer<git_writestream>?
+    try GitError.check(git_blob_create_from_stream(&stream, handle, nil), "git_blob_create_from_stream")
+    guard let s = stream else {
+      throw GitError(function: "git_blob_create_from_stream", message: "no stream")
+    }
+    do {
+      try feed { bytes in
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count > 0 else {
+          return
+        }
+        try GitError.check(s.pointee.write(s, base, bytes.count), "git_writestream.write")
+      }
+    } catch {
+      s.pointee.free(s)
+      throw error
+    }
+    var oid = git_oid()
+    try GitError.check(git_blob_create_from_stream_commit(&oid, s), "git_blob_create_from_stream_commit")
+    return GitOID(oid)
+  }
+
+  /// Writes a tree; libgit2 sorts the entries as git requires.
+  func tree(_ entries: [(name: String, mode: GitMode, oid: GitOID)]) throws -> GitOID {
+    var builder: OpaquePointer?
+    try GitError.check(git_treebuilder_new(&builder, handle, nil), "git_treebuilder_new")
+    defer { git_treebuilder_free(builder) }
+    for e in entries {
+      var oid = e.oid.raw
+      try GitError.check(
+        git_treebuilder_insert(nil, builder, e.name, &oid, git_filemode_t(e.mode.rawValue)),
+        "git_treebuilder_insert")
+    }
+    var out = git_oid()
+    try GitError.check(git_treebuilder_write(&out, builder), "git_treebuilder_write")
+    return GitOID(out)
+  }
+
+  /// Writes a commit (unless an identical one exists); returns its id and whether it is new.
+  func commit(tree: GitOID, parents: [GitOID], name: String, email: String, time: Int64, message: String)
+    throws
+    -> (GitOID, isNew: Bool)
+  {
+    var signature: UnsafeMutablePointer<git_signature>?
+    try GitError.check(git_signature_new(&signature, name, email, time, 0), "git_signature_new")
+    defer { git_signature_free(signature) }
+    var treeObject: OpaquePointer?
+    var treeID = tree.raw
+    try GitError.check(git_tree_lookup(&treeObject, handle, &treeID), "git_tree_lookup")
+    defer { git_tree_free(treeObject) }
+    var parentObjects: [OpaquePointer?] = []
+    defer { parentObjects.forEach { git_commit_free($0) } }
+    for p in parents {
+      var c: OpaquePointer?
+      var id = p.raw
+      try GitError.check(git_commit_lookup(&c, handle, &id), "git_commit_lookup")
+      parentObjects.append(c)
+    }
+    var buffer = git_buf()
+    defer { git_buf_dispose(&buffer) }
+    try parentObjects.withUnsafeMutableBufferPointer { ps in
+      try GitError.check(
+        git_commit_create_buffer(
+          &buffer, handle, signature, signature, "UTF-8", message, treeObject, ps.count, ps.baseAddress),
+        "git_commit_create_buffer")
+    }
+    var odb: OpaquePointer?
+    try GitError.check(git_repository_odb(&odb, handle), "git_repository_odb")
+    defer { git_odb_free(odb) }
+    var oid = git_oid()
+    try GitError.check(git_odb_hash(&oid, buffer.ptr, buffer.size, GIT_OBJECT_COMMIT), "git_odb_hash")
+    if git_odb_exists(odb, &oid) == 1 { return (GitOID(oid), false) }
+    try GitError.check(git_odb_write(&oid, odb, buffer.ptr, buffer.size, GIT_OBJECT_COMMIT), "git_odb_write")
+    return (GitOID(oid), true)
+  }
+
+  func setReference(_ name: String, to oid: GitOID, message: String) throws {
+    var ref: OpaquePointer?
+    var id = oid.raw
+    try GitError.check(git_reference_create(&ref, handle, name, &id, 1, message), "git_reference_create")
+    git_reference_free(ref)
+  }
+
+  func references(matching glob: String) throws -> [String] {
+    var iterator: OpaquePointer?
+    try GitError.check(
+      git_reference_iterator_glob_new(&iterator, handle, glob), "git_reference_iterator_glob_new")
+    defer { git_reference_iterator_free(iterator) }
+    var names: [String] = []
+    var name: UnsafePointer<CChar>?
+    while git_reference_next_name(&name, iterator) == 0 {
+      if let name { names.append(String(cString: name)) }
+    }
+    return names
+  }
+
+  func removeReference(_ name: String) throws {
+    try GitError.check(git_reference_remove(handle, name), "git_reference_remove")
+  }
+}

@@ -1,0 +1,289 @@
+import Foundation
+import History
+import ImageModel
+import ImageStore
+import LayerFS
+
+/// What a mirror run did.
+public struct MirrorReport: Sendable {
+  public let path: String
+  public let commits: Int
+  public let newCommits: Int
+  public let refs: [String]
+  public let removedRefs: [String]
+}
+
+/// Writes the store's history into a bare git repository through libgit2: one git commit
+/// per image commit (config-only ones too), git parents = image parents, so images on a
+/// shared base share git history.
+///
+/// Each commit's tree holds `rootfs/` — the root filesystem at that commit, folders as trees,
+/// symlinks as git symlinks, files as a small metadata text (or their bytes with `content`)
+/// — and `layer.json`; commits that are the tip of a tag also carry `config.json` and
+/// `manifest.json`. Author and time come from the history entry, so the same store gives the
+/// same commit ids anywhere. A tree is updated from its parent's only where files changed,
+/// and git shares every unchanged subtree.
+///
+/// Tags become refs `refs/tags/NAME@TAG` (`app:1` → `refs/tags/app@1`: `:` cannot appear in
+/// a git ref, `@` can); refs of tags that no longer exist are removed.
+public struct Mirror {
+  public let repository: Repository
+
+  public init(repository: Repository) { self.repository = repository }
+
+  /// `.imggit/mirror.git` inside the store.
+  public static func defaultPath(for store: Store) -> String { "\(store.path)/.imggit/mirror.git" }
+
+  public static func refName(for tag: TagName) -> String { "refs/tags/\(tag.name)@\(tag.tag)" }
+
+  /// The image commit → git commit map the last run wrote (for `log --git-ids`).
+  public static func commitMap(at path: String) -> [CommitID: String] {
+    guard let text = try? String(contentsOfFile: "\(path)/imggit-commits", encoding: .utf8) else {
+      return [:]
+    }
+    var map: [CommitID: String] = [:]
+    for line in text.split(separator: "\n") {
+      let parts = line.split(separator: " ")
+      if parts.count == 2 { map[CommitID(hex: String(parts[0]))] = String(parts[1]) }
+    }
+    return map
+  }
+
+  /// Mirrors the images `revisions` name (every tagged image when empty).
+  public func run(revisions: [Revision], content: Bool, gitPath: String?) throws -> MirrorReport {
+    let store = repository.store
+    let path = gitPath ?? Mirror.defaultPath(for: store)
+    let git = try GitRepository(bareAt: path)
+    var chains: [(image: Image, upTo: Int)] = []
+    if revisions.isEmpty {
+      for tag in try repository.tags() {
+        let image = try repository.image(tag.descriptor)
+        chains.append((image, image.commits.count - 1))
+      }
+    } else {
+      for r in revisions {
+        let ref = try repository.resolve(r)
+        chains.append((ref.image, ref.position))
+      }
+    }
+    // Tips carry the image's config and manifest (the first tag by name, if several).
+    var tips: [CommitID: Image] = [:]
+    for tag in try repository.tags() {
+      let image = try repository.image(tag.descriptor)
+      if let tip = image.tip, tips[tip.id] == nil { tips[tip.id] = image }
+    }
+    var done: [CommitID: GitOID] = [:]
+    var newCommits = 0
+    var contentBlobs: [Digest: [String: GitOID]] = [:]
+    for (image, upTo) in chains {
+      let state = TreeState()
+      var tree = RootFS()
+      for c in image.commits[...upTo] {
+        if let layer = c.layer, let diffID = c.diffID {
+          let position = c.layerCount - 1
+          var next = tree
+          try next.apply(try repository.layerIndex(layer, diffID: diffID), at: position)
+          if content && contentBlobs[diffID] == nil {
+            var blobs: [String: GitOID] = [:]
+            try Extractor(store: store).forEachFile(in: layer, diffID: diffID) { p, feed in
+              blobs[p] = try git.blob(streaming: feed)
+            }
+            contentBlobs[diffID] = blobs
+          }
+          for change in tree.changes(to: next) {
+            guard let node = next.nodes[change.path] else {
+              state.remove(change.path)
+              continue
+            }
+            state.set(
+              change.path, try item(for: node, image: image, content: content, blobs: contentBlobs, git: git))
+          }
+          tree = next
+        }
+        if done[c.id] != nil { continue }
+        let rootfs = try state.write(git)
+        var entries: [(name: String, mode: GitMode, oid: GitOID)] = [
+          ("rootfs", .tree, rootfs), ("layer.json", .blob, try git.blob(layerJSON(c))),
+        ]
+        if let tipImage = tips[c.id] {
+          entries.append(
+            ("config.json", .blob, try git.blob(try store.readBlob(tipImage.manifest.config.digest))))
+          entries.append(
+            ("manifest.json", .blob, try git.blob(try store.readBlob(tipImage.descriptor.digest))))
+        }
+        let (name, email) = Mirror.signature(c.history.author)
+        let time = Dates.parse(c.history.created).map { Int64($0.timeIntervalSince1970) } ?? 0
+        let (oid, isNew) = try git.commit(
+          tree: try git.tree(entries), parents: c.parent.flatMap { done[$0] }.map { [$0] } ?? [], name: name,
+          email: email, time: time, message: Mirror.message(c))
+        done[c.id] = oid
+        if isNew { newCommits += 1 }
+      }
+    }
+    // Refs: one per tag; stale ones go.
+    var refs: [String] = []
+    if revisions.isEmpty {
+      for tag in try repository.tags() {
+        guard let tip = try repository.image(tag.descriptor).tip, let oid = done[tip.id] else { continue }
+        let name = Mirror.refName(for: tag.name)
+        try git.setReference(name, to: oid, message: "imggit mirror")
+        refs.append(name)
+      }
+    }
+    var removed: [String] = []
+    if revisions.isEmpty {
+      for name in try git.references(matching: "refs/tags/*") where !refs.contains(name) {
+        try git.removeReference(name)
+        removed.append(name)
+      }
+    }
+    var map = Mirror.commitMap(at: path).mapValues { $0 }
+    for (id, oid) in done { map[id] = oid.hex }
+    let text = map.sorted { $0.key < $1.key }.map { "\($0.key.hex) \($0.value)\n" }.joined()
+    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(path)/imggit-commits"), options: .atomic)
+    return MirrorReport(
+      path: path, commits: done.count, newCommits: newCommits, refs: refs, removedRefs: removed)
+  }
+
+  private func item(
+    for node: RootFS.Node, image: Image, content: Bool, blobs: [Digest: [String: GitOID]], git: GitRepository
+  )
+    throws -> TreeState.Item
+  {
+    let e = node.entry
+    switch e.type {
+    case .directory:
+      return .directory
+    case .symlink:
+      return .blob(try git.blob(Data((e.link ?? "").utf8)), .symlink)
+    case .regular, .hardlink:
+      let mode: GitMode = e.mode & 0o111 != 0 ? .executable : .blob
+      if content, let s = node.source, let oid = blobs[image.config.diffIDs[s.layer]]?[s.path] {
+        return .blob(oid, mode)
+      }
+      return .blob(try git.blob(Mirror.metadata(e)), mode)
+    default:
+      return .blob(try git.blob(Mirror.metadata(e)), .blob)
+    }
+  }
+
+  /// The small text that stands for a file when its bytes are not mirrored.
+  static func metadata(_ e: FileEntry) -> Data {
+    var lines = [
+      "type \(e.effectiveType.rawValue)", "mode \(String(e.mode, radix: 8))", "uid \(e.uid)", "gid \(e.gid)",
+    ]
+    if e.effectiveType == .regular {
+      lines.append("size \(e.size)")
+      lines.append("sha256 \(e.sha256 ?? "")")
+    }
+    if e.type == .hardlink, let l = e.link { lines.append("hardlink \(l)") }
+    if let major = e.devMajor, let minor = e.devMinor { lines.append("device \(major):\(minor)") }
+    for (k, v) in (e.xattrs ?? [:]).sorted(by: { $0.key < $1.key }) { lines.append("xattr \(k) \(v)") }
+    return Data((lines.joined(separator: "\n") + "\n").utf8)
+  }
+
+  private func layerJSON(_ c: Commit) throws -> Data {
+    var json: [String: JSONValue] = ["empty_layer": .bool(c.isEmpty)]
+    if let l = c.layer, let d = c.diffID {
+      json["digest"] = .string(l.digest.description)
+      json["diff_id"] = .string(d.description)
+      json["size"] = .int(l.size)
+      json["mediaType"] = .string(l.mediaType)
+    }
+    var data = try CanonicalJSON.encode(JSONValue.object(json))
+    data.append(0x0a)
+    return data
+  }
+
+  static func message(_ c: Commit) -> String {
+    var m = c.synthetic ? Summary.title(c) : (c.history.createdBy ?? Summary.title(c))
+    if m.isEmpty { m = Summary.title(c) }
+    if let comment = c.history.comment, !comment.isEmpty { m += "\n\n" + comment }
+    return m + "\n"
+  }
+
+  /// `Name <email>` from a history entry's author, else imggit's own identity.
+  static func signature(_ author: String?) -> (String, String) {
+    guard let a = author?.trimmingCharacters(in: .whitespaces), !a.isEmpty else {
+      return ("imggit", "imggit@localhost")
+    }
+    if let open = a.firstIndex(of: "<"), let close = a.lastIndex(of: ">"), open < close {
+      let name = a[..<open].trimmingCharacters(in: .whitespaces)
+      let email = String(a[a.index(after: open)..<close])
+      return (name.isEmpty ? "imggit" : name, email.isEmpty ? "imggit@localhost" : email)
+    }
+    // git needs an email; an author given as a bare name gets imggit's placeholder.
+    return (a, "imggit@localhost")
+  }
+}
+
+/// The `rootfs/` tree being built: folders with their entries and, once written, their id.
+/// A change marks the folders above it dirty; ``write(_:)`` writes only those.
+final class TreeState {
+  enum Item {
+    case blob(GitOID, GitMode)
+    case directory
+  }
+  final class Folder {
+    var entries: [String: Entry] = [:]
+    var oid: GitOID?
+  }
+  enum Entry {
+    case blob(GitOID, GitMode)
+    case folder(Folder)
+  }
+  let root = Folder()
+
+  func set(_ path: String, _ item: Item) {
+    let parts = path.split(separator: "/").map(String.init)
+    guard let name = parts.last else { return }
+    var folder = root
+    folder.oid = nil
+    for part in parts.dropLast() {
+      if case .folder(let f)? = folder.entries[part] {
+        folder = f
+      } else {
+        let f = Folder()
+        folder.entries[part] = .folder(f)
+        folder = f
+      }
+      folder.oid = nil
+    }
+    switch item {
+    case .blob(let oid, let mode): folder.entries[name] = .blob(oid, mode)
+    case .directory:
+      if case .folder? = folder.entries[name] { return }
+      folder.entries[name] = .folder(Folder())
+    }
+  }
+
+  func remove(_ path: String) {
+    let parts = path.split(separator: "/").map(String.init)
+    guard let name = parts.last else { return }
+    var folder = root
+    var chain = [root]
+    for part in parts.dropLast() {
+      guard case .folder(let f)? = folder.entries[part] else { return }
+      folder = f
+      chain.append(f)
+    }
+    guard folder.entries.removeValue(forKey: name) != nil else { return }
+    for f in chain { f.oid = nil }
+  }
+
+  func write(_ git: GitRepository) throws -> GitOID { try write(root, git) }
+
+  private func write(_ folder: Folder, _ git: GitRepository) throws -> GitOID {
+    if let oid = folder.oid { return oid }
+    var entries: [(name: String, mode: GitMode, oid: GitOID)] = []
+    for (name, entry) in folder.entries {
+      switch entry {
+      case .blob(let oid, let mode): entries.append((name, mode, oid))
+      case .folder(let f): entries.append((name, .tree, try write(f, git)))
+      }
+    }
+    let oid = try git.tree(entries)
+    folder.oid = oid
+    return oid
+  }
+}
