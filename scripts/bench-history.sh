@@ -5,6 +5,7 @@
 #   - raw pipeline: every layer decompressed and hashed, into pigz -6 / zstd -3 -T0, hashed
 #   - umoci: unpack, then repack the tree as a one-layer image
 #   - tag / reset / rebase, which must read no layer bytes
+#   - mirror of app-big:1 into git (first run, incremental rerun, with --content)
 # Usage: scripts/bench-history.sh CORPUS_LAYOUT   (made by ../shared/corpus/mkcorpus.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,10 @@ measure imggit-tag-intermediate "$B" tag big:cut app-big:1~10
 measure imggit-reset "$B" reset big:cut app-big:1~20
 measure imggit-rebase-first "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased   # indexes base:2's layer once
 measure imggit-rebase "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased2
+
+measure imggit-mirror "$B" mirror app-big:1
+measure imggit-mirror-rerun "$B" mirror app-big:1
+measure imggit-mirror-content "$B" mirror --content --git "$W/content.git" app-big:1
 
 echo
 awk '

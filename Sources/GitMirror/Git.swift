@@ -21,6 +21,8 @@ public struct GitOID: Sendable, Hashable, CustomStringConvertible {
   public let hex: String
   public var description: String { hex }
 
+  init(hex: String) { self.hex = hex }
+
   init(_ oid: git_oid) {
     var o = oid
     hex = String(cString: git_oid_tostr_s(&o))
@@ -62,6 +64,16 @@ final class GitRepository {
   }
 
   deinit { git_repository_free(handle) }
+
+  /// True when an object with this id is in the repository.
+  func exists(_ hex: String) -> Bool {
+    var odb: OpaquePointer?
+    guard git_repository_odb(&odb, handle) == 0 else { return false }
+    defer { git_odb_free(odb) }
+    var oid = git_oid()
+    guard git_oid_fromstr(&oid, hex) == 0 else { return false }
+    return git_odb_exists(odb, &oid) == 1
+  }
 
   func blob(_ data: Data) throws -> GitOID {
     var oid = git_oid()

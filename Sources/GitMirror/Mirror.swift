@@ -38,13 +38,26 @@ public struct Mirror {
 
   /// The image commit → git commit map the last run wrote (for `log --git-ids`).
   public static func commitMap(at path: String) -> [CommitID: String] {
+    records(at: path).mapValues(\.oid)
+  }
+
+  /// What the last run wrote for one image commit: the git commit, and the two things besides
+  /// the commit itself that decide it — the tip image it carried (if any) and its git parent.
+  struct Record {
+    let oid: String
+    let tip: String
+    let parent: String
+  }
+
+  /// `imggit-commits` in the git folder: `COMMIT GITCOMMIT TIP PARENT` per line (`-` for none).
+  static func records(at path: String) -> [CommitID: Record] {
     guard let text = try? String(contentsOfFile: "\(path)/imggit-commits", encoding: .utf8) else {
       return [:]
     }
-    var map: [CommitID: String] = [:]
+    var map: [CommitID: Record] = [:]
     for line in text.split(separator: "\n") {
-      let parts = line.split(separator: " ")
-      if parts.count == 2 { map[CommitID(hex: String(parts[0]))] = String(parts[1]) }
+      let p = line.split(separator: " ").map(String.init)
+      if p.count == 4 { map[CommitID(hex: p[0])] = Record(oid: p[1], tip: p[2], parent: p[3]) }
     }
     return map
   }
@@ -73,9 +86,31 @@ public struct Mirror {
       if let tip = image.tip, tips[tip.id] == nil { tips[tip.id] = image }
     }
     var done: [CommitID: GitOID] = [:]
+    var records: [CommitID: Record] = [:]
     var newCommits = 0
     var contentBlobs: [Digest: [String: GitOID]] = [:]
+    // A chain whose every commit the last run wrote, with the same tip files and parents,
+    // needs no work: that is what makes a rerun fast. (A content mirror and a metadata
+    // mirror are different folders, so one record file serves each.)
+    let previous = Mirror.records(at: path)
+    func unchanged(_ image: Image, _ upTo: Int) -> Bool {
+      var parent = "-"
+      for c in image.commits[...upTo] {
+        guard let r = previous[c.id], r.tip == (tips[c.id]?.descriptor.digest.hex ?? "-"), r.parent == parent,
+          git.exists(r.oid)
+        else { return false }
+        parent = r.oid
+      }
+      return true
+    }
     for (image, upTo) in chains {
+      if unchanged(image, upTo) {
+        for c in image.commits[...upTo] {
+          done[c.id] = GitOID(hex: previous[c.id]!.oid)
+          records[c.id] = previous[c.id]
+        }
+        continue
+      }
       let state = TreeState()
       var tree = RootFS()
       for c in image.commits[...upTo] {
@@ -117,6 +152,9 @@ public struct Mirror {
           tree: try git.tree(entries), parents: c.parent.flatMap { done[$0] }.map { [$0] } ?? [], name: name,
           email: email, time: time, message: Mirror.message(c))
         done[c.id] = oid
+        records[c.id] = Record(
+          oid: oid.hex, tip: tips[c.id]?.descriptor.digest.hex ?? "-",
+          parent: c.parent.flatMap { done[$0]?.hex } ?? "-")
         if isNew { newCommits += 1 }
       }
     }
@@ -137,9 +175,12 @@ public struct Mirror {
         removed.append(name)
       }
     }
-    var map = Mirror.commitMap(at: path).mapValues { $0 }
-    for (id, oid) in done { map[id] = oid.hex }
-    let text = map.sorted { $0.key < $1.key }.map { "\($0.key.hex) \($0.value)\n" }.joined()
+    var all = previous
+    for (id, r) in records { all[id] = r }
+    let text = all.sorted { $0.key < $1.key }.map {
+      "\($0.key.hex) \($0.value.oid) \($0.value.tip) \($0.value.parent)\n"
+    }
+    .joined()
     try Data(text.utf8).write(to: URL(fileURLWithPath: "\(path)/imggit-commits"), options: .atomic)
     return MirrorReport(
       path: path, commits: done.count, newCommits: newCommits, refs: refs, removedRefs: removed)

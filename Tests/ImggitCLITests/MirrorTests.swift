@@ -56,6 +56,16 @@ import Testing
     for ref in ["refs/tags/app@1", "refs/tags/tricky@1", "refs/tags/tool@1"] {
       #expect(try git(dir, "rev-parse", ref) == (try git(other, "rev-parse", ref)))
     }
+    // A new tag on an intermediate commit gives it config.json: a rerun rewrites what follows
+    // it exactly as a fresh mirror does.
+    try cli.ok("tag", "app:mid", "app:1~2")
+    #expect(!(try cli.ok("mirror", "--git", dir)).contains("(0 new)"))
+    let fresh = cli.tmp.sub("fresh.git")
+    try cli.ok("mirror", "--git", fresh)
+    for ref in ["refs/tags/app@1", "refs/tags/app@mid", "refs/tags/tool@1"] {
+      #expect(try git(dir, "rev-parse", ref) == (try git(fresh, "rev-parse", ref)))
+    }
+    #expect(try git(dir, "ls-tree", "--name-only", "refs/tags/app@mid").contains("config.json"))
   }
 
   @Test func gitLogOfAPathListsTheCommitsThatChangedIt() throws {
