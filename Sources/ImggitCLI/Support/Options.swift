@@ -46,15 +46,38 @@ enum Completion {
     tagNames(words).filter { $0.hasPrefix(prefix) }
   }
   static let revisions = CompletionKind.custom { words, _, prefix in
-    tagNames(words).filter { $0.hasPrefix(prefix) }
+    revisionCandidates(words, prefix: prefix)
   }
 
-  /// The store's tag names, honouring a --store given earlier on the line.
+  /// The store, honouring a --store given earlier on the line; never created here.
+  static func store(_ words: [String]) -> Store? {
+    // StoreOptions cannot be made outside parsing, so the same rule is followed here.
+    var path = Store.defaultPath(environment: ProcessInfo.processInfo.environment)
+    if let i = words.firstIndex(of: "--store"), i + 1 < words.count { path = words[i + 1] }
+    return try? Store(path: path, create: false)
+  }
+
   static func tagNames(_ words: [String]) -> [String] {
-    var options = StoreOptions()
-    if let i = words.firstIndex(of: "--store"), i + 1 < words.count { options.store = words[i + 1] }
-    guard let store = try? options.open(create: false), let tags = try? store.tags() else { return [] }
-    return tags.map(\.name.description)
+    (try? store(words)?.tags().map(\.name.description)) ?? []
+  }
+
+  /// Tags; after `REV~`, the ancestors of REV (`app:1~1`, `app:1~2`, …); for hex digits,
+  /// the commit ids that start with them.
+  static func revisionCandidates(_ words: [String], prefix: String) -> [String] {
+    guard let store = store(words) else { return [] }
+    let repo = Repository(store: store)
+    var out = tagNames(words)
+    if let tilde = prefix.firstIndex(of: "~") {
+      let base = String(prefix[..<tilde])
+      if let ref = try? repo.resolve(.name(base)), ref.position > 0 {
+        out += (1...ref.position).map { "\(base)~\($0)" }
+      }
+    } else if !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit),
+      let images = try? repo.reachableImages(reflogs: false)
+    {
+      out += Set(images.flatMap { $0.image.commits.map(\.id.short) }).sorted()
+    }
+    return out.filter { $0.hasPrefix(prefix) }
   }
 }
 
