@@ -54,6 +54,17 @@ SH
 measure umoci-unpack-repack bash "$W/umoci.sh"
 rm -rf "$W/u-big" "$W/u-flat"
 
+if command -v buildah >/dev/null; then # optional peer: apt-get install buildah
+  export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
+  cat > "$W/buildah.sh" <<SH
+set -e
+ctr=\$(buildah --root "$W/buildah-root" --runroot "$W/buildah-run" from "oci:$IMGGIT_STORE:app-big:1")
+buildah --root "$W/buildah-root" --runroot "$W/buildah-run" commit --squash -q "\$ctr" "oci:$W/buildah-out:flat"
+SH
+  measure buildah-from-commit-squash bash "$W/buildah.sh"
+  rm -rf "$W/buildah-root" "$W/buildah-run" "$W/buildah-out"
+fi
+
 measure imggit-tag-intermediate "$B" tag big:cut app-big:1~10
 measure imggit-reset "$B" reset big:cut app-big:1~20
 measure imggit-rebase-first "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased   # indexes base:2's layer once
@@ -72,4 +83,6 @@ awk '
     printf "\nsquash gzip (warm) / raw gzip pipeline: %.2fx\n", t["imggit-squash-gzip-warm"] / t["raw-pipeline-gzip"]
     printf "squash zstd (warm) / raw zstd pipeline: %.2fx\n", t["imggit-squash-zstd-warm"] / t["raw-pipeline-zstd"]
     printf "umoci unpack+repack / raw gzip pipeline: %.2fx\n", t["umoci-unpack-repack"] / t["raw-pipeline-gzip"]
+    if ("buildah-from-commit-squash" in t)
+      printf "buildah commit --squash / raw gzip pipeline: %.2fx\n", t["buildah-from-commit-squash"] / t["raw-pipeline-gzip"]
   }' "$W/results"
