@@ -84,7 +84,7 @@ public struct LayerWriter {
 /// A new layer being written entry by entry (a ``TreeSink``, so anything that can extract a
 /// tree can also write it as a layer). The caller decides the order; ``close()`` publishes
 /// the blob and returns its descriptor and DiffID, both computed in the one pass.
-public final class LayerSink: TreeSink {
+public final class LayerSink: TarSink {
   private let store: Store
   private let blob: BlobWriter
   private let compression: LayerCompression
@@ -92,9 +92,7 @@ public final class LayerSink: TreeSink {
   private let compressor: ArchiveWriter?
   /// Runs the compressor on its own thread (see ``BackgroundSink``).
   private let background: BackgroundSink?
-  private let tar: ArchiveWriter
   private var result: WrittenLayer?
-  public let warnings: [String] = []
 
   public init(store: Store, compression: LayerCompression, level: Int?) throws {
     self.store = store
@@ -117,35 +115,10 @@ public final class LayerSink: TreeSink {
       background = b
       tarSink = HashingSink { try b.write($0) }
     }
-    tar = try ArchiveWriter(sink: tarSink, context: "new layer")
+    super.init(writer: try ArchiveWriter(sink: tarSink, context: "new layer"))
   }
 
   deinit { if result == nil { background?.cancel() } }
-
-  /// Any entry without data: folder, symlink, hard link, device, whiteout marker.
-  public func entry(_ e: FileEntry) throws { try tar.writeHeader(e.tarEntry) }
-
-  public func directory(_ e: FileEntry) throws { try entry(e) }
-
-  public func file(_ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-    var header = e.tarEntry
-    header.type = .regular
-    header.linkTarget = nil
-    try tar.writeHeader(header)
-    try feed { try tar.writeData($0) }
-  }
-
-  public func symlink(_ e: FileEntry) throws { try entry(e) }
-
-  public func hardlink(_ e: FileEntry, target: String) throws {
-    var header = e.tarEntry
-    header.type = .hardlink
-    header.linkTarget = target
-    header.size = 0
-    try tar.writeHeader(header)
-  }
-
-  public func special(_ e: FileEntry) throws { try entry(e) }
 
   /// Removes `path` from the layers below.
   public func whiteout(_ path: String, mtime: Int64) throws {
@@ -159,12 +132,12 @@ public final class LayerSink: TreeSink {
   }
 
   /// Part of ``TreeSink``: ends the layer (see ``close()`` for the result).
-  public func finish() throws { _ = try close() }
+  public override func finish() throws { _ = try close() }
 
   /// Ends the tar, flushes the compressor, verifies and publishes the blob.
   public func close() throws -> WrittenLayer {
     if let result { return result }
-    try tar.finish()
+    try writer.finish()
     try background?.finish()
     try compressor?.finish()
     let staged = try blob.finish()

@@ -16,16 +16,22 @@ public protocol TreeSink: AnyObject {
   var warnings: [String] { get }
 }
 
-/// Writes entries as a tar stream (`extract -o FILE.tar`).
-public final class TarSink: TreeSink {
-  private let writer: ArchiveWriter
+/// Writes entries as a tar stream (`extract -o FILE.tar`); ``LayerSink`` is one whose
+/// stream becomes a layer blob.
+public class TarSink: TreeSink {
+  let writer: ArchiveWriter
   public private(set) var warnings: [String] = []
 
-  public init(fileDescriptor fd: Int32, context: String) throws {
-    writer = try ArchiveWriter(fileDescriptor: fd, context: context)
+  public convenience init(fileDescriptor fd: Int32, context: String) throws {
+    self.init(writer: try ArchiveWriter(fileDescriptor: fd, context: context))
   }
 
-  public func directory(_ e: FileEntry) throws { try writer.writeHeader(e.tarEntry) }
+  init(writer: ArchiveWriter) { self.writer = writer }
+
+  /// Any entry without data: folder, symlink, hard link, device, whiteout marker.
+  public func entry(_ e: FileEntry) throws { try writer.writeHeader(e.tarEntry) }
+
+  public func directory(_ e: FileEntry) throws { try entry(e) }
 
   public func file(_ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
     var header = e.tarEntry
@@ -36,7 +42,7 @@ public final class TarSink: TreeSink {
     try feed { try writer.writeData($0) }
   }
 
-  public func symlink(_ e: FileEntry) throws { try writer.writeHeader(e.tarEntry) }
+  public func symlink(_ e: FileEntry) throws { try entry(e) }
 
   public func hardlink(_ e: FileEntry, target: String) throws {
     var header = e.tarEntry
@@ -46,7 +52,7 @@ public final class TarSink: TreeSink {
     try writer.writeHeader(header)
   }
 
-  public func special(_ e: FileEntry) throws { try writer.writeHeader(e.tarEntry) }
+  public func special(_ e: FileEntry) throws { try entry(e) }
 
   public func finish() throws { try writer.finish() }
 }
