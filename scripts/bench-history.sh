@@ -16,12 +16,7 @@ for t in pigz zstd umoci jq; do command -v $t >/dev/null || { echo "missing $t" 
 swift build -c release --product imggit >/dev/null
 B=$(swift build -c release --show-bin-path)/imggit
 export IMGGIT_STORE=$W/store SOURCE_DATE_EPOCH=1735689600
-measure() { # measure LABEL CMD... : appends "LABEL seconds maxrss_kb"
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$W/time" "$@" >/dev/null 2>"$W/err" || { cat "$W/err" >&2; exit 1; }
-  read -r secs rss < "$W/time"
-  printf '%s %s %s\n' "$label" "$secs" "$rss" | tee -a "$W/results"
-}
+. "$(dirname "$0")/bench-lib.sh"
 
 "$B" import "oci:$CORPUS" >/dev/null
 manifest=$(jq -r '.manifests[] | select(.annotations."org.opencontainers.image.ref.name"=="app-big:1") | .digest' "$IMGGIT_STORE/index.json")
@@ -75,14 +70,11 @@ measure imggit-mirror-rerun "$B" mirror app-big:1
 measure imggit-mirror-content "$B" mirror --content --git "$W/content.git" app-big:1
 
 echo
-awk '
-  { t[$1] = $2; m[$1] = $3; order[n++] = $1 }
-  END {
-    printf "%-26s %9s %12s\n", "what", "seconds", "peak RSS MB"
-    for (i = 0; i < n; i++) printf "%-26s %9.2f %12.1f\n", order[i], t[order[i]], m[order[i]] / 1024
-    printf "\nsquash gzip (warm) / raw gzip pipeline: %.2fx\n", t["imggit-squash-gzip-warm"] / t["raw-pipeline-gzip"]
-    printf "squash zstd (warm) / raw zstd pipeline: %.2fx\n", t["imggit-squash-zstd-warm"] / t["raw-pipeline-zstd"]
-    printf "umoci unpack+repack / raw gzip pipeline: %.2fx\n", t["umoci-unpack-repack"] / t["raw-pipeline-gzip"]
-    if ("buildah-from-commit-squash" in t)
-      printf "buildah commit --squash / raw gzip pipeline: %.2fx\n", t["buildah-from-commit-squash"] / t["raw-pipeline-gzip"]
-  }' "$W/results"
+table
+awk '{ t[$1] = $2 } END {
+  printf "squash gzip (warm) / raw gzip pipeline: %.2fx\n", t["imggit-squash-gzip-warm"] / t["raw-pipeline-gzip"]
+  printf "squash zstd (warm) / raw zstd pipeline: %.2fx\n", t["imggit-squash-zstd-warm"] / t["raw-pipeline-zstd"]
+  printf "umoci unpack+repack / raw gzip pipeline: %.2fx\n", t["umoci-unpack-repack"] / t["raw-pipeline-gzip"]
+  if ("buildah-from-commit-squash" in t)
+    printf "buildah commit --squash / raw gzip pipeline: %.2fx\n", t["buildah-from-commit-squash"] / t["raw-pipeline-gzip"]
+}' "$W/results"

@@ -14,12 +14,7 @@ B=$(swift build -c release --show-bin-path)/imggit
 export IMGGIT_STORE=$W/store
 export SOURCE_DATE_EPOCH=1735689600
 
-measure() { # measure LABEL CMD... : prints "LABEL seconds maxrss_kb"
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$W/time" "$@" >/dev/null 2>"$W/err" || { cat "$W/err" >&2; exit 1; }
-  read -r secs rss < "$W/time"
-  printf '%s %s %s\n' "$label" "$secs" "$rss" | tee -a "$W/results"
-}
+. "$(dirname "$0")/bench-lib.sh"
 
 echo "building inputs in $W ..." >&2
 Tests/Fixtures/make-images.sh "$W/fixture" >/dev/null
@@ -57,11 +52,8 @@ measure "imggit-diff-cached" "$B" diff base:1 big:1
 for l in $layers; do mv "$W/${l#sha256:}" "$IMGGIT_STORE/blobs/sha256/"; done
 
 echo
-awk '
-  { t[$1] = $2; m[$1] = $3; order[n++] = $1 }
-  END {
-    printf "%-22s %9s %12s\n", "what", "seconds", "peak RSS MB"
-    for (i = 0; i < n; i++) printf "%-22s %9.2f %12.1f\n", order[i], t[order[i]], m[order[i]] / 1024
-    printf "\nextract warm / tar -xzf: %.2fx   extract cold / tar -xzf: %.2fx   umoci unpack / tar -xzf: %.2fx\n",
-      t["imggit-extract-warm"] / t["tar-xzf"], t["imggit-extract-cold"] / t["tar-xzf"], t["umoci-unpack"] / t["tar-xzf"]
-  }' "$W/results"
+table
+awk '{ t[$1] = $2 } END {
+  printf "extract warm / tar -xzf: %.2fx   extract cold / tar -xzf: %.2fx   umoci unpack / tar -xzf: %.2fx\n",
+    t["imggit-extract-warm"] / t["tar-xzf"], t["imggit-extract-cold"] / t["tar-xzf"], t["umoci-unpack"] / t["tar-xzf"]
+}' "$W/results"

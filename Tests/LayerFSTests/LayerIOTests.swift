@@ -7,23 +7,8 @@ import Testing
 
 @testable import LayerFS
 
-/// Writes an uncompressed tar of `headers` (regular files get `data`) into the store as a layer.
 func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descriptor {
-  let tmp = NSTemporaryDirectory() + "raw-\(UUID().uuidString)"
-  let fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0o644)
-  defer {
-    close(fd)
-    unlink(tmp)
-  }
-  let w = try ArchiveWriter(fileDescriptor: fd, context: tmp)
-  for (var h, data) in headers {
-    if let data { h.size = Int64(data.utf8.count) }
-    try w.writeHeader(h)
-    if let data { try Data(data.utf8).withUnsafeBytes { try w.writeData($0) } }
-  }
-  try w.finish()
-  let (digest, size) = try store.writeBlob(try Data(contentsOf: URL(fileURLWithPath: tmp)))
-  return Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size)
+  try ImageBuilder(store: store).rawLayer(headers)
 }
 
 @Suite struct LayerIOTests {

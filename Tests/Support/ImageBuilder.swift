@@ -36,20 +36,28 @@ public struct ImageBuilder {
 
   /// Writes an uncompressed layer holding `files` and returns its descriptor (digest = DiffID).
   public func layer(_ files: [String: String]) throws -> Descriptor {
+    try rawLayer(
+      files.sorted(by: { $0.key < $1.key }).map { (TarEntry(path: $0.key, type: .regular), $0.value) })
+  }
+
+  /// Writes an uncompressed tar of `headers`, in this order, as a layer; a regular file gets
+  /// the text beside it as data (its header size is set here). For layers no writer of
+  /// imggit would make: bad paths, odd orders.
+  public func rawLayer(_ headers: [(TarEntry, String?)]) throws -> Descriptor {
     let tmp = NSTemporaryDirectory() + "layer-\(UUID().uuidString)"
     let fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC, 0o644)
     defer {
       close(fd)
       unlink(tmp)
     }
-    let writer = try ArchiveWriter(fileDescriptor: fd, context: tmp)
-    for (path, content) in files.sorted(by: { $0.key < $1.key }) {
-      let data = Data(content.utf8)
-      try writer.writeFile(path: path, data: data)
+    let w = try ArchiveWriter(fileDescriptor: fd, context: tmp)
+    for (var h, data) in headers {
+      if let data { h.size = Int64(data.utf8.count) }
+      try w.writeHeader(h)
+      if let data { try Data(data.utf8).withUnsafeBytes { try w.writeData($0) } }
     }
-    try writer.finish()
-    let data = try Data(contentsOf: URL(fileURLWithPath: tmp))
-    let (digest, size) = try store.writeBlob(data)
+    try w.finish()
+    let (digest, size) = try store.writeBlob(try Data(contentsOf: URL(fileURLWithPath: tmp)))
     return Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size)
   }
 
