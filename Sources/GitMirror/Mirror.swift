@@ -103,14 +103,25 @@ public struct Mirror {
       }
       return true
     }
+    var work: [(image: Image, upTo: Int)] = []
     for (image, upTo) in chains {
-      if unchanged(image, upTo) {
-        for c in image.commits[...upTo] {
-          done[c.id] = GitOID(hex: previous[c.id]!.oid)
-          records[c.id] = previous[c.id]
-        }
+      guard unchanged(image, upTo) else {
+        work.append((image, upTo))
         continue
       }
+      for c in image.commits[...upTo] {
+        done[c.id] = GitOID(hex: previous[c.id]!.oid)
+        records[c.id] = previous[c.id]
+      }
+    }
+    // Indexes first, in their own phase, so the commit phase counts only commits.
+    for (image, upTo) in work {
+      _ = try repository.layerIndexes(image, count: image.commits[upTo].layerCount)
+    }
+    let toWrite = Set(work.flatMap { $0.image.commits[...$0.upTo].map(\.id) }).subtracting(done.keys)
+    let progress = toWrite.isEmpty ? nil : repository.progress
+    progress?.start("Mirroring", total: Int64(toWrite.count), unit: .items("commits"))
+    for (image, upTo) in work {
       let state = TreeState()
       var tree = RootFS()
       for c in image.commits[...upTo] {
@@ -152,12 +163,14 @@ public struct Mirror {
           tree: try git.tree(entries), parents: c.parent.flatMap { done[$0] }.map { [$0] } ?? [], name: name,
           email: email, time: time, message: Mirror.message(c))
         done[c.id] = oid
+        progress?.advance(by: 1)
         records[c.id] = Record(
           oid: oid.hex, tip: tips[c.id]?.descriptor.digest.hex ?? "-",
           parent: c.parent.flatMap { done[$0]?.hex } ?? "-")
         if isNew { newCommits += 1 }
       }
     }
+    progress?.finish()
     // Refs: one per tag; stale ones go.
     var refs: [String] = []
     if revisions.isEmpty {

@@ -11,8 +11,8 @@ extension Repository {
 
   func rootFS(_ image: Image, layers count: Int) throws -> RootFS {
     var tree = RootFS()
-    for i in 0..<count {
-      tree = try apply(image, i, to: tree)
+    for (i, index) in try layerIndexes(image, count: count).enumerated() {
+      try tree.apply(index, at: i)
     }
     return tree
   }
@@ -40,6 +40,7 @@ extension Repository {
 
   /// The changes of every layer commit of `image`, computed in one walk up its history.
   public func changesByCommit(_ image: Image) throws -> [CommitID: [Change]] {
+    _ = try layerIndexes(image, count: image.manifest.layers.count)
     var tree = RootFS()
     var result: [CommitID: [Change]] = [:]
     for c in image.commits where !c.isEmpty {
@@ -57,7 +58,7 @@ extension Repository {
   )
     throws -> [String]
   {
-    let extractor = Extractor(store: store)
+    let extractor = Extractor(store: store, progress: progress)
     if layerOnly {
       let c = ref.commit
       guard let layer = c.layer, let diffID = c.diffID else {

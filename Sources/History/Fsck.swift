@@ -26,12 +26,22 @@ extension Repository {
     var corrupt = Set<Digest>()
     var bytes: Int64 = 0
     let blobs = store.allBlobs()
-    for d in blobs {
-      do {
-        try store.streamBlob(d) { bytes += Int64($0.count) }
-      } catch {
-        corrupt.insert(d)
-        problems.append(FsckProblem(digest: d, path: store.blobPath(d), message: "\(error)"))
+    let total = blobs.reduce(Int64(0)) { sum, d in
+      sum
+        + ((try? FileManager.default.attributesOfItem(atPath: store.blobPath(d))[.size] as? NSNumber)?
+          .int64Value ?? 0)
+    }
+    progress.phase("Checking blobs", total: total) {
+      for d in blobs {
+        do {
+          try store.streamBlob(d) {
+            bytes += Int64($0.count)
+            progress?.advance(by: Int64($0.count))
+          }
+        } catch {
+          corrupt.insert(d)
+          problems.append(FsckProblem(digest: d, path: store.blobPath(d), message: "\(error)"))
+        }
       }
     }
     var roots: [(String, Descriptor)] = []

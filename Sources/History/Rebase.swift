@@ -135,9 +135,9 @@ extension Repository {
     guard !upstream.isEmpty else { return [] }
     let changed = Dictionary(upstream.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
     var conflicts: [RebaseConflict] = []
-    for c in replayed {
-      guard let layer = c.layer, let diffID = c.diffID else { continue }
-      let index = try layerIndex(layer, diffID: diffID)
+    let layers = replayed.compactMap { c in c.layer.flatMap { l in c.diffID.map { (c, l, $0) } } }
+    let indexes = try layerIndexes(layers.map { ($0.1, $0.2) })
+    for ((c, _, _), index) in zip(layers, indexes) {
       for e in index.entries {
         if let k = changed[e.path] {
           conflicts.append(.init(path: e.path, upstream: k, commit: c.id, action: "writes"))

@@ -21,8 +21,13 @@ public final class Repository {
   private var images: [Digest: Image] = [:]
   private var cachedTags: [Tag]?
   private var indexes: [Digest: LayerIndex] = [:]
+  /// Told how far the long operations (indexing, squash, extract, rebase --all) have got.
+  public var progress: ProgressReporter?
 
-  public init(store: Store) { self.store = store }
+  public init(store: Store, progress: ProgressReporter? = nil) {
+    self.store = store
+    self.progress = progress
+  }
 
   /// The store's tags, read once.
   public func tags() throws -> [Tag] {
@@ -34,10 +39,22 @@ public final class Repository {
 
   /// The file index of a layer: from memory, else the store's cache, else read once.
   public func layerIndex(_ layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    if let i = indexes[diffID] { return i }
-    let i = try LayerIndexer(store: store).index(layer: layer, diffID: diffID)
-    indexes[diffID] = i
-    return i
+    try layerIndexes([(layer, diffID)])[0]
+  }
+
+  /// The indexes of `layers`, in order; the ones neither memory nor the cache has are built
+  /// in one reported phase.
+  public func layerIndexes(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> [LayerIndex] {
+    let missing = layers.filter { indexes[$0.diffID] == nil }
+    if !missing.isEmpty {
+      for i in try LayerIndexer(store: store, progress: progress).indexes(missing) { indexes[i.diffID] = i }
+    }
+    return layers.map { indexes[$0.diffID]! }
+  }
+
+  /// The indexes of the first `count` layers of `image`.
+  public func layerIndexes(_ image: Image, count: Int) throws -> [LayerIndex] {
+    try layerIndexes((0..<count).map { (image.manifest.layers[$0], image.config.diffIDs[$0]) })
   }
 
   /// Reads (once) the image a manifest descriptor names.

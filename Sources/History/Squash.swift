@@ -41,7 +41,7 @@ extension Repository {
       let sink = try LayerSink(store: store, compression: options.compression, level: options.level)
       let mtime =
         options.sourceDateEpoch ?? Dates.parse(entry.created).map { Int64($0.timeIntervalSince1970) } ?? 0
-      try LayerDiff(store: store).write(
+      try LayerDiff(store: store, progress: progress).write(
         image: image, base: base, target: target, plan: plan, into: sink, mtime: mtime)
       let layer = try sink.close()
       manifest.layers.append(layer.descriptor)

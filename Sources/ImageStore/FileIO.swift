@@ -126,7 +126,7 @@ final class TempFile {
   init(in directory: String, prefix: String) throws {
     var template = Array("\(directory)/\(prefix).XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    let path = String(cString: template)
+    let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     guard fd >= 0 else { throw StoreError.io(operation: "mkstemp", path: path, errno: errno) }
     fchmod(fd, 0o644)
     self.path = path

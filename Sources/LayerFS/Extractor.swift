@@ -7,17 +7,19 @@ import TarStream
 /// layer at most once and only the layers that hold a file of the result.
 public struct Extractor {
   public let store: Store
+  /// Told the bytes of the layers read.
+  public let progress: ProgressReporter?
 
-  public init(store: Store) { self.store = store }
+  public init(store: Store, progress: ProgressReporter? = nil) {
+    self.store = store
+    self.progress = progress
+  }
 
   /// Extracts the root filesystem of `image` cut at `layerCount` layers, limited to `paths`
   /// (and the folders above them) when any are given.
   public func extractRootFS(image: Image, layerCount: Int, paths: [String], into sink: TreeSink) throws {
-    let indexer = LayerIndexer(store: store)
-    var indexes: [LayerIndex] = []
-    for i in 0..<layerCount {
-      indexes.append(try indexer.index(layer: image.manifest.layers[i], diffID: image.config.diffIDs[i]))
-    }
+    let indexes = try LayerIndexer(store: store, progress: progress).indexes(
+      (0..<layerCount).map { (image.manifest.layers[$0], image.config.diffIDs[$0]) })
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     let tree = try RootFS(layers: indexes).selecting(filters)
 
@@ -35,24 +37,28 @@ public struct Extractor {
     for path in tree.sortedPaths where tree.nodes[path]!.entry.type == .directory {
       try sink.directory(tree.nodes[path]!.entry)
     }
-    for layer in layersToRead.sorted() {
-      let stream = try LayerStream(
-        store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer])
-      while let header = try stream.next() {
-        let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
-        let source = RootFS.Source(layer: layer, path: path)
-        if header.type == .regular, let target = primary[source], let node = tree.nodes[target] {
-          try sink.file(node.entry) { write in try stream.readData(write) }
-          continue
+    let total = layersToRead.reduce(0) { $0 + image.manifest.layers[$1].size }
+    try progress.phase("Extracting", total: total) {
+      for layer in layersToRead.sorted() {
+        let stream = try LayerStream(
+          store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer],
+          progress: progress)
+        while let header = try stream.next() {
+          let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
+          let source = RootFS.Source(layer: layer, path: path)
+          if header.type == .regular, let target = primary[source], let node = tree.nodes[target] {
+            try sink.file(node.entry) { write in try stream.readData(write) }
+            continue
+          }
+          guard let node = tree.nodes[path], node.layer == layer, node.source == nil else { continue }
+          switch node.entry.type {
+          case .symlink: try sink.symlink(node.entry)
+          case .characterDevice, .blockDevice, .fifo, .socket: try sink.special(node.entry)
+          default: break
+          }
         }
-        guard let node = tree.nodes[path], node.layer == layer, node.source == nil else { continue }
-        switch node.entry.type {
-        case .symlink: try sink.symlink(node.entry)
-        case .characterDevice, .blockDevice, .fifo, .socket: try sink.special(node.entry)
-        default: break
-        }
+        try stream.finish()
       }
-      try stream.finish()
     }
     for (source, members) in groups.sorted(by: { primary[$0.key]! < primary[$1.key]! }) {
       let target = primary[source]!
@@ -71,7 +77,8 @@ public struct Extractor {
     throws
   {
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
-    let stream = try LayerStream(store: store, layer: layer, diffID: diffID)
+    progress?.start("Extracting", total: layer.size)
+    let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
     var written = Set<String>()
     var skippedLinks = 0
     var directories = Set<String>()
@@ -112,6 +119,7 @@ public struct Extractor {
     }
     try stream.finish()
     try sink.finish()
+    progress?.finish()
     if skippedLinks > 0 {
       // The caller reports sink warnings; this one belongs to the layer, not the sink.
       throw ExtractWarning.linksToLowerLayers(skippedLinks)
@@ -138,7 +146,7 @@ extension Extractor {
     in layer: Descriptor, diffID: Digest,
     _ body: (String, ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Void
   ) throws {
-    let stream = try LayerStream(store: store, layer: layer, diffID: diffID)
+    let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
     while let header = try stream.next() {
       guard header.type == .regular else { continue }
       let path = try LayerPath.clean(header.path, layer: layer.digest)

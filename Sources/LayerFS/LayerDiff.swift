@@ -14,8 +14,13 @@ import ImageStore
 /// links — the same inputs always give the same bytes.
 public struct LayerDiff {
   public let store: Store
+  /// Told the bytes of the layers read for the new layer's files.
+  public let progress: ProgressReporter?
 
-  public init(store: Store) { self.store = store }
+  public init(store: Store, progress: ProgressReporter? = nil) {
+    self.store = store
+    self.progress = progress
+  }
 
   /// What the layer will do, before any byte is read.
   public struct Plan: Sendable {
@@ -108,19 +113,23 @@ public struct LayerDiff {
       toWrite[source] = primary
       links += sorted.filter { $0 != primary }.map { ($0, primary) }
     }
-    for layer in Set(toWrite.keys.map(\.layer)).sorted() {
-      let stream = try LayerStream(
-        store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer])
-      while let header = try stream.next() {
-        guard header.type == .regular else { continue }
-        let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
-        guard let primary = toWrite[RootFS.Source(layer: layer, path: path)] else { continue }
-        var entry = target.nodes[primary]!.entry
-        entry.type = .regular
-        entry.link = nil
-        try sink.file(entry) { write in try stream.readData(write) }
+    let layers = Set(toWrite.keys.map(\.layer)).sorted()
+    try progress.phase("Squashing", total: layers.reduce(0) { $0 + image.manifest.layers[$1].size }) {
+      for layer in layers {
+        let stream = try LayerStream(
+          store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer],
+          progress: progress)
+        while let header = try stream.next() {
+          guard header.type == .regular else { continue }
+          let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
+          guard let primary = toWrite[RootFS.Source(layer: layer, path: path)] else { continue }
+          var entry = target.nodes[primary]!.entry
+          entry.type = .regular
+          entry.link = nil
+          try sink.file(entry) { write in try stream.readData(write) }
+        }
+        try stream.finish()
       }
-      try stream.finish()
     }
     for (path, linkTarget) in links.sorted(by: { $0.path < $1.path }) {
       try sink.hardlink(target.nodes[path]!.entry, target: linkTarget)

@@ -9,23 +9,53 @@ import TarStream
 /// kept in `.imggit/cache/layers/`; a missing or unreadable cache file is simply rebuilt.
 public struct LayerIndexer: Sendable {
   public let store: Store
+  /// Told the bytes of the layers read to build indexes.
+  public let progress: ProgressReporter?
 
-  public init(store: Store) { self.store = store }
+  public init(store: Store, progress: ProgressReporter? = nil) {
+    self.store = store
+    self.progress = progress
+  }
 
   /// The index of `layer`, from the cache when it is there.
   public func index(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    let name = "layers/\(diffID.hex).idx"
-    if let data = store.readCache(name), let cached = LayerIndex(lines: data), cached.diffID == diffID {
-      return cached
-    }
+    if let cached = cached(diffID) { return cached }
     let index = try build(layer: layer, diffID: diffID)
-    store.writeCache(index.encodedLines(), name)
+    store.writeCache(index.encodedLines(), Self.cacheName(diffID))
+    return index
+  }
+
+  /// The indexes of `layers` in order; the ones the cache lacks are built in one phase
+  /// ("Indexing layers"), so a first read of a big image shows how far it has got.
+  public func indexes(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> [LayerIndex] {
+    var found: [Digest: LayerIndex] = [:]
+    var missing: [(layer: Descriptor, diffID: Digest)] = []
+    for l in layers where found[l.diffID] == nil {
+      if let c = cached(l.diffID) {
+        found[l.diffID] = c
+      } else if !missing.contains(where: { $0.diffID == l.diffID }) {
+        missing.append(l)
+      }
+    }
+    let reporter = missing.isEmpty ? nil : progress
+    try reporter.phase("Indexing layers", total: missing.reduce(0) { $0 + $1.layer.size }) {
+      for l in missing { found[l.diffID] = try index(layer: l.layer, diffID: l.diffID) }
+    }
+    return layers.map { found[$0.diffID]! }
+  }
+
+  private static func cacheName(_ diffID: Digest) -> String { "layers/\(diffID.hex).idx" }
+
+  private func cached(_ diffID: Digest) -> LayerIndex? {
+    guard let data = store.readCache(Self.cacheName(diffID)), let index = LayerIndex(lines: data),
+      index.diffID == diffID
+    else { return nil }
     return index
   }
 
   /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID.
   public func build(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    let stream = try LayerStream(store: store, layer: layer, diffID: diffID)
+    let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
     var entries: [FileEntry] = []
     var position: [String: Int] = [:]
     var whiteouts: [String] = []

@@ -17,7 +17,8 @@ final class LayerStream {
   private let diffIDHash = HashBox()
 
   /// Opens `layer` from `store`; `diffID` is what the config says its content hashes to.
-  init(store: Store, layer: Descriptor, diffID: Digest?) throws {
+  /// `progress` is told every block of the blob read.
+  init(store: Store, layer: Descriptor, diffID: Digest?, progress: ProgressReporter? = nil) throws {
     self.layer = layer
     self.diffID = diffID
     let path = store.blobPath(layer.digest)
@@ -25,7 +26,10 @@ final class LayerStream {
     file = try FileDescriptorOwner(path: path)
     let compressed = compressedHash
     let uncompressed = diffIDHash
-    fileSource = FileSource(fileDescriptor: file.fd, context: path) { compressed.update($0) }
+    fileSource = FileSource(fileDescriptor: file.fd, context: path) {
+      compressed.update($0)
+      progress?.advance(by: Int64($0.count))
+    }
     do {
       tarSource = try DecompressingSource(fileSource, context: "layer \(layer.digest)") {
         uncompressed.update($0)

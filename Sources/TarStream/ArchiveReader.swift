@@ -53,6 +53,10 @@ public final class ArchiveReader {
 
   deinit { archive_read_free(handle) }
 
+  /// The bytes consumed from the underlying file or pipe so far (compressed bytes for a
+  /// compressed archive), for progress against the file's size.
+  public var bytesRead: Int64 { archive_filter_bytes(handle, -1) }
+
   /// The next header, or `nil` at the end of the archive.
   ///
   /// - Throws: ``TarError`` for a corrupt or truncated archive.

@@ -14,8 +14,13 @@ public struct Exporter {
   }
 
   public let store: Store
+  /// Told the layer bytes written.
+  public let progress: ProgressReporter?
 
-  public init(store: Store) { self.store = store }
+  public init(store: Store, progress: ProgressReporter? = nil) {
+    self.store = store
+    self.progress = progress
+  }
 
   /// Writes `image` (whose manifest and config are given as bytes, so an image cut at an
   /// intermediate commit need not be stored first) to `fd`.
@@ -51,12 +56,18 @@ public struct Exporter {
     try writer.writeFile(path: "blobs/sha256/\(manifestDigest.hex)", data: manifestData)
     try writer.writeFile(path: "blobs/sha256/\(manifest.config.digest.hex)", data: configData)
     var written: Set<Digest> = [manifestDigest, manifest.config.digest]
-    for layer in manifest.layers where written.insert(layer.digest).inserted {
-      try writer.writeHeader(
-        TarEntry(path: "blobs/sha256/\(layer.digest.hex)", type: .regular, size: layer.size))
-      try store.streamBlob(layer.digest, size: layer.size) { try writer.writeData($0) }
+    let layers = manifest.layers.filter { written.insert($0.digest).inserted }
+    try progress.phase("Exporting", total: layers.reduce(0) { $0 + $1.size }) {
+      for layer in layers {
+        try writer.writeHeader(
+          TarEntry(path: "blobs/sha256/\(layer.digest.hex)", type: .regular, size: layer.size))
+        try store.streamBlob(layer.digest, size: layer.size) {
+          try writer.writeData($0)
+          progress?.advance(by: Int64($0.count))
+        }
+      }
+      try writer.finish()
     }
-    try writer.finish()
   }
 
   /// `app:1` → `docker.io/library/app:1`, the form Docker's loader records.

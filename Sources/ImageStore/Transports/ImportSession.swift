@@ -10,10 +10,12 @@ final class ImportSession {
   var stagedByPath: [String: StagedBlob] = [:]
   var links: [String: String] = [:]
   var layoutPath: String?
+  let progress: ProgressReporter?
 
-  init(store: Store, source: String) {
+  init(store: Store, source: String, progress: ProgressReporter? = nil) {
     self.store = store
     self.source = source
+    self.progress = progress
   }
 
   /// `./a/b` and `a//b` name the same member.
@@ -67,7 +69,10 @@ final class ImportSession {
       }
       let file = try FileHandleFD(path: path, flags: O_RDONLY)
       let writer = try store.blobWriter()
-      try file.forEachChunk { try writer.write($0) }
+      try file.forEachChunk {
+        try writer.write($0)
+        progress?.advance(by: Int64($0.count))
+      }
       staged[d.digest] = try writer.finish(expected: d.digest, expectedSize: d.size, source: path)
       return
     }
@@ -89,6 +94,9 @@ final class ImportSession {
   func images(from index: ImageIndex, tagFilter: String?) throws -> [FoundImage] {
     var result: [FoundImage] = []
     var byDigest: [Digest: Int] = [:]
+    // Layers are copied after every manifest is read, so the copy knows its size.
+    var layers: [Descriptor] = []
+    var seen = Set<Digest>()
     let filter = try tagFilter.map { try TagName(normalizing: $0) }
     for var entry in index.manifests {
       let name = Tag.name(of: entry)
@@ -110,7 +118,7 @@ final class ImportSession {
       let config = try ImageConfig.parse(
         try small(manifest.config, what: "config"), digest: manifest.config.digest)
       _ = try Image(descriptor: entry.bare, manifest: manifest, config: config)
-      for layer in manifest.layers { try require(layer, what: "layer") }
+      layers += manifest.layers.filter { seen.insert($0.digest).inserted }
       blobs += [entry.bare, manifest.config] + manifest.layers
       if let i = byDigest[entry.digest] {
         if let name { result[i].names.append(name) }
@@ -121,6 +129,12 @@ final class ImportSession {
     }
     if let tagFilter, result.isEmpty {
       throw StoreError.badSource(source, reason: "no image tagged \(tagFilter)")
+    }
+    let copied =
+      layoutPath == nil ? [] : layers.filter { staged[$0.digest] == nil && !store.hasBlob($0.digest) }
+    let total = copied.reduce(0) { $0 + $1.size }
+    try (total > 0 ? progress : nil).phase("Copying layers", total: total) {
+      for layer in layers { try require(layer, what: "layer") }
     }
     return result
   }

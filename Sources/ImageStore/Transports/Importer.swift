@@ -18,26 +18,35 @@ public struct ImportedImage: Sendable, Hashable {
 /// A bad source therefore leaves the store as it was.
 public struct Importer {
   public let store: Store
+  /// Told the bytes read from an archive, or copied from a layout folder.
+  public let progress: ProgressReporter?
 
-  public init(store: Store) { self.store = store }
+  public init(store: Store, progress: ProgressReporter? = nil) {
+    self.store = store
+    self.progress = progress
+  }
 
   /// Imports `source`; `tag` replaces the names the source gives (it must hold one image).
   public func run(_ source: ImportSource, tag: TagName? = nil) throws -> [ImportedImage] {
-    let session = ImportSession(store: store, source: source.description)
+    let session = ImportSession(store: store, source: source.description, progress: progress)
     let found: [FoundImage]
     switch source {
     case .archive(let path):
-      found = try readArchive(try ArchiveReader(path: path), session: session)
+      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
+      found = try progress.phase("Importing", total: size) {
+        try readArchive(try ArchiveReader(path: path), session: session)
+      }
     case .standardInput:
-      found = try readArchive(
-        try ArchiveReader(fileDescriptor: 0, context: "standard input"), session: session)
+      found = try progress.phase("Importing", total: nil) {
+        try readArchive(try ArchiveReader(fileDescriptor: 0, context: "standard input"), session: session)
+      }
     case .layout(let path, let tagFilter):
       found = try readLayout(path, tagFilter: tagFilter, session: session)
     }
     guard !found.isEmpty else {
       throw StoreError.badArchive(source: source.description, reason: "holds no image")
     }
-    if let tag, found.count > 1 {
+    if tag != nil, found.count > 1 {
       throw StoreError.ambiguousImport(source: source.description, count: found.count)
     }
     var images: [(FoundImage, [TagName])] = []
@@ -71,8 +80,16 @@ public struct Importer {
     var files: [String: StagedBlob] = [:]
     var links: [String: String] = [:]
     let source = session.source
+    // Blobs are read in libarchive's blocks; each block is a moment to tell the reporter.
+    func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+      try reader.readData {
+        try body($0)
+        progress?.update(completed: reader.bytesRead)
+      }
+    }
     do {
       while let entry = try reader.next() {
+        progress?.update(completed: reader.bytesRead)
         let path = ImportSession.clean(entry.path)
         switch entry.type {
         case .regular:
@@ -80,10 +97,10 @@ public struct Importer {
             metadata[path] = try reader.readSmall()
           } else if path.hasPrefix("blobs/sha256/"), let digest = try? Digest(hex: String(path.dropFirst(13)))
           {
-            try session.receive(digest, size: entry.size, path: path) { try reader.readData($0) }
+            try session.receive(digest, size: entry.size, path: path) { try readData($0) }
           } else {
             let writer = try store.blobWriter()
-            try reader.readData { try writer.write($0) }
+            try readData { try writer.write($0) }
             files[path] = try writer.finish(source: "\(source): \(path)")
           }
         case .symlink:
