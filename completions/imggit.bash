@@ -245,7 +245,7 @@ _imggit_show() {
 
 _imggit_diff() {
     repeating_flags=()
-    non_repeating_flags=(--stat --name-status --exit-code --json --version -h --help)
+    non_repeating_flags=(--stat --name-status --exit-code --quiet -q --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __imggit_offer_flags_options 2
@@ -273,7 +273,7 @@ _imggit_diff() {
 
 _imggit_commit() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(--add --rm --env --label)
     non_repeating_options=(--message -m --tag -t --cmd --entrypoint --workdir --user --compression --level --store)
     __imggit_offer_flags_options 1
@@ -336,7 +336,7 @@ _imggit_commit() {
 
 _imggit_merge() {
     repeating_flags=()
-    non_repeating_flags=(--squash --version -h --help)
+    non_repeating_flags=(--squash --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--strategy --tag -t --message -m --compression --level --store)
     __imggit_offer_flags_options -1
@@ -378,7 +378,7 @@ _imggit_merge() {
 
 _imggit_rebase() {
     repeating_flags=()
-    non_repeating_flags=(--all --strict --json --version -h --help)
+    non_repeating_flags=(--all --strict --json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--onto --tag -t --store)
     __imggit_offer_flags_options -1
@@ -410,7 +410,7 @@ _imggit_rebase() {
 
 _imggit_tag() {
     repeating_flags=()
-    non_repeating_flags=(--force -f --json --version -h --help)
+    non_repeating_flags=(--force -f --json --quiet -q --version -h --help)
     repeating_options=(--delete -d)
     non_repeating_options=(--store)
     __imggit_offer_flags_options 2
@@ -442,7 +442,7 @@ _imggit_tag() {
 
 _imggit_reset() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __imggit_offer_flags_options 2
@@ -494,7 +494,7 @@ _imggit_reflog() {
 
 _imggit_import() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-t --tag --store)
     __imggit_offer_flags_options 1
@@ -521,7 +521,7 @@ _imggit_import() {
 
 _imggit_export() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o --format --name -n --store)
     __imggit_offer_flags_options 1
@@ -556,7 +556,7 @@ _imggit_export() {
 
 _imggit_extract() {
     repeating_flags=()
-    non_repeating_flags=(--layer --version -h --help)
+    non_repeating_flags=(--layer --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-C --output -o --store)
     __imggit_offer_flags_options -1
@@ -588,7 +588,7 @@ _imggit_extract() {
 
 _imggit_init() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __imggit_offer_flags_options 1
@@ -612,7 +612,7 @@ _imggit_init() {
 
 _imggit_fsck() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __imggit_offer_flags_options 0
@@ -628,7 +628,7 @@ _imggit_fsck() {
 
 _imggit_gc() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --json --version -h --help)
+    non_repeating_flags=(--dry-run --json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--expire-reflog --grace --store)
     __imggit_offer_flags_options 0
@@ -650,7 +650,7 @@ _imggit_gc() {
 
 _imggit_mirror() {
     repeating_flags=()
-    non_repeating_flags=(--content --all --json --version -h --help)
+    non_repeating_flags=(--content --all --json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--git --store)
     __imggit_offer_flags_options -1

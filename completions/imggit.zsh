@@ -129,6 +129,7 @@ _imggit_diff() {
         '--stat[Sizes per path and a summary.]'
         '--name-status[Only the A/M/D lines (the default).]'
         '--exit-code[Exit with status 1 when there are differences.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing; exit with status 1 when there are differences.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
         '--version[Show the version.]'
@@ -157,6 +158,7 @@ _imggit_commit() {
         '--compression[Layer compression\: gzip, zstd or none.]:compression:{__imggit_complete "${___compression[@]}"}'
         '--level[Compression level (gzip 1-9, default 6; zstd 1-19, default 3).]:level:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -178,6 +180,7 @@ _imggit_merge() {
         '--compression[Layer compression\: gzip, zstd or none.]:compression:{__imggit_complete "${___compression[@]}"}'
         '--level[Compression level (gzip 1-9, default 6; zstd 1-19, default 3).]:level:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -196,6 +199,7 @@ _imggit_rebase() {
         '--strict[Refuse when the conflict check finds anything.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -213,6 +217,7 @@ _imggit_tag() {
         '(--force -f)'{--force,-f}'[Move the tag if it exists already.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -227,6 +232,7 @@ _imggit_reset() {
         ':tag:{__imggit_custom_complete ---completion reset -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         ':revision:{__imggit_custom_complete ---completion reset -- positional@1 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -256,6 +262,7 @@ _imggit_import() {
         '(-t --tag)'{-t,--tag}'[Tag the imported image NAME\[\:TAG\] (one image only).]:tag:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -273,6 +280,7 @@ _imggit_export() {
         '--format[Archive format\: docker or oci.]:format:{__imggit_complete "${___format[@]}"}'
         '(--name -n)'{--name,-n}'[The name to record in the archive (default\: the tag used, if any).]:name:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -290,6 +298,7 @@ _imggit_extract() {
         '-C[Write into this folder.]:dir:_files -/'
         '(--output -o)'{--output,-o}'[Write a tar to this file (- for standard output).]:file:_files'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -303,6 +312,7 @@ _imggit_init() {
     local -ar arg_specs=(
         ':directory:_files -/'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -316,6 +326,7 @@ _imggit_fsck() {
     local -ar arg_specs=(
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -332,6 +343,7 @@ _imggit_gc() {
         '--grace[Keep blobs younger than this (default 1h).]:age:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -349,6 +361,7 @@ _imggit_mirror() {
         '*:revisions:{__imggit_custom_complete ---completion mirror -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

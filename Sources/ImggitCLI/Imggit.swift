@@ -19,6 +19,10 @@ public struct Imggit: ParsableCommand {
       The store is --store DIR, else $IMGGIT_STORE, else $XDG_DATA_HOME/imggit \
       (~/.local/share/imggit), created on first use.
 
+      Output is text for people, in colour only on a terminal and never with NO_COLOR; \
+      listing commands take --json. Long work draws a progress line on standard error \
+      when it is a terminal; -q silences summaries and progress.
+
       Example:
         imggit import app.tar --tag app:1
         imggit log --graph --all

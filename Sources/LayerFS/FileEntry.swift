@@ -21,6 +21,12 @@ public struct FileEntry: Sendable, Hashable, Codable {
   public var devMajor: UInt32?
   public var devMinor: UInt32?
 
+  enum CodingKeys: String, CodingKey {
+    case path, type, mode, uid, gid, size, mtime, sha256, link, xattrs
+    case devMajor = "dev_major"
+    case devMinor = "dev_minor"
+  }
+
   /// The same file as far as a root filesystem goes: type, mode, owner, size, content, link
   /// target, xattrs and device numbers. Modification times are not compared.
   public func sameContent(as other: FileEntry) -> Bool {

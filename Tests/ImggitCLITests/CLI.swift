@@ -19,6 +19,13 @@ struct CLI {
   func callAsFunction(_ args: String..., stdin: String? = nil, env: [String: String] = [:]) throws
     -> RunResult
   {
+    try callAsFunction(args, stdin: stdin, env: env)
+  }
+
+  @discardableResult
+  func callAsFunction(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws
+    -> RunResult
+  {
     var environment = ["IMGGIT_STORE": store]
     for (k, v) in env { environment[k] = v }
     return try run(binary, args, environment: environment, stdinFile: stdin)
@@ -29,13 +36,26 @@ struct CLI {
   func ok(_ args: String..., stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws
     -> String
   {
-    var environment = ["IMGGIT_STORE": store]
-    environment["NO_COLOR"] = nil
-    let r = try run(binary, args, environment: environment, stdinFile: stdin)
+    try ok(args, stdin: stdin, sourceLocation: sourceLocation)
+  }
+
+  @discardableResult
+  func ok(_ args: [String], stdin: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> String
+  {
+    let r = try run(binary, args, environment: ["IMGGIT_STORE": store], stdinFile: stdin)
     #expect(
       r.status == 0, "imggit \(args.joined(separator: " ")) failed: \(r.stderr)",
       sourceLocation: sourceLocation)
     return r.stdout
+  }
+
+  /// A new store holding these images of the fixture, and the fixture's path.
+  static func withImages(_ tags: [String]) throws -> (CLI, String) {
+    let cli = try CLI()
+    let fx = try cli.fixture()
+    for t in tags { try cli.ok("import", "oci:\(fx):\(t)") }
+    return (cli, fx)
   }
 
   /// Builds the umoci fixture layout (base:1, app:1, tool:1, snap:app-N) and returns its path.

@@ -5,10 +5,7 @@ import Testing
 @Suite struct HistoryCommandTests {
   /// A store holding the fixture's base:1, app:1 and tool:1.
   func loaded() throws -> (CLI, String) {
-    let cli = try CLI()
-    let fx = try cli.fixture()
-    for t in ["base:1", "app:1", "tool:1"] { try cli.ok("import", "oci:\(fx):\(t)") }
-    return (cli, fx)
+    try CLI.withImages(["base:1", "app:1", "tool:1"])
   }
 
   @Test func graphOfAllImagesBranchesAtTheBase() throws {

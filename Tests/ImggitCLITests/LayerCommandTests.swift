@@ -5,10 +5,7 @@ import Testing
 @Suite struct LayerCommandTests {
   /// A store holding the fixture's app:1 and tricky:1 (both on base:1).
   func loaded() throws -> (CLI, String) {
-    let cli = try CLI()
-    let fx = try cli.fixture()
-    for t in ["app:1", "tricky:1"] { try cli.ok("import", "oci:\(fx):\(t)") }
-    return (cli, fx)
+    try CLI.withImages(["app:1", "tricky:1"])
   }
 
   /// `umoci unpack` of the image cut at REV (tagged through imggit so umoci can name it).

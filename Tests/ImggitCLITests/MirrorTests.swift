@@ -4,10 +4,7 @@ import Testing
 
 @Suite struct MirrorTests {
   func loaded() throws -> CLI {
-    let cli = try CLI()
-    let fx = try cli.fixture()
-    for t in ["app:1", "tricky:1", "tool:1"] { try cli.ok("import", "oci:\(fx):\(t)") }
-    return cli
+    try CLI.withImages(["app:1", "tricky:1", "tool:1"]).0
   }
 
   func git(_ dir: String, _ args: String...) throws -> String {

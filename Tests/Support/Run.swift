@@ -24,8 +24,8 @@ public func run(
   let dir = NSTemporaryDirectory() + "run-\(UUID().uuidString)"
   try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(atPath: dir) }
-  FileManager.default.createFile(atPath: "\(dir)/out", contents: nil)
-  FileManager.default.createFile(atPath: "\(dir)/err", contents: nil)
+  _ = FileManager.default.createFile(atPath: "\(dir)/out", contents: nil)
+  _ = FileManager.default.createFile(atPath: "\(dir)/err", contents: nil)
   let out = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(dir)/out"))
   let err = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(dir)/err"))
   p.standardOutput = out

@@ -22,7 +22,7 @@ public func snapshot(_ root: String) throws -> [String: Data] {
   for case let rel as String in e {
     var isDir: ObjCBool = false
     let full = "\(root)/\(rel)"
-    FileManager.default.fileExists(atPath: full, isDirectory: &isDir)
+    _ = FileManager.default.fileExists(atPath: full, isDirectory: &isDir)
     result[rel] = isDir.boolValue ? Data() : try Data(contentsOf: URL(fileURLWithPath: full))
   }
   return result

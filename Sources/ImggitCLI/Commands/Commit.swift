@@ -65,6 +65,7 @@ extension Imggit {
     @OptionGroup var layer: LayerOutputOptions
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
       for a in add where !a.contains(":") { throw ValidationError("--add takes SRC:DEST, not \(a)") }
@@ -99,7 +100,7 @@ extension Imggit {
       request.sourceDateEpoch = options.sourceDateEpoch
       let (ref, name) = try store.repository(create: true).commit(onto: image, tag: tag, request)
       let c = ref.commit
-      print(
+      quiet.say(
         "\(Terminal.paint(name.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) \(Summary.title(c)) [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
       )
     }

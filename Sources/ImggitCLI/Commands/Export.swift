@@ -38,6 +38,7 @@ extension Imggit {
     var name: TagName?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
       let repo = try store.repository()
@@ -45,7 +46,7 @@ extension Imggit {
       let data = try repo.imageData(ref)
       var recorded = name
       if recorded == nil, case .name(let s) = revision { recorded = try? TagName(parsing: s) }
-      let exporter = Exporter(store: repo.store)
+      let exporter = Exporter(store: repo.store, progress: quiet.progress())
       let fmt = format
       if output == "-" {
         guard isatty(STDOUT_FILENO) == 0 else {
@@ -61,14 +62,25 @@ extension Imggit {
           manifestData: data.manifestData, configData: data.configData, manifest: data.manifest,
           name: recorded, format: fmt, to: fd, context: output)
       }
-      Terminal.printError("exported \(ref.commit.id.short) to \(output) (\(fmt.rawValue) format)")
+      if !quiet.quiet {
+        Terminal.printError("exported \(ref.commit.id.short) to \(output) (\(fmt.rawValue) format)")
+      }
     }
   }
 }
 
 /// Writes an output file through a temporary name, so a failed run leaves no partial file.
+/// A device or pipe (`-o /dev/null`, a named pipe) is written in place: renaming over it
+/// would replace the device with a file.
 enum OutputFile {
   static func write(to path: String, _ body: (Int32) throws -> Void) throws {
+    var st = stat()
+    if stat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG, st.st_mode & S_IFMT != S_IFDIR {
+      let fd = open(path, O_WRONLY | O_CLOEXEC)
+      guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, errno: errno) }
+      defer { close(fd) }
+      return try body(fd)
+    }
     let temp = path + ".imggit-tmp"
     let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw StoreError.io(operation: "create", path: temp, errno: errno) }

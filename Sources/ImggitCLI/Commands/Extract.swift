@@ -46,6 +46,7 @@ extension Imggit {
     var output: String?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
       guard (directory == nil) != (output == nil) else {
@@ -55,6 +56,7 @@ extension Imggit {
 
     func run() throws {
       let repo = try store.repository()
+      repo.progress = quiet.progress()
       let ref = try repo.resolve(revision)
       var warnings: [String] = []
       if let directory {

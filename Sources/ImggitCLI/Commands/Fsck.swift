@@ -19,9 +19,12 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
-      let report = try store.repository().fsck()
+      let repo = try store.repository()
+      repo.progress = quiet.progress()
+      let report = repo.fsck()
       if output.json {
         try Terminal.printJSON(
           FsckJSON(
@@ -33,7 +36,7 @@ extension Imggit {
         for p in report.problems { print(Terminal.paint("error", .red) + ": \(p.message)") }
         let summary =
           "checked \(report.blobsChecked) blobs (\(Format.size(report.bytesChecked))) and \(report.imagesChecked) images"
-        print(
+        quiet.say(
           report.problems.isEmpty
             ? "\(summary): ok"
             : "\(summary): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")")

@@ -32,6 +32,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
       if let e = expireReflog { _ = try GC.seconds(e) }
@@ -50,8 +51,8 @@ extension Imggit {
         return
       }
       let verb = dryRun ? "would remove" : "removed"
-      for d in report.blobs { print("\(verb) \(d)") }
-      print(
+      for d in report.blobs { quiet.say("\(verb) \(d)") }
+      quiet.say(
         "\(verb) \(report.blobs.count) blob\(report.blobs.count == 1 ? "" : "s") (\(Format.size(report.bytes))), \(report.caches) cached index\(report.caches == 1 ? "" : "es"), \(report.reflogEntries) reflog entr\(report.reflogEntries == 1 ? "y" : "ies")"
       )
     }
@@ -72,6 +73,12 @@ extension Imggit {
       let bytes: Int64
       let caches: Int
       let reflogEntries: Int
+
+      enum CodingKeys: String, CodingKey {
+        case blobs, bytes, caches
+        case dryRun = "dry_run"
+        case reflogEntries = "reflog_entries"
+      }
     }
   }
 }

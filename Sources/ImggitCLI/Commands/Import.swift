@@ -30,11 +30,12 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
       let src = try ImportSource(parsing: source)
       let s = try store.open(create: true)
-      let imported = try Importer(store: s).run(src, tag: tag)
+      let imported = try Importer(store: s, progress: quiet.progress()).run(src, tag: tag)
       if output.json {
         try Terminal.printJSON(
           imported.map {
@@ -46,7 +47,7 @@ extension Imggit {
       }
       for i in imported {
         let names = i.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ")
-        print(
+        quiet.say(
           "imported \(names) \(i.descriptor.digest.short) (\(i.newBlobs) new blob\(i.newBlobs == 1 ? "" : "s"))"
         )
       }
@@ -56,6 +57,11 @@ extension Imggit {
       let manifest: String
       let tags: [String]
       let newBlobs: Int
+
+      enum CodingKeys: String, CodingKey {
+        case manifest, tags
+        case newBlobs = "new_blobs"
+      }
     }
   }
 }

@@ -19,12 +19,13 @@ extension Imggit {
     var directory: String?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
       var options = store
       if let directory { options.store = directory }
       let s = try options.open(create: true)
-      print("Image store ready in \(s.path)")
+      quiet.say("Image store ready in \(s.path)")
     }
   }
 }

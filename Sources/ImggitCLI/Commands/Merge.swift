@@ -53,6 +53,7 @@ extension Imggit {
     @OptionGroup var layer: LayerOutputOptions
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
       switch revisions.count {
@@ -74,14 +75,16 @@ extension Imggit {
 
     func run() throws {
       let options = try layer.options()
+      let repo = try store.repository()
+      repo.progress = quiet.progress()
       if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
-        let r = try store.repository().merge(
+        let r = try repo.merge(
           a, b, tag: tag!, squash: squash, strategy: strategy, options: options)
         let how =
           r.fastForward
           ? "fast-forward"
           : "\(r.replayed) commit\(r.replayed == 1 ? "" : "s") of \(b) \(squash ? "squashed" : "replayed")"
-        print(
+        quiet.say(
           "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(how))"
         )
         for c in r.conflicts {
@@ -94,10 +97,10 @@ extension Imggit {
       case .single(let r): (base, image) = (nil, r)
       case .range(let a, let b): (base, image) = (a, b)
       }
-      let r = try store.repository().squash(
+      let r = try repo.squash(
         base: base, image: image, tag: tag, message: message, options: options)
       let c = r.ref.commit
-      print(
+      quiet.say(
         "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) squashed \(r.squashed) commit\(r.squashed == 1 ? "" : "s") into one: \(r.changed) path\(r.changed == 1 ? "" : "s") written, \(r.removed) removed [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
       )
     }

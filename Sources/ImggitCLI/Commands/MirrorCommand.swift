@@ -44,6 +44,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
       if all && !revisions.isEmpty {
@@ -52,7 +53,9 @@ extension Imggit {
     }
 
     func run() throws {
-      let report = try Mirror(repository: try store.repository()).run(
+      let repo = try store.repository()
+      repo.progress = quiet.progress()
+      let report = try Mirror(repository: repo).run(
         revisions: revisions, content: content, gitPath: gitPath)
       if output.json {
         try Terminal.printJSON(
@@ -61,10 +64,10 @@ extension Imggit {
             removedRefs: report.removedRefs))
         return
       }
-      print(
+      quiet.say(
         "mirrored \(report.commits) commit\(report.commits == 1 ? "" : "s") (\(report.newCommits) new) and \(report.refs.count) ref\(report.refs.count == 1 ? "" : "s") into \(report.path)"
       )
-      for r in report.removedRefs { print("removed \(r)") }
+      for r in report.removedRefs { quiet.say("removed \(r)") }
     }
 
     struct MirrorJSON: Encodable {
@@ -73,6 +76,12 @@ extension Imggit {
       let newCommits: Int
       let refs: [String]
       let removedRefs: [String]
+
+      enum CodingKeys: String, CodingKey {
+        case path, commits, refs
+        case newCommits = "new_commits"
+        case removedRefs = "removed_refs"
+      }
     }
   }
 }

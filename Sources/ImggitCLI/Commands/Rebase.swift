@@ -51,6 +51,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
       switch (onto != nil, all, revisions.count) {
@@ -65,6 +66,7 @@ extension Imggit {
 
     func run() throws {
       let repo = try store.repository()
+      repo.progress = quiet.progress()
       let results: [RebaseResult]
       if all {
         results = try repo.rebaseAll(onto: onto!, old: revisions[0], strict: strict)
@@ -86,9 +88,9 @@ extension Imggit {
           })
         return
       }
-      if results.isEmpty { print("no tagged image descends from \(revisions[0])") }
+      if results.isEmpty { quiet.say("no tagged image descends from \(revisions[0])") }
       for r in results {
-        print(
+        quiet.say(
           "\(Terminal.paint(r.tag.description, .green)): \(Terminal.paint(r.oldTip.short, .yellow)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(r.replayed) commit\(r.replayed == 1 ? "" : "s") replayed)"
         )
         for c in r.conflicts { Terminal.printError("imggit: warning: \(r.tag): \(c)") }

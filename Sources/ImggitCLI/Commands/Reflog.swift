@@ -55,6 +55,12 @@ extension Imggit {
       let newCommit: String?
       let command: String
       let time: String
+
+      enum CodingKeys: String, CodingKey {
+        case ref, tag, old, new, command, time
+        case oldCommit = "old_commit"
+        case newCommit = "new_commit"
+      }
     }
   }
 }

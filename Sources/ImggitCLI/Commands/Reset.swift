@@ -23,10 +23,11 @@ extension Imggit {
     var revision: Revision
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var quiet: QuietOption
 
     func run() throws {
       let ref = try store.repository().reset(tag, to: revision)
-      print(
+      quiet.say(
         "\(Terminal.paint(tag.description, .green)) is now at \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
       )
     }

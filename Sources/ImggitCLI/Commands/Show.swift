@@ -81,18 +81,21 @@ extension Imggit {
     @Flag(help: "Exit with status 1 when there are differences.")
     var exitCode = false
 
+    @Flag(name: .shortAndLong, help: "Print nothing; exit with status 1 when there are differences.")
+    var quiet = false
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
 
     func run() throws {
       let repo = try store.repository()
       let changes = try repo.diff(try repo.resolve(a), try repo.resolve(b))
-      if output.json {
+      if output.json && !quiet {
         try Terminal.printJSON(changes.map(ChangeJSON.init))
-      } else {
+      } else if !quiet {
         (stat ? CommitText.stat(changes) : CommitText.nameStatus(changes)).forEach { print($0) }
       }
-      if exitCode && !changes.isEmpty { throw ExitCode.failure }
+      if (exitCode || quiet) && !changes.isEmpty { throw ExitCode.failure }
     }
   }
 }

@@ -39,6 +39,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
+    @OptionGroup var quiet: QuietOption
 
     func validate() throws {
       if !delete.isEmpty {
@@ -51,13 +52,13 @@ extension Imggit {
     func run() throws {
       if !delete.isEmpty {
         try store.repository().deleteTags(delete)
-        for n in delete { print("Deleted tag \(n)") }
+        for n in delete { quiet.say("Deleted tag \(n)") }
         return
       }
       guard let name, let revision else { return try list() }
       let repo = try store.repository(create: true)
       let ref = try repo.createTag(name, at: revision, force: force)
-      print(
+      quiet.say(
         "\(Terminal.paint(name.description, .green)) -> \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
       )
     }

@@ -20,7 +20,15 @@ enum Terminal {
   }
 
   static func printError(_ s: String) {
+    ProgressBar.breakLine()
     FileHandle.standardError.write(Data((s + "\n").utf8))
+  }
+
+  /// The width of the terminal on standard error (80 when it cannot be told).
+  static func width() -> Int {
+    var size = winsize()
+    if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
   }
 
   /// Pretty, key-sorted JSON on standard output.
