@@ -40,4 +40,26 @@ import Testing
         "docs/commands/\(c).md is missing")
     }
   }
+
+  @Test func everyCommandAndOptionExplainsItself() throws {
+    let cli = try CLI()
+    // ArgumentParser's description of the whole command tree, as the man pages are made from.
+    let dump = try #require(
+      try JSONSerialization.jsonObject(with: Data(cli.ok("--experimental-dump-help").utf8)) as? [String: Any])
+    let root = try #require(dump["command"] as? [String: Any])
+    let commands = (root["subcommands"] as? [[String: Any]] ?? []).filter {
+      $0["commandName"] as? String != "help"
+    }
+    #expect(commands.count >= 16)
+    for c in [root] + commands {
+      let name = c["commandName"] as? String ?? "?"
+      #expect(!(c["abstract"] as? String ?? "").isEmpty, "\(name) has no abstract")
+      #expect((c["discussion"] as? String ?? "").contains("Example"), "\(name)'s discussion has no example")
+      for a in c["arguments"] as? [[String: Any]] ?? [] where a["shouldDisplay"] as? Bool != false {
+        let names = (a["names"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        let label = names.first ?? a["valueName"] as? String ?? "?"
+        #expect(!(a["abstract"] as? String ?? "").isEmpty, "\(name) \(label) has no help")
+      }
+    }
+  }
 }
