@@ -43,10 +43,21 @@ enum Parse {
 /// Live completions read from the store when TAB is pressed.
 enum Completion {
   static let tags = CompletionKind.custom { words, _, prefix in
-    tagNames(words).filter { $0.hasPrefix(prefix) }
+    forShell(tagNames(words).filter { $0.hasPrefix(unquoted(prefix)) })
   }
   static let revisions = CompletionKind.custom { words, _, prefix in
-    revisionCandidates(words, prefix: prefix)
+    forShell(revisionCandidates(words, prefix: unquoted(prefix)))
+  }
+
+  /// The word as typed, without the backslashes a shell put in (zsh quotes `~` as `\~`);
+  /// no revision holds a backslash.
+  static func unquoted(_ prefix: String) -> String { prefix.replacingOccurrences(of: "\\", with: "") }
+
+  /// zsh's script hands candidates to `_describe`, which reads `value:description`: the
+  /// colon of `app:1` must be escaped there, or zsh offers `app` described as `1`.
+  static func forShell(_ candidates: [String]) -> [String] {
+    guard CompletionShell.requesting == .zsh else { return candidates }
+    return candidates.map { $0.replacingOccurrences(of: ":", with: "\\:") }
   }
 
   /// The store, honouring a --store given earlier on the line; never created here.
