@@ -21,7 +21,7 @@ public final class Repository {
   private var images: [Digest: Image] = [:]
   private var cachedTags: [Tag]?
   private var indexes: [Digest: LayerIndex] = [:]
-  /// Told how far the long operations (indexing, squash, extract, rebase --all) have got.
+  /// Told how far the long operations (indexing layers, squash, extract, fsck, mirror) have got.
   public var progress: ProgressReporter?
 
   public init(store: Store, progress: ProgressReporter? = nil) {

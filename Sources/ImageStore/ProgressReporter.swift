@@ -83,8 +83,8 @@ public final class ProgressReporter: @unchecked Sendable {
 }
 
 extension Optional where Wrapped == ProgressReporter {
-  /// Runs `body` as one phase of an optional reporter, finishing it however `body` ends
-  /// (a failed phase is not drawn as done: the observer sees it end with the error).
+  /// Runs `body` as one phase of an optional reporter, finished when `body` returns. A
+  /// phase that throws is left open, so it is never shown as done; the error follows it.
   public func phase<T>(
     _ name: String, total: Int64?, unit: ProgressReporter.Unit = .bytes, _ body: () throws -> T
   )
