@@ -55,8 +55,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository()
-      repo.progress = quiet.progress()
+      let repo = try store.repository(progress: quiet.progress())
       let ref = try repo.resolve(revision)
       var warnings: [String] = []
       if let directory {

@@ -22,8 +22,7 @@ extension Imggit {
     @OptionGroup var quiet: QuietOption
 
     func run() throws {
-      let repo = try store.repository()
-      repo.progress = quiet.progress()
+      let repo = try store.repository(progress: quiet.progress())
       let report = repo.fsck()
       if output.json {
         try Terminal.printJSON(

@@ -51,7 +51,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository()
+      let repo = try store.repository(progress: ProgressBar.reporter())
       let gitIDs = git.map(for: repo.store)
       let entries = try repo.log(revisions, all: all, graph: graph && !output.json, limit: maxCount)
       var stats: [CommitID: [Change]] = [:]

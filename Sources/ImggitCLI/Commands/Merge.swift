@@ -75,8 +75,7 @@ extension Imggit {
 
     func run() throws {
       let options = try layer.options()
-      let repo = try store.repository()
-      repo.progress = quiet.progress()
+      let repo = try store.repository(progress: quiet.progress())
       if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
         let r = try repo.merge(
           a, b, tag: tag!, squash: squash, strategy: strategy, options: options)

@@ -53,8 +53,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository()
-      repo.progress = quiet.progress()
+      let repo = try store.repository(progress: quiet.progress())
       let report = try Mirror(repository: repo).run(
         revisions: revisions, content: content, gitPath: gitPath)
       if output.json {

@@ -65,8 +65,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository()
-      repo.progress = quiet.progress()
+      let repo = try store.repository(progress: quiet.progress())
       let results: [RebaseResult]
       if all {
         results = try repo.rebaseAll(onto: onto!, old: revisions[0], strict: strict)

@@ -32,7 +32,8 @@ extension Imggit {
     @OptionGroup var git: GitIDOptions
 
     func run() throws {
-      let repo = try store.repository()
+      // Indexing a big image's layers the first time takes a while: say so on a terminal.
+      let repo = try store.repository(progress: ProgressBar.reporter())
       let ref = try repo.resolve(revision)
       let changes = try repo.changes(of: ref)
       let tags = try repo.tags().filter { try repo.image($0.descriptor).tip?.id == ref.commit.id }.map(\.name)
@@ -88,7 +89,7 @@ extension Imggit {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-      let repo = try store.repository()
+      let repo = try store.repository(progress: quiet ? nil : ProgressBar.reporter())
       let changes = try repo.diff(try repo.resolve(a), try repo.resolve(b))
       if output.json && !quiet {
         try Terminal.printJSON(changes.map(ChangeJSON.init))

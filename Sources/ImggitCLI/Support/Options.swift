@@ -21,8 +21,9 @@ struct StoreOptions: ParsableArguments {
     return try Store(path: path, create: create || isDefault)
   }
 
-  func repository(create: Bool = false) throws -> Repository {
-    Repository(store: try open(create: create))
+  /// The store as commits; `progress` is told how its long operations go.
+  func repository(create: Bool = false, progress: ProgressReporter? = nil) throws -> Repository {
+    Repository(store: try open(create: create), progress: progress)
   }
 }
 
