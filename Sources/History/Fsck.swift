@@ -26,11 +26,7 @@ extension Repository {
     var corrupt = Set<Digest>()
     var bytes: Int64 = 0
     let blobs = store.allBlobs()
-    let total = blobs.reduce(Int64(0)) { sum, d in
-      sum
-        + ((try? FileManager.default.attributesOfItem(atPath: store.blobPath(d))[.size] as? NSNumber)?
-          .int64Value ?? 0)
-    }
+    let total = blobs.reduce(Int64(0)) { $0 + (store.blobSize($1) ?? 0) }
     progress.phase("Checking blobs", total: total) {
       for d in blobs {
         do {
@@ -87,8 +83,7 @@ extension Repository {
         )
         return false
       }
-      let actual = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
-      if let actual, actual != blob.size {
+      if let actual = store.blobSize(blob.digest), actual != blob.size {
         problems.append(
           FsckProblem(
             digest: blob.digest, path: path,

@@ -58,7 +58,7 @@ extension Repository {
         let attributes = try? FileManager.default.attributesOfItem(atPath: path)
         if let modified = attributes?[.modificationDate] as? Date, modified > young { continue }
         report.blobs.append(digest)
-        report.bytes += (attributes?[.size] as? Int64) ?? 0
+        report.bytes += store.blobSize(digest) ?? 0
         if !dryRun { try FileManager.default.removeItem(atPath: path) }
       }
       report.caches = store.removeLayerCaches(keeping: diffIDs, dryRun: dryRun)

@@ -67,6 +67,12 @@ final class FileHandleFD {
 enum FS {
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+  /// The size of the file at `path` (following symlinks), or nil when it cannot be read.
+  static func size(_ path: String) -> Int64? {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int64(st.st_size) : nil
+  }
+
   static func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR

@@ -110,6 +110,9 @@ public final class Store: Sendable {
 
   public func hasBlob(_ digest: Digest) -> Bool { FS.exists(blobPath(digest)) }
 
+  /// The size of a blob's file as it is on disk (nil when it is missing).
+  public func blobSize(_ digest: Digest) -> Int64? { FS.size(blobPath(digest)) }
+
   /// Reads a small blob (manifest, config) whole and verifies its digest and, if given, size.
   public func readBlob(_ digest: Digest, size: Int64? = nil, limit: Int = 16 << 20) throws -> Data {
     let p = blobPath(digest)

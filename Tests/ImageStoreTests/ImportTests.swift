@@ -87,7 +87,7 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
     let good = tmp.sub("good.tar")
     _ = try classicArchive(good)
     let store = try Store(path: tmp.sub("s"), create: true)
-    try Importer(store: store).run(.archive(path: good))
+    _ = try Importer(store: store).run(.archive(path: good))
     let bad = tmp.sub("bad.tar")
     let data = try Data(contentsOf: URL(fileURLWithPath: good))
     var expected = ""
@@ -138,9 +138,9 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
     try b.image([.layer("ADD a", ["a": "1"])], tag: "one:1")
     try b.image([.layer("ADD b", ["b": "2"])], tag: "two:1")
     let store = try Store(path: tmp.sub("s"), create: true)
-    try Importer(store: store).run(try ImportSource(parsing: "oci:\(source.path):two:1"))
+    _ = try Importer(store: store).run(try ImportSource(parsing: "oci:\(source.path):two:1"))
     #expect(try store.tags().map(\.name.description) == ["two:1"])
-    try Importer(store: store).run(try ImportSource(parsing: source.path))
+    _ = try Importer(store: store).run(try ImportSource(parsing: source.path))
     #expect(try store.tags().map(\.name.description) == ["one:1", "two:1"])
     #expect { try Importer(store: store).run(.layout(path: source.path, tag: "three:1")) } throws: {
       "\($0)".contains("no image tagged three:1")

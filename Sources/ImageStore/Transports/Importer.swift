@@ -32,8 +32,7 @@ public struct Importer {
     let found: [FoundImage]
     switch source {
     case .archive(let path):
-      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value
-      found = try progress.phase("Importing", total: size) {
+      found = try progress.phase("Importing", total: FS.size(path)) {
         try readArchive(try ArchiveReader(path: path), session: session)
       }
     case .standardInput:
