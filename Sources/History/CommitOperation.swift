@@ -38,6 +38,7 @@ extension Repository {
   ) {
     let ref = try resolve(revision)
     let target = try targetTag(tag, for: revision)
+    let expected = try startingValue(target)
     var (manifest, config) = ref.image.truncated(at: ref.position)
     let now = request.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
     let created = ISO8601DateFormatter().string(from: now)
@@ -58,7 +59,7 @@ extension Repository {
     config.created = created
     applyConfig(request, to: &config)
     let descriptor = try store.writeImage(manifest: manifest, config: config)
-    try store.update(command: "commit \(target) -m \(request.message)") { $0.set(target, to: descriptor) }
+    try moveTag(target, from: expected, to: descriptor, command: "commit \(target) -m \(request.message)")
     let image = try image(descriptor)
     return (CommitRef(image: image, position: image.commits.count - 1), target)
   }

@@ -16,6 +16,10 @@ public struct FsckReport: Sendable {
   public let bytesChecked: Int64
   public let imagesChecked: Int
   public let problems: [FsckProblem]
+  /// Things that lose nothing but deserve a look: a reflog that disagrees with
+  /// `index.json` (a tag moved by another tool), an interrupted tag update that the next
+  /// command completes.
+  public let warnings: [FsckProblem]
 }
 
 extension Repository {
@@ -25,7 +29,13 @@ extension Repository {
     var problems: [FsckProblem] = []
     var corrupt = Set<Digest>()
     var bytes: Int64 = 0
-    let blobs = store.allBlobs()
+    let blobs: [Digest]
+    do {
+      blobs = try store.allBlobs()
+    } catch {
+      problems.append(FsckProblem(digest: nil, path: "\(store.path)/blobs/sha256", message: "\(error)"))
+      blobs = []
+    }
     let total = blobs.reduce(Int64(0)) { $0 + (store.blobSize($1) ?? 0) }
     progress.phase("Checking blobs", total: total) {
       for d in blobs {
@@ -41,28 +51,59 @@ extension Repository {
       }
     }
     var roots: [(String, Descriptor)] = []
+    var warnings: [FsckProblem] = []
     do {
-      for d in try store.readIndex().manifests {
+      let storeRoots = try store.roots()
+      for d in storeRoots.index.manifests {
         roots.append((Tag.displayName(d) ?? "untagged manifest \(d.digest.short)", d))
       }
+      roots += storeRoots.reflogImages(old: false)
+      warnings += reflogWarnings(storeRoots)
     } catch {
-      problems.append(FsckProblem(digest: nil, path: "\(store.path)/index.json", message: "\(error)"))
+      problems.append(FsckProblem(digest: nil, path: nil, message: "cannot read the store's roots: \(error)"))
     }
-    for tag in store.reflogTags() {
-      do {
-        for (n, e) in try store.reflog(tag).enumerated() {
-          if let d = e.new { roots.append(("\(tag)@{\(n)}", d)) }
-        }
-      } catch {
-        problems.append(FsckProblem(digest: nil, path: nil, message: "reflog of \(tag): \(error)"))
-      }
+    if store.hasInterruptedUpdate {
+      warnings.append(
+        FsckProblem(
+          digest: nil, path: nil,
+          message:
+            "a tag update was interrupted; its reflog entries are kept and the next tag move completes it"))
     }
     var checked = Set<Digest>()
     for (label, d) in roots where checked.insert(d.digest).inserted {
       problems += checkImage(d, label: label, corrupt: corrupt)
     }
     return FsckReport(
-      blobsChecked: blobs.count, bytesChecked: bytes, imagesChecked: checked.count, problems: problems)
+      blobsChecked: blobs.count, bytesChecked: bytes, imagesChecked: checked.count, problems: problems,
+      warnings: warnings)
+  }
+
+  /// Where a reflog and `index.json` disagree: the newest entry must be the tag's value
+  /// (or its deletion), and each entry must start where the one before it ended.
+  private func reflogWarnings(_ roots: StoreRoots) -> [FsckProblem] {
+    var warnings: [FsckProblem] = []
+    let current = Dictionary(
+      roots.tags.map { ($0.name, $0.descriptor.bare) }, uniquingKeysWith: { a, _ in a })
+    for (tag, entries) in roots.reflogs {
+      guard let newest = entries.first else { continue }
+      if newest.new?.digest != current[tag]?.digest {
+        let now = current[tag].map { "points to \($0.digest)" } ?? "does not exist"
+        let logged = newest.new.map { "ends at \($0.digest)" } ?? "ends with its deletion"
+        warnings.append(
+          FsckProblem(
+            digest: current[tag]?.digest, path: nil,
+            message:
+              "the reflog of \(tag) \(logged), but in index.json the tag \(now) (moved by another tool?)"))
+      }
+      for n in entries.indices.dropLast() where entries[n].old?.digest != entries[n + 1].new?.digest {
+        warnings.append(
+          FsckProblem(
+            digest: entries[n + 1].new?.digest, path: nil,
+            message:
+              "the reflog of \(tag) is not continuous: \(tag)@{\(n + 1)} is not where \(tag)@{\(n)} started"))
+      }
+    }
+    return warnings
   }
 
   private func checkImage(_ d: Descriptor, label: String, corrupt: Set<Digest>) -> [FsckProblem] {
@@ -83,7 +124,7 @@ extension Repository {
         )
         return false
       }
-      if let actual = store.blobSize(blob.digest), actual != blob.size {
+      if blob.size >= 0, let actual = store.blobSize(blob.digest), actual != blob.size {
         problems.append(
           FsckProblem(
             digest: blob.digest, path: path,
@@ -93,11 +134,28 @@ extension Repository {
       }
       return true
     }
-    guard need(d, "manifest") else { return problems }
+    let kind = MediaType.isIndex(d.mediaType) ? "index" : "manifest"
+    guard need(d, kind) else { return problems }
     do {
-      let img = try image(d)
-      _ = need(img.manifest.config, "config")
-      for (n, layer) in img.manifest.layers.enumerated() { _ = need(layer, "layer \(n + 1)") }
+      if MediaType.isManifest(d.mediaType) {
+        let img = try image(d)
+        _ = need(img.manifest.config, "config")
+        for (n, layer) in img.manifest.layers.enumerated() { _ = need(layer, "layer \(n + 1)") }
+      } else if MediaType.isIndex(d.mediaType) {
+        // Every platform's image, not only the one history commands work on.
+        let index = try CanonicalJSON.decode(
+          ImageIndex.self, from: try store.readBlob(d.digest, size: d.size), what: "index \(d.digest)")
+        for m in index.manifests {
+          let platform = m.platform.map { " \($0.os)/\($0.architecture)" } ?? ""
+          problems += checkImage(m, label: "\(label)\(platform)", corrupt: corrupt)
+        }
+      } else {
+        // A kind imggit does not model (an artifact): what it references must be there.
+        let data = try store.readBlob(d.digest, size: d.size, limit: Repository.walkLimit)
+        for r in try JSONValue.referencedDescriptors(in: data, what: "\(d.mediaType) \(d.digest)") {
+          _ = need(Descriptor(mediaType: r.mediaType ?? "", digest: r.digest, size: r.size), "blob")
+        }
+      }
     } catch {
       problems.append(
         FsckProblem(digest: d.digest, path: store.blobPath(d.digest), message: "\(label): \(error)"))

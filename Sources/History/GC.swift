@@ -14,56 +14,85 @@ public struct GCReport: Sendable {
 extension Repository {
   /// Deletes blobs and cached layer indexes that no tag and no reflog entry reaches.
   ///
+  /// gc is the one command that deletes, so it fails closed: every read error (an
+  /// unreadable reflog folder, a manifest that does not parse) stops it before anything is
+  /// removed. It sweeps only while no other imggit command has the store open (see
+  /// ``Store/exclusively(whileWaiting:_:)``), so a blob another command found already in
+  /// the store and is about to tag is never deleted, whatever its age.
+  ///
   /// - Parameters:
   ///   - expireReflog: drop reflog entries older than this many seconds first (the tags'
   ///     current values always stay reachable).
-  ///   - grace: blobs younger than this are kept, so a concurrent import whose blobs are
-  ///     in place but whose tags are not yet set loses nothing.
-  public func gc(dryRun: Bool, expireReflog: TimeInterval?, grace: TimeInterval = 3600) throws -> GCReport {
+  ///   - grace: blobs and temporary files younger than this are kept, so another tool
+  ///     writing into the layout at the same time (skopeo, umoci) loses nothing.
+  ///   - whileWaiting: called once if gc must wait for other commands to finish.
+  public func gc(
+    dryRun: Bool, expireReflog: TimeInterval?, grace: TimeInterval = 3600, whileWaiting: () -> Void = {}
+  ) throws -> GCReport {
     var report = GCReport()
-    try store.update(command: "gc") { update in
-      // Entries older than the cutoff no longer count, also in a dry run that keeps them.
-      let cutoff = expireReflog.map { Date().addingTimeInterval(-$0) }
-      let times = ISO8601DateFormatter()
-      var roots = update.index.manifests
-      for tag in store.reflogTags() {
-        for e in try store.reflog(tag) {
-          if let cutoff, let t = times.date(from: e.time), t < cutoff { continue }
-          roots += [e.old, e.new].compactMap { $0 }
+    try store.exclusively(whileWaiting: whileWaiting) {
+      try updateTags(command: "gc") { update in
+        // Entries older than the cutoff no longer count, also in a dry run that keeps them.
+        let cutoff = expireReflog.map { Date().addingTimeInterval(-$0) }
+        let roots = try store.roots()
+        let starts =
+          roots.index.manifests + roots.reflogImages(old: true, newerThan: cutoff).map(\.descriptor)
+        let (reachable, diffIDs) = try reach(from: starts)
+        if let cutoff { report.reflogEntries = try store.expireReflogs(before: cutoff, dryRun: dryRun) }
+        let young = Date().addingTimeInterval(-grace)
+        var doomed: [Digest] = []
+        for digest in try store.allBlobs() where !reachable.contains(digest) {
+          guard let modified = try store.blobModified(digest), modified <= young else { continue }
+          doomed.append(digest)
+          report.bytes += store.blobSize(digest) ?? 0
         }
+        report.blobs = doomed
+        if !dryRun { for digest in doomed { try store.removeBlob(digest) } }
+        report.caches = try store.removeLayerCaches(keeping: diffIDs, dryRun: dryRun)
+        if !dryRun { report.temporaryFiles = try store.removeStaleTemporaryFiles(before: young) }
       }
-      if let cutoff { report.reflogEntries = try store.expireReflogs(before: cutoff, dryRun: dryRun) }
-      var reachable = Set<Digest>()
-      var diffIDs = Set<Digest>()
-      var pending = roots
-      while let d = pending.popLast() {
-        guard reachable.insert(d.digest).inserted, store.hasBlob(d.digest) else { continue }
-        if MediaType.isIndex(d.mediaType) {
-          let index = try CanonicalJSON.decode(
-            ImageIndex.self, from: try store.readBlob(d.digest), what: "index \(d.digest)")
-          pending += index.manifests
-        } else if MediaType.isManifest(d.mediaType) {
-          let m = try Manifest.parse(try store.readBlob(d.digest), digest: d.digest)
-          reachable.insert(m.config.digest)
-          reachable.formUnion(m.layers.map(\.digest))
+    }
+    return report
+  }
+
+  /// Every blob the descriptors reach, and the DiffIDs of the images among them.
+  ///
+  /// Manifests and indexes are read as the model knows them; any other small JSON blob (an
+  /// artifact manifest, an index of indexes, a type from the future) is walked generically,
+  /// keeping every descriptor it holds. A manifest or index that does not parse stops gc.
+  private func reach(from starts: [Descriptor]) throws -> (blobs: Set<Digest>, diffIDs: Set<Digest>) {
+    var reachable = Set<Digest>()
+    var diffIDs = Set<Digest>()
+    var pending = starts.map { (digest: $0.digest, mediaType: $0.mediaType as String?, size: $0.size) }
+    while let d = pending.popLast() {
+      guard reachable.insert(d.digest).inserted, store.hasBlob(d.digest) else { continue }
+      let type = d.mediaType ?? ""
+      if MediaType.isLayer(type) { continue }
+      if MediaType.isIndex(type) || MediaType.isManifest(type) {
+        let data = try store.readBlob(d.digest, limit: Repository.walkLimit)
+        for r in try JSONValue.referencedDescriptors(in: data, what: "\(type) \(d.digest)") {
+          pending.append((r.digest, r.mediaType, r.size))
+        }
+        if MediaType.isManifest(type) {
+          let m = try Manifest.parse(data, digest: d.digest)
           if let config = try? ImageConfig.parse(try store.readBlob(m.config.digest), digest: m.config.digest)
           {
             diffIDs.formUnion(config.diffIDs)
           }
         }
+        continue
       }
-      let young = Date().addingTimeInterval(-grace)
-      for digest in store.allBlobs() where !reachable.contains(digest) {
-        let path = store.blobPath(digest)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let modified = attributes?[.modificationDate] as? Date, modified > young { continue }
-        report.blobs.append(digest)
-        report.bytes += store.blobSize(digest) ?? 0
-        if !dryRun { try FileManager.default.removeItem(atPath: path) }
-      }
-      report.caches = store.removeLayerCaches(keeping: diffIDs, dryRun: dryRun)
-      if !dryRun { report.temporaryFiles = store.removeStaleTemporaryFiles(before: young) }
+      // Not a kind imggit models: keep what it references, if it is JSON at all.
+      guard let size = store.blobSize(d.digest), size <= Repository.walkLimit else { continue }
+      let data = try store.readBlob(d.digest, limit: Repository.walkLimit)
+      guard data.first == UInt8(ascii: "{"),
+        let refs = try? JSONValue.referencedDescriptors(in: data, what: "blob \(d.digest)")
+      else { continue }
+      for r in refs { pending.append((r.digest, r.mediaType, r.size)) }
     }
-    return report
+    return (reachable, diffIDs)
   }
+
+  /// Registries refuse manifests over 4 MiB; anything larger is not walked as JSON.
+  static let walkLimit = 4 << 20
 }

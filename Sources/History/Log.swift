@@ -126,20 +126,3 @@ enum GraphLayout {
     }
   }
 }
-
-/// RFC 3339 dates as image configs write them (with or without fractional seconds).
-public enum Dates {
-  public static func parse(_ s: String?) -> Date? {
-    guard let s else { return nil }
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    if let d = f.date(from: s) { return d }
-    f.formatOptions = [.withInternetDateTime]
-    if let d = f.date(from: s) { return d }
-    // Nanosecond precision (Go writes 9 digits) is more than the formatter takes.
-    if let dot = s.firstIndex(of: "."), let end = s[dot...].firstIndex(where: { !$0.isNumber && $0 != "." }) {
-      return f.date(from: String(s[..<dot]) + String(s[end...]))
-    }
-    return nil
-  }
-}

@@ -30,6 +30,7 @@ extension Repository {
   public func merge(
     _ a: Revision, _ b: Revision, tag: TagName, squash: Bool, strategy: MergeStrategy?, options: LayerOptions
   ) throws -> MergeResult {
+    let expected = try startingValue(tag)
     let ours = try resolve(a)
     let theirs = try resolve(b)
     let chainA = ours.image.commits[...ours.position]
@@ -43,7 +44,7 @@ extension Repository {
       // One side contains the other: the result is the longer one.
       let winner = common == chainA.count ? theirs : ours
       let descriptor = try materialize(winner)
-      try store.update(command: "merge \(a) \(b) (fast-forward)") { $0.set(tag, to: descriptor) }
+      try moveTag(tag, from: expected, to: descriptor, command: "merge \(a) \(b) (fast-forward)")
       return MergeResult(
         tag: tag, ref: winner, fastForward: common == chainA.count, replayed: 0, conflicts: [])
     }
@@ -77,7 +78,7 @@ extension Repository {
         entry: entry, image: merged, base: treeA, target: tree, forceLayer: false, options: options)
     }
     let descriptor = try store.writeImage(manifest: manifest, config: config)
-    try store.update(command: "merge \(a) \(b)\(squash ? " --squash" : "")") { $0.set(tag, to: descriptor) }
+    try moveTag(tag, from: expected, to: descriptor, command: "merge \(a) \(b)\(squash ? " --squash" : "")")
     let result = try image(descriptor)
     return MergeResult(
       tag: tag, ref: CommitRef(image: result, position: result.commits.count - 1), fastForward: false,

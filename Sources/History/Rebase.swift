@@ -37,6 +37,7 @@ extension Repository {
   {
     let top = try resolve(image)
     let target = try targetTag(tag, for: image)
+    let expected = try startingValue(target)
     let oldID: CommitID
     if let old {
       oldID = try resolve(old).commit.id
@@ -54,9 +55,9 @@ extension Repository {
 
     let (manifest, config) = try assemble(onto: onto, named: new, replaying: replayed, from: top)
     let descriptor = try store.writeImage(manifest: manifest, config: config)
-    try store.update(command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)") {
-      $0.set(target, to: descriptor)
-    }
+    try moveTag(
+      target, from: expected, to: descriptor,
+      command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)")
     let result = try self.image(descriptor)
     return RebaseResult(
       tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),

@@ -37,6 +37,26 @@ public final class Repository {
     return t
   }
 
+  /// The value `tag` had when this command first read the store's tags (nil: none), the
+  /// old value of the compare-and-swap that moves it (``moveTag(_:from:to:command:)``).
+  public func startingValue(_ tag: TagName) throws -> Descriptor? {
+    try tags().first(where: { $0.name == tag })?.descriptor.bare
+  }
+
+  /// Points `tag` at `descriptor` if nobody moved it since it was `expected`; otherwise
+  /// fails with ``StoreError/tagMoved(_:expected:actual:)`` and changes nothing.
+  func moveTag(_ tag: TagName, from expected: Descriptor?, to descriptor: Descriptor, command: String) throws
+  {
+    try updateTags(command: command) { try $0.move(tag, from: expected, to: descriptor) }
+  }
+
+  /// ``Store/update(command:_:)``, after which the tags this repository read are read again:
+  /// the next operation starts from the store as this one left it.
+  func updateTags<R>(command: String, _ body: (inout TagUpdate) throws -> R) throws -> R {
+    defer { cachedTags = nil }
+    return try store.update(command: command, body)
+  }
+
   /// The file index of a layer: from memory, else the store's cache, else read once.
   public func layerIndex(_ layer: Descriptor, diffID: Digest) throws -> LayerIndex {
     try layerIndexes([(layer, diffID)])[0]
@@ -73,11 +93,9 @@ public final class Repository {
       result.append((tag.name.description, try image(tag.descriptor)))
     }
     if reflogs {
-      for tag in store.reflogTags() {
-        for (n, entry) in try store.reflog(tag).enumerated() {
-          guard let d = entry.new, seen.insert(d.digest).inserted, store.hasBlob(d.digest) else { continue }
-          if let i = try? image(d) { result.append(("\(tag)@{\(n)}", i)) }
-        }
+      for (label, d) in try store.roots().reflogImages(old: false) {
+        guard seen.insert(d.digest).inserted, store.hasBlob(d.digest) else { continue }
+        if let i = try? image(d) { result.append((label, i)) }
       }
     }
     return result

@@ -74,6 +74,8 @@ extension Repository {
     throws -> SquashResult
   {
     let top = try resolve(image)
+    let target = try targetTag(tag, for: image)
+    let expected = try startingValue(target)
     var basePosition = -1
     if let base {
       let b = try resolve(base)
@@ -84,7 +86,6 @@ extension Repository {
     }
     let range = top.image.commits[(basePosition + 1)..<(top.position + 1)]
     guard !range.isEmpty else { throw HistoryError.emptyRange("\(base?.description ?? "")..\(image)") }
-    let target = try targetTag(tag, for: image)
     let baseLayers = basePosition >= 0 ? top.image.commits[basePosition].layerCount : 0
     let baseTree = try rootFS(top.image, layers: baseLayers)
     let topTree = try rootFS(top.image, layers: top.commit.layerCount)
@@ -103,9 +104,9 @@ extension Repository {
       history: top.image.commits.prefix(basePosition + 1).map(\.history), entry: entry, image: top.image,
       base: baseTree, target: topTree, forceLayer: range.contains { !$0.isEmpty }, options: options)
     let descriptor = try store.writeImage(manifest: manifest, config: config)
-    try store.update(command: "merge --squash \(base.map { "\($0).." } ?? "")\(image)") {
-      $0.set(target, to: descriptor)
-    }
+    try moveTag(
+      target, from: expected, to: descriptor,
+      command: "merge --squash \(base.map { "\($0).." } ?? "")\(image)")
     let result = try self.image(descriptor)
     return SquashResult(
       ref: CommitRef(image: result, position: result.commits.count - 1), tag: target, squashed: range.count,

@@ -27,11 +27,12 @@ extension Repository {
   /// instruction): the new image keeps history and layers up to that commit.
   @discardableResult
   public func createTag(_ name: TagName, at revision: Revision, force: Bool = false) throws -> CommitRef {
+    let expected = try startingValue(name)
     let ref = try resolve(revision)
     let descriptor = try materialize(ref)
-    try store.update(command: "tag \(name) \(revision)") { update in
+    try updateTags(command: "tag \(name) \(revision)") { update in
       if update.current(name) != nil, !force { throw HistoryError.tagExists(name) }
-      update.set(name, to: descriptor)
+      try update.move(name, from: force ? expected : nil, to: descriptor)
     }
     return ref
   }
@@ -39,18 +40,19 @@ extension Repository {
   /// Moves an existing tag to `revision`, usually an ancestor or a reflog entry.
   @discardableResult
   public func reset(_ name: TagName, to revision: Revision) throws -> CommitRef {
+    let expected = try startingValue(name)
     let ref = try resolve(revision)
     let descriptor = try materialize(ref)
-    try store.update(command: "reset \(name) \(revision)") { update in
+    try updateTags(command: "reset \(name) \(revision)") { update in
       guard update.current(name) != nil else { throw StoreError.unknownTag(name) }
-      update.set(name, to: descriptor)
+      try update.move(name, from: expected, to: descriptor)
     }
     return ref
   }
 
   /// Deletes tags; their images stay reachable through the reflog until `gc` expires it.
   public func deleteTags(_ names: [TagName]) throws {
-    try store.update(command: "tag -d \(names.map(\.description).joined(separator: " "))") { update in
+    try updateTags(command: "tag -d \(names.map(\.description).joined(separator: " "))") { update in
       for name in names { try update.delete(name) }
     }
   }
@@ -66,7 +68,7 @@ extension Repository {
 
   /// The reflog of one tag, or of every tag that has one, newest first.
   public func reflog(_ tag: TagName?) throws -> [ReflogLine] {
-    let names = tag.map { [$0] } ?? store.reflogTags()
+    let names = try tag.map { [$0] } ?? store.reflogTags()
     var lines: [ReflogLine] = []
     for name in names {
       let entries = try store.reflog(name)

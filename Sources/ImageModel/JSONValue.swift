@@ -127,3 +127,36 @@ extension DecodingError {
     }
   }
 }
+
+extension JSONValue {
+  /// A descriptor found anywhere in a JSON document: an object with a `digest`.
+  public struct Reference: Sendable, Hashable {
+    public let digest: Digest
+    public let mediaType: String?
+    public let size: Int64
+  }
+
+  /// Every object in `data` that carries a valid `digest`, at any depth: what a manifest,
+  /// index or artifact of any kind references.
+  ///
+  /// - Throws: ``ModelError`` when `data` is not JSON.
+  public static func referencedDescriptors(in data: Data, what: String) throws -> [Reference] {
+    var found: [Reference] = []
+    func walk(_ v: JSONValue) {
+      switch v {
+      case .object(let o):
+        if let s = o["digest"]?.stringValue, let d = try? Digest(parsing: s) {
+          found.append(
+            Reference(digest: d, mediaType: o["mediaType"]?.stringValue, size: o["size"]?.int64Value ?? -1))
+        }
+        for value in o.values { walk(value) }
+      case .array(let a):
+        for value in a { walk(value) }
+      default:
+        break
+      }
+    }
+    walk(try CanonicalJSON.decode(JSONValue.self, from: data, what: what))
+    return found
+  }
+}

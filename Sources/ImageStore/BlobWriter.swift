@@ -39,6 +39,8 @@ public final class BlobWriter {
       throw StoreError.sizeMismatch(digest, expected: expectedSize, actual: hasher.count, path: source)
     }
     try temp.file.sync()
+    // The bytes are safe on disk: the descriptor is not needed to publish them.
+    temp.closeFile()
     return StagedBlob(temp: temp, digest: digest, size: hasher.count, magic: magic)
   }
 }

@@ -51,6 +51,12 @@ final class FileHandleFD {
     guard fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: path, errno: errno) }
   }
 
+  func truncate(to size: Int64) throws {
+    guard ftruncate(fd, off_t(size)) == 0 else {
+      throw StoreError.io(operation: "truncate", path: path, errno: errno)
+    }
+  }
+
   /// Streams the whole file to `body` in 1 MiB chunks.
   func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
@@ -64,6 +70,9 @@ final class FileHandleFD {
 }
 
 /// Plain file-system helpers that report errors as ``StoreError``.
+///
+/// Nothing here swallows an error: a folder that cannot be read is an error, not an empty
+/// folder, because `gc` decides what to delete from what these functions report.
 enum FS {
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
@@ -73,16 +82,33 @@ enum FS {
     return stat(path, &st) == 0 ? Int64(st.st_size) : nil
   }
 
+  /// When the file at `path` was last modified; nil when it does not exist.
+  static func modified(_ path: String) throws -> Date? {
+    var st = stat()
+    guard lstat(path, &st) == 0 else {
+      if errno == ENOENT { return nil }
+      throw StoreError.io(operation: "stat", path: path, errno: errno)
+    }
+    return Date(
+      timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec) + TimeInterval(st.st_mtim.tv_nsec) / 1e9)
+  }
+
   static func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// `mkdir -p`, reporting the errno of the call that failed.
   static func makeDirectories(_ path: String) throws {
-    do {
-      try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    } catch {
-      throw StoreError.io(operation: "mkdir", path: path, errno: EACCES)
+    if mkdir(path, 0o755) == 0 || (errno == EEXIST && isDirectory(path)) { return }
+    guard errno == ENOENT else { throw StoreError.io(operation: "mkdir", path: path, errno: errno) }
+    let parent = (path as NSString).deletingLastPathComponent
+    guard !parent.isEmpty, parent != path else {
+      throw StoreError.io(operation: "mkdir", path: path, errno: ENOENT)
+    }
+    try makeDirectories(parent)
+    guard mkdir(path, 0o755) == 0 || (errno == EEXIST && isDirectory(path)) else {
+      throw StoreError.io(operation: "mkdir", path: path, errno: errno)
     }
   }
 
@@ -98,8 +124,8 @@ enum FS {
     return data
   }
 
-  /// Writes `data` to a temporary file beside `path`, fsyncs it, renames it over `path` and
-  /// fsyncs the folder: readers see the old file or the new one, never a mix.
+  /// Writes `data` to a temporary file in `tempDirectory`, fsyncs it, renames it over `path`
+  /// and fsyncs the folder: readers see the old file or the new one, never a mix.
   static func atomicWrite(_ data: Data, to path: String, tempDirectory: String) throws {
     let temp = try TempFile(in: tempDirectory, prefix: "write")
     try data.withUnsafeBytes { try temp.file.writeAll($0) }
@@ -114,30 +140,77 @@ enum FS {
     try d.sync()
   }
 
-  static func remove(_ path: String) {
-    try? FileManager.default.removeItem(atPath: path)
+  /// Removes a file; one that is already gone is not an error.
+  static func remove(_ path: String) throws {
+    guard unlink(path) == 0 || errno == ENOENT else {
+      throw StoreError.io(operation: "unlink", path: path, errno: errno)
+    }
   }
 
-  static func listDirectory(_ path: String) -> [String] {
-    (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+  /// Removes a file or a folder with everything in it; a missing one is not an error.
+  static func removeTree(_ path: String) throws {
+    var st = stat()
+    guard lstat(path, &st) == 0 else {
+      if errno == ENOENT { return }
+      throw StoreError.io(operation: "stat", path: path, errno: errno)
+    }
+    if st.st_mode & S_IFMT == S_IFDIR {
+      for name in try listDirectory(path) { try removeTree("\(path)/\(name)") }
+      guard rmdir(path) == 0 || errno == ENOENT else {
+        throw StoreError.io(operation: "rmdir", path: path, errno: errno)
+      }
+    } else {
+      try remove(path)
+    }
+  }
+
+  /// The names in a folder (without `.` and `..`). A folder that does not exist has none;
+  /// any other failure (not a folder, no permission, an I/O error) throws.
+  static func listDirectory(_ path: String) throws -> [String] {
+    guard let dir = opendir(path) else {
+      if errno == ENOENT { return [] }
+      throw StoreError.io(operation: "list", path: path, errno: errno)
+    }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while true {
+      errno = 0
+      guard let entry = readdir(dir) else {
+        if errno != 0 { throw StoreError.io(operation: "list", path: path, errno: errno) }
+        return names
+      }
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
   }
 }
 
-/// A temporary file made with `mkstemp`, removed in `deinit` unless renamed into place.
+/// A temporary file made with `mkstemp` (a random name, created exclusively, never through a
+/// symlink), removed in `deinit` unless renamed into place. Its descriptor can be closed
+/// early, so thousands of staged blobs do not hold thousands of open files.
 final class TempFile {
-  let file: FileHandleFD
+  private var handle: FileHandleFD?
   private(set) var path: String
   private var kept = false
 
-  init(in directory: String, prefix: String) throws {
+  init(in directory: String, prefix: String, mode: mode_t = 0o644) throws {
     var template = Array("\(directory)/\(prefix).XXXXXX".utf8CString)
     let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    guard fd >= 0 else { throw StoreError.io(operation: "mkstemp", path: path, errno: errno) }
-    fchmod(fd, 0o644)
+    guard fd >= 0 else { throw StoreError.io(operation: "create", path: path, errno: errno) }
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    fchmod(fd, mode)
     self.path = path
-    self.file = FileHandleFD(adopting: fd, path: path)
+    self.handle = FileHandleFD(adopting: fd, path: path)
   }
+
+  /// The open file; only valid before ``closeFile()``.
+  var file: FileHandleFD { handle! }
+
+  /// Closes the descriptor; the file stays until it is renamed or the value is released.
+  func closeFile() { handle = nil }
 
   func rename(to destination: String) throws {
     guard Glibc.rename(path, destination) == 0 else {
@@ -150,16 +223,64 @@ final class TempFile {
   deinit { if !kept { unlink(path) } }
 }
 
-/// An exclusive `flock` on a file, released in `deinit`.
+/// An `flock` on a file, released in `deinit` (and by the kernel when the process dies, so
+/// a lock is never left stale).
 final class FileLock {
   private let file: FileHandleFD
 
-  init(path: String) throws {
+  /// Waits for the lock; `shared` lets other shared holders in.
+  init(path: String, shared: Bool = false) throws {
     file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
-    while flock(file.fd, LOCK_EX) != 0 {
-      if errno != EINTR { throw StoreError.io(operation: "flock", path: path, errno: errno) }
+    try FileLock.lock(file, shared ? LOCK_SH : LOCK_EX)
+  }
+
+  /// Takes the lock without waiting; nil when another process holds it.
+  init?(trying path: String, shared: Bool = false) throws {
+    file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+    if flock(file.fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
+      if errno == EWOULDBLOCK { return nil }
+      throw StoreError.io(operation: "flock", path: path, errno: errno)
     }
   }
 
+  private static func lock(_ file: FileHandleFD, _ operation: Int32) throws {
+    while flock(file.fd, operation) != 0 {
+      if errno != EINTR { throw StoreError.io(operation: "flock", path: file.path, errno: errno) }
+    }
+  }
+
+  /// Turns a shared lock into an exclusive one (or back), waiting for other holders.
+  /// Not atomic: the old lock is dropped first, as `flock(2)` documents.
+  func convert(shared: Bool, wouldWait: () -> Void = {}) throws {
+    if flock(file.fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 { return }
+    guard errno == EWOULDBLOCK else { throw StoreError.io(operation: "flock", path: file.path, errno: errno) }
+    wouldWait()
+    try FileLock.lock(file, shared ? LOCK_SH : LOCK_EX)
+  }
+
   deinit { flock(file.fd, LOCK_UN) }
+}
+
+/// Writes an output file (an export, an extracted archive) so that a failed run leaves no
+/// partial file: through a temporary file created exclusively under a random name beside it
+/// (`O_EXCL` through `mkstemp`, so a symlink planted there is never followed), renamed over
+/// the target at the end. A device or pipe (`-o /dev/null`, a named pipe) is written in
+/// place: renaming over it would replace the device with a file.
+package enum OutputFile {
+  package static func write(to path: String, _ body: (Int32) throws -> Void) throws {
+    var st = stat()
+    if stat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG, st.st_mode & S_IFMT != S_IFDIR {
+      let file = try FileHandleFD(path: path, flags: O_WRONLY)
+      return try body(file.fd)
+    }
+    let url = URL(fileURLWithPath: path)
+    let dir = url.deletingLastPathComponent().path
+    let mask = umask(0)
+    umask(mask)
+    let temp = try TempFile(
+      in: dir.isEmpty ? "." : dir, prefix: ".\(url.lastPathComponent).imggit", mode: 0o666 & ~mask)
+    try body(temp.file.fd)
+    try temp.file.sync()
+    try temp.rename(to: path)
+  }
 }

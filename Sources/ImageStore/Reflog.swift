@@ -1,6 +1,10 @@
 import Foundation
 import ImageModel
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// One move of a tag: what it pointed to before and after, when, and by which command.
 public struct ReflogEntry: Sendable, Hashable, Codable {
   public let old: Descriptor?
@@ -10,7 +14,21 @@ public struct ReflogEntry: Sendable, Hashable, Codable {
   public let command: String
 }
 
+/// The tag moves of one ``Store/update(command:_:)``, written before `index.json` is
+/// replaced: the digest of the new `index.json` tells a later reader whether the
+/// replacement happened, and so whether the entries belong in the reflog.
+struct TagJournal: Codable {
+  struct Move: Codable {
+    let tag: TagName
+    let entry: ReflogEntry
+  }
+  let index: Digest
+  let moves: [Move]
+}
+
 extension Store {
+  var journalPath: String { "\(imggitDirectory)/update-journal" }
+
   /// The reflog file of a tag; tag names hold `:` and `/`, so every other byte is %-escaped.
   func reflogPath(_ tag: TagName) -> String {
     let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8)
@@ -20,39 +38,122 @@ extension Store {
     return "\(reflogDirectory)/\(escaped)"
   }
 
-  func appendReflog(_ entry: ReflogEntry, for tag: TagName) throws {
-    var line = try CanonicalJSON.encode(entry)
-    line.append(0x0a)
-    let file = try FileHandleFD(path: reflogPath(tag), flags: O_WRONLY | O_CREAT | O_APPEND)
-    try line.withUnsafeBytes { try file.writeAll($0) }
-    try file.sync()
+  /// Appends entries (oldest first) to a tag's reflog, all or nothing: a write that fails
+  /// half way (a full disk) is truncated back, so no torn line is ever left for the next
+  /// append to be glued onto. A torn line an older imggit left is cut off first.
+  func appendReflog(_ entries: [ReflogEntry], for tag: TagName) throws {
+    var lines = Data()
+    for entry in entries {
+      lines.append(try CanonicalJSON.encode(entry))
+      lines.append(0x0a)
+    }
+    let path = reflogPath(tag)
+    let file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+    var start = Int64(lseek(file.fd, 0, SEEK_END))
+    if start > 0 {
+      let existing = try FS.readFile(path)
+      let complete = Int64(existing.lastIndex(of: 0x0a).map { $0 + 1 } ?? 0)
+      if complete != start {
+        try file.truncate(to: complete)
+        start = complete
+      }
+    }
+    do {
+      guard lseek(file.fd, off_t(start), SEEK_SET) >= 0 else {
+        throw StoreError.io(operation: "seek", path: path, errno: errno)
+      }
+      try lines.withUnsafeBytes { try file.writeAll($0) }
+      try file.sync()
+    } catch {
+      try? file.truncate(to: start)
+      try? file.sync()
+      throw error
+    }
   }
 
   /// A tag's moves, newest first. Entry N is what `tag@{N}` names (its `new` value).
+  ///
+  /// A last line without its newline is the trace of an append that was cut short, and is
+  /// skipped, as git does; any other line that does not parse is an error. Moves of an update
+  /// that replaced `index.json` but had not yet appended its reflog count already.
   public func reflog(_ tag: TagName) throws -> [ReflogEntry] {
-    let p = reflogPath(tag)
-    guard FS.exists(p) else { return [] }
-    let text = String(decoding: try FS.readFile(p), as: UTF8.self)
-    var entries: [ReflogEntry] = []
-    for (n, line) in text.split(separator: "\n").enumerated() {
-      entries.append(
-        try CanonicalJSON.decode(ReflogEntry.self, from: Data(line.utf8), what: "\(p) line \(n + 1)"))
-    }
+    var entries = try reflogOnDisk(tag)
+    entries += missingJournalEntries(for: tag, after: entries)
     return entries.reversed()
   }
+
+  /// The reflog file's entries, oldest first.
+  private func reflogOnDisk(_ tag: TagName) throws -> [ReflogEntry] {
+    let p = reflogPath(tag)
+    guard FS.exists(p) else { return [] }
+    let data = try FS.readFile(p)
+    var lines = data.split(separator: 0x0a, omittingEmptySubsequences: false)
+    if lines.last?.isEmpty == true { lines.removeLast() }
+    let torn = data.last != 0x0a
+    var entries: [ReflogEntry] = []
+    for (n, line) in lines.enumerated() where !line.isEmpty {
+      do {
+        entries.append(
+          try CanonicalJSON.decode(ReflogEntry.self, from: Data(line), what: "\(p) line \(n + 1)"))
+      } catch  where torn && n == lines.count - 1 {
+        continue
+      }
+    }
+    return entries
+  }
+
+  /// The journal of an update whose `index.json` is in place, if one is waiting.
+  private func appliedJournal() -> TagJournal? {
+    guard FS.exists(journalPath),
+      let data = try? FS.readFile(journalPath),
+      let journal = try? CanonicalJSON.decode(TagJournal.self, from: data, what: journalPath),
+      let index = try? FS.readFile("\(path)/index.json"),
+      Digest(of: index) == journal.index
+    else { return nil }
+    return journal
+  }
+
+  /// The journal's moves of `tag` that the reflog (`entries`, oldest first) does not end with.
+  private func missingJournalEntries(for tag: TagName, after entries: [ReflogEntry]) -> [ReflogEntry] {
+    guard let journal = appliedJournal() else { return [] }
+    let moves = journal.moves.filter { $0.tag == tag }.map(\.entry)
+    for k in stride(from: moves.count, to: 0, by: -1) where entries.suffix(k).elementsEqual(moves.prefix(k)) {
+      return Array(moves.dropFirst(k))
+    }
+    return moves
+  }
+
+  /// Finishes an update that was interrupted between writing its journal and appending its
+  /// reflog: appends the entries if `index.json` was replaced, drops them if not. Call it
+  /// under the store's lock.
+  func completeInterruptedUpdate() throws {
+    guard FS.exists(journalPath) else { return }
+    if let journal = appliedJournal() {
+      var tags: [TagName] = []
+      for move in journal.moves where !tags.contains(move.tag) { tags.append(move.tag) }
+      for tag in tags {
+        let missing = missingJournalEntries(for: tag, after: try reflogOnDisk(tag))
+        if !missing.isEmpty { try appendReflog(missing, for: tag) }
+      }
+    }
+    try FS.remove(journalPath)
+    try FS.syncDirectory(of: journalPath)
+  }
+
+  /// True when an interrupted tag update waits in the journal (`fsck` reports it).
+  public var hasInterruptedUpdate: Bool { FS.exists(journalPath) }
 
   /// Drops reflog entries older than `cutoff` (all tags); returns how many. Call it under
   /// the store's lock (from ``Store/update(command:_:)``).
   public func expireReflogs(before cutoff: Date, dryRun: Bool) throws -> Int {
-    let f = ISO8601DateFormatter()
     var dropped = 0
-    for tag in reflogTags() {
+    for tag in try reflogTags() {
       let entries = try reflog(tag)
-      let kept = entries.filter { f.date(from: $0.time).map { $0 >= cutoff } ?? true }
+      let kept = entries.filter { Dates.parse($0.time).map { $0 >= cutoff } ?? true }
       dropped += entries.count - kept.count
       guard !dryRun, kept.count != entries.count else { continue }
       if kept.isEmpty {
-        FS.remove(reflogPath(tag))
+        try FS.remove(reflogPath(tag))
         continue
       }
       var data = Data()
@@ -66,13 +167,46 @@ extension Store {
   }
 
   /// Every tag that has a reflog, including deleted ones.
-  public func reflogTags() -> [TagName] {
-    FS.listDirectory(reflogDirectory).compactMap { name in
+  ///
+  /// - Throws: when the reflog folder cannot be read: an unreadable folder is never taken
+  ///   for an empty one.
+  public func reflogTags() throws -> [TagName] {
+    try FS.listDirectory(reflogDirectory).compactMap { name in
       name.removingPercentEncoding.flatMap { try? TagName(parsing: $0) }
     }.sorted()
   }
+
+  /// What keeps images alive: the tags of `index.json`, and every reflog entry.
+  public func roots() throws -> StoreRoots {
+    var reflogs: [(TagName, [ReflogEntry])] = []
+    for tag in try reflogTags() { reflogs.append((tag, try reflog(tag))) }
+    return StoreRoots(index: try readIndex(), reflogs: reflogs)
+  }
 }
 
-#if canImport(Glibc)
-  import Glibc
-#endif
+/// The roots of a store: everything `gc` keeps and `fsck` checks starts here.
+public struct StoreRoots: Sendable {
+  /// `index.json`: tagged entries, and untagged ones other tools may have written.
+  public let index: ImageIndex
+  /// Each tag's reflog, newest entry first.
+  public let reflogs: [(tag: TagName, entries: [ReflogEntry])]
+
+  /// The tags, sorted by name.
+  public var tags: [Tag] { Tag.all(in: index) }
+
+  /// Every image a reflog entry names, labelled `tag@{N}`; with `old`, what the moves
+  /// replaced too (the oldest value of a tag is only there).
+  public func reflogImages(old: Bool, newerThan cutoff: Date? = nil) -> [(
+    label: String, descriptor: Descriptor
+  )] {
+    var result: [(String, Descriptor)] = []
+    for (tag, entries) in reflogs {
+      for (n, e) in entries.enumerated() {
+        if let cutoff, let t = Dates.parse(e.time), t < cutoff { continue }
+        if let d = e.new { result.append(("\(tag)@{\(n)}", d)) }
+        if old, let d = e.old { result.append(("\(tag)@{\(n + 1)}", d)) }
+      }
+    }
+    return result
+  }
+}

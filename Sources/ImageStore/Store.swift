@@ -14,19 +14,26 @@ import ImageModel
 public final class Store: Sendable {
   /// The layout's folder.
   public let path: String
+  /// This store's share of the store-wide use lock (see ``StoreUse``); nil when the store
+  /// cannot be written (imggit's folder cannot be made), so no gc can run from here either.
+  private let use: StoreUse?
 
   /// Opens the layout at `path`. With `create`, a missing or empty folder becomes a new
   /// layout; a folder with other content that is not a layout is refused.
+  ///
+  /// An open store holds a shared lock for as long as it lives, so a concurrent `gc` waits
+  /// before it sweeps: whatever this store's operations find "already there" stays there.
   public init(path: String, create: Bool) throws {
     let path = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     self.path = path
     if !FS.exists("\(path)/oci-layout") {
-      let empty = !FS.exists(path) || (FS.isDirectory(path) && FS.listDirectory(path).isEmpty)
+      let empty = try !FS.exists(path) || (FS.isDirectory(path) && FS.listDirectory(path).isEmpty)
       guard create, empty else { throw StoreError.notALayout(path: path) }
       try Store.initialize(path)
-      try ensureImggitDirectories()
     }
     guard FS.exists("\(path)/index.json") else { throw StoreError.notALayout(path: path) }
+    let imggit = "\(path)/.imggit"
+    use = (try? FS.makeDirectories(imggit)).flatMap { try? StoreUse.acquire(imggitDirectory: imggit) }
   }
 
   /// The store to use when none is named: `$IMGGIT_STORE`, else `$XDG_DATA_HOME/imggit`,
@@ -40,6 +47,8 @@ public final class Store: Sendable {
 
   static func initialize(_ path: String) throws {
     try FS.makeDirectories("\(path)/blobs/sha256")
+    try FS.makeDirectories("\(path)/.imggit/tmp")
+    try FS.makeDirectories("\(path)/.imggit/logs")
     let tmp = "\(path)/blobs"
     try FS.atomicWrite(
       Data(#"{"imageLayoutVersion":"1.0.0"}"#.utf8), to: "\(path)/oci-layout", tempDirectory: tmp)
@@ -74,31 +83,29 @@ public final class Store: Sendable {
     try? FS.atomicWrite(data, to: path, tempDirectory: tempDirectory)
   }
 
-  /// Removes files an interrupted command left in `.imggit/tmp`, if older than `cutoff`.
-  public func removeStaleTemporaryFiles(before cutoff: Date) -> Int {
+  /// Removes files an interrupted command left in `.imggit/tmp` (staged blobs, atomic
+  /// writes), if older than `cutoff`; returns how many.
+  public func removeStaleTemporaryFiles(before cutoff: Date) throws -> Int {
     var removed = 0
-    for name in FS.listDirectory(tempDirectory) {
+    for name in try FS.listDirectory(tempDirectory) {
       let path = "\(tempDirectory)/\(name)"
-      guard
-        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-        modified < cutoff
-      else { continue }
-      FS.remove(path)
+      guard let modified = try FS.modified(path), modified < cutoff else { continue }
+      try FS.removeTree(path)
       removed += 1
     }
     return removed
   }
 
   /// Removes cached layer indexes of DiffIDs not in `keeping`; returns how many.
-  public func removeLayerCaches(keeping: Set<Digest>, dryRun: Bool) -> Int {
+  public func removeLayerCaches(keeping: Set<Digest>, dryRun: Bool) throws -> Int {
     let dir = "\(imggitDirectory)/cache/layers"
     var removed = 0
-    for name in FS.listDirectory(dir) {
+    for name in try FS.listDirectory(dir) {
       // <DiffID>.idx, or .json from an older imggit: either way named by the DiffID.
       let hex = name.split(separator: ".").first.map(String.init) ?? name
       guard let d = try? Digest(hex: hex), !keeping.contains(d) else { continue }
       removed += 1
-      if !dryRun { FS.remove("\(dir)/\(name)") }
+      if !dryRun { try FS.remove("\(dir)/\(name)") }
     }
     return removed
   }
@@ -184,9 +191,17 @@ public final class Store: Sendable {
   }
 
   /// Every blob file name under `blobs/sha256/` that is a digest.
-  public func allBlobs() -> [Digest] {
-    FS.listDirectory("\(path)/blobs/sha256").compactMap { try? Digest(hex: $0) }.sorted()
+  ///
+  /// - Throws: ``StoreError/io(operation:path:errno:)`` when the folder cannot be read.
+  public func allBlobs() throws -> [Digest] {
+    try FS.listDirectory("\(path)/blobs/sha256").compactMap { try? Digest(hex: $0) }.sorted()
   }
+
+  /// When a blob's file was last written (nil when it is missing).
+  public func blobModified(_ digest: Digest) throws -> Date? { try FS.modified(blobPath(digest)) }
+
+  /// Deletes a blob. Only `gc` calls this, under ``exclusively(whileWaiting:_:)``.
+  public func removeBlob(_ digest: Digest) throws { try FS.remove(blobPath(digest)) }
 
   // MARK: - Images
 
@@ -266,22 +281,42 @@ public final class Store: Sendable {
   }
 
   /// Runs `body` under the store's exclusive lock on a fresh read of `index.json`, then
-  /// records every tag move in the reflog and replaces `index.json` atomically. Two imggit
+  /// replaces `index.json` atomically and records every tag move in the reflog. Two imggit
   /// processes therefore never lose each other's tag updates. If `body` throws, nothing
   /// is written.
+  ///
+  /// The moves are first written to a journal; only then is `index.json` replaced, and
+  /// then the reflog appended. A crash (or a full disk) at any point leaves either no
+  /// visible change, or a moved tag whose reflog entries the journal still holds: readers
+  /// see them already, and the next update appends them (``completeInterruptedUpdate()``).
+  /// The reflog therefore never names a move that did not happen.
   public func update<R>(command: String, _ body: (inout TagUpdate) throws -> R) throws -> R {
     try ensureImggitDirectories()
     let lock = try FileLock(path: "\(imggitDirectory)/lock")
+    defer { withExtendedLifetime(lock) {} }
+    try completeInterruptedUpdate()
     var update = TagUpdate(index: try readIndex())
     let result = try body(&update)
     guard !update.moves.isEmpty else { return result }
     let time = Store.now()
-    for move in update.moves {
-      try appendReflog(ReflogEntry(old: move.old, new: move.new, time: time, command: command), for: move.tag)
+    let indexData = try CanonicalJSON.encode(update.index)
+    let journal = TagJournal(
+      index: Digest(of: indexData),
+      moves: update.moves.map {
+        TagJournal.Move(
+          tag: $0.tag, entry: ReflogEntry(old: $0.old, new: $0.new, time: time, command: command))
+      })
+    try FS.atomicWrite(try CanonicalJSON.encode(journal), to: journalPath, tempDirectory: tempDirectory)
+    do {
+      try FS.atomicWrite(indexData, to: "\(path)/index.json", tempDirectory: tempDirectory)
+    } catch {
+      // The rename may or may not have happened; the journal tells which, by digest.
+      try? completeInterruptedUpdate()
+      throw error
     }
-    try FS.atomicWrite(
-      try CanonicalJSON.encode(update.index), to: "\(path)/index.json", tempDirectory: tempDirectory)
-    withExtendedLifetime(lock) {}
+    // The tags have moved. If the reflog cannot be appended now (a full disk), the journal
+    // keeps the entries, readers merge them, and the next update appends them.
+    try? completeInterruptedUpdate()
     return result
   }
 

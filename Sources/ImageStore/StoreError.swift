@@ -1,7 +1,7 @@
 import ImageModel
 
 /// What can go wrong reading or writing an image store or moving images in and out of it.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   case notALayout(path: String)
   case io(operation: String, path: String, errno: Int32)
   case blobMissing(Digest, path: String)
@@ -12,6 +12,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
   case badArchive(source: String, reason: String)
   case badSource(String, reason: String)
   case ambiguousImport(source: String, count: Int)
+  case tagMoved(TagName, expected: Digest?, actual: Digest?)
 
   public var description: String {
     switch self {
@@ -34,6 +35,10 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
       return "\(source): \(reason)"
     case .badSource(let source, let reason):
       return "\(source): \(reason)"
+    case .tagMoved(let t, let expected, let actual):
+      let was = expected.map { "pointed to \($0.short)" } ?? "did not exist"
+      let now = actual.map { "points to \($0.short)" } ?? "is deleted"
+      return "tag \(t) moved while this command ran: it \(was) and now \(now); nothing was changed"
     case .ambiguousImport(let source, let count):
       return "\(source) holds \(count) images; --tag names one image only"
     }

@@ -67,6 +67,19 @@ public struct TagUpdate {
     }
   }
 
+  /// Points `tag` at `descriptor` only if it still has the value `expected` (nil: only if
+  /// it does not exist): the compare-and-swap of every rewrite, as `git update-ref NEW OLD`.
+  ///
+  /// - Throws: ``StoreError/tagMoved(_:expected:actual:)`` when another command moved it
+  ///   since this one read it.
+  public mutating func move(_ tag: TagName, from expected: Descriptor?, to descriptor: Descriptor) throws {
+    let actual = current(tag)
+    guard actual?.digest == expected?.digest else {
+      throw StoreError.tagMoved(tag, expected: expected?.digest, actual: actual?.digest)
+    }
+    set(tag, to: descriptor)
+  }
+
   /// Removes `tag`. Its blobs stay, and the reflog still reaches them.
   public mutating func delete(_ tag: TagName) throws {
     guard let i = index.manifests.firstIndex(where: { Tag.name(of: $0) == tag }) else {

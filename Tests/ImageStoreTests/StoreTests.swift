@@ -48,7 +48,7 @@ import Testing
       try writer.write(Data("partial".utf8))
       #expect(throws: StoreError.self) { try writer.finish(expected: Digest(of: Data("other".utf8))) }
     }
-    #expect(store.allBlobs().isEmpty)
+    #expect(try store.allBlobs().isEmpty)
     #expect(FileManager.default.subpaths(atPath: store.path + "/.imggit/tmp")?.isEmpty ?? true)
   }
 
@@ -67,7 +67,7 @@ import Testing
     #expect(log.map(\.command) == ["delete", "second", "first"])
     #expect(log[0].new == nil && log[0].old?.digest == two.digest)
     #expect(log[1].new?.digest == two.digest && log[1].old?.digest == one.digest)
-    #expect(store.reflogTags() == [tag])
+    #expect(try store.reflogTags() == [tag])
     #expect(try store.tags().isEmpty)
     // A failing update writes nothing.
     let before = try snapshot(store.path)

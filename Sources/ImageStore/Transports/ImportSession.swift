@@ -10,6 +10,8 @@ final class ImportSession {
   var stagedByPath: [String: StagedBlob] = [:]
   var links: [String: String] = [:]
   var layoutPath: String?
+  /// Blobs the store already had, checked once against their digest in this import.
+  private var verified = Set<Digest>()
   let progress: ProgressReporter?
 
   init(store: Store, source: String, progress: ProgressReporter? = nil) {
@@ -61,9 +63,21 @@ final class ImportSession {
       }
       return
     }
+    if store.hasBlob(d.digest) {
+      // The store's copy is what the image will reference: it must be what the source
+      // describes, or the import would tag an image that fsck and show refuse.
+      let actual = store.blobSize(d.digest) ?? -1
+      guard actual == d.size else {
+        throw StoreError.sizeMismatch(d.digest, expected: d.size, actual: actual, path: "\(source): \(what)")
+      }
+      if !verified.contains(d.digest) {
+        try store.verifyBlob(d.digest, size: d.size)
+        verified.insert(d.digest)
+      }
+      return
+    }
     if let layout = layoutPath {
       let path = "\(layout)/blobs/sha256/\(d.digest.hex)"
-      if store.hasBlob(d.digest) { return }
       guard FS.exists(path) else {
         throw StoreError.badSource(source, reason: "\(what) \(d.digest) is missing (\(path))")
       }
@@ -76,9 +90,7 @@ final class ImportSession {
       staged[d.digest] = try writer.finish(expected: d.digest, expectedSize: d.size, source: path)
       return
     }
-    guard store.hasBlob(d.digest) else {
-      throw StoreError.badArchive(source: source, reason: "\(what) \(d.digest) is not in the archive")
-    }
+    throw StoreError.badArchive(source: source, reason: "\(what) \(d.digest) is not in the archive")
   }
 
   /// Reads a small blob (manifest, config) from wherever it is, verified.

@@ -69,34 +69,4 @@ extension Imggit {
   }
 }
 
-/// Writes an output file through a temporary name, so a failed run leaves no partial file.
-/// A device or pipe (`-o /dev/null`, a named pipe) is written in place: renaming over it
-/// would replace the device with a file.
-enum OutputFile {
-  static func write(to path: String, _ body: (Int32) throws -> Void) throws {
-    var st = stat()
-    if stat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG, st.st_mode & S_IFMT != S_IFDIR {
-      let fd = open(path, O_WRONLY | O_CLOEXEC)
-      guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, errno: errno) }
-      defer { close(fd) }
-      return try body(fd)
-    }
-    let temp = path + ".imggit-tmp"
-    let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw StoreError.io(operation: "create", path: temp, errno: errno) }
-    do {
-      try body(fd)
-      guard fsync(fd) == 0 else { throw StoreError.io(operation: "fsync", path: temp, errno: errno) }
-      close(fd)
-      guard rename(temp, path) == 0 else {
-        throw StoreError.io(operation: "rename", path: path, errno: errno)
-      }
-    } catch {
-      close(fd)
-      unlink(temp)
-      throw error
-    }
-  }
-}
-
 extension Exporter.Format: ExpressibleByArgument {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import History
 import ImageModel
+import ImageStore
 import LayerFS
 
 extension Imggit {

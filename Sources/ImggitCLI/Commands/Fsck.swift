@@ -11,7 +11,9 @@ extension Imggit {
         and the reflogs name has its manifest, config and layers, with the sizes their \
         descriptors give and as many layers as the config's non-empty history entries. \
         Each problem is printed with the digest and path involved; the exit status is 1 if \
-        there is any.
+        there is any. Warnings (a reflog that disagrees with index.json, a tag update \
+        that was interrupted and that the next command completes) lose nothing and do \
+        not change the exit status.
 
         Example:
           imggit fsck
@@ -30,9 +32,13 @@ extension Imggit {
             blobs: report.blobsChecked, bytes: report.bytesChecked, images: report.imagesChecked,
             problems: report.problems.map {
               .init(digest: $0.digest?.description, path: $0.path, message: $0.message)
+            },
+            warnings: report.warnings.map {
+              .init(digest: $0.digest?.description, path: $0.path, message: $0.message)
             }))
       } else {
         for p in report.problems { print(Terminal.paint("error", .red) + ": \(p.message)") }
+        for w in report.warnings { print(Terminal.paint("warning", .yellow) + ": \(w.message)") }
         let summary =
           "checked \(report.blobsChecked) blobs (\(Format.size(report.bytesChecked))) and \(report.imagesChecked) images"
         quiet.say(
@@ -53,6 +59,7 @@ extension Imggit {
       let bytes: Int64
       let images: Int
       let problems: [Problem]
+      let warnings: [Problem]
     }
   }
 }

@@ -9,8 +9,11 @@ extension Imggit {
       abstract: "Delete blobs and caches that no tag and no reflog entry reaches.",
       discussion: """
         The only command that deletes blobs. Everything a tag or any reflog entry reaches \
-        stays, so every rewrite can still be undone; blobs younger than an hour stay too, so \
-        a concurrent import loses nothing. --expire-reflog drops reflog entries older than \
+        stays, so every rewrite can still be undone. gc sweeps only while no other imggit \
+        command has the store open (it waits for them, and says so), so an import or a \
+        commit running beside it loses nothing; blobs and temporary files younger than an \
+        hour stay too, for other tools writing into the layout. Any read error stops gc \
+        before it deletes anything. --expire-reflog drops reflog entries older than \
         the given age first (30d, 12h, 45m, 0 for all), which lets gc free what only old \
         entries kept alive.
 
@@ -41,7 +44,9 @@ extension Imggit {
 
     func run() throws {
       let report = try store.repository().gc(
-        dryRun: dryRun, expireReflog: try expireReflog.map(GC.seconds), grace: try GC.seconds(grace))
+        dryRun: dryRun, expireReflog: try expireReflog.map(GC.seconds), grace: try GC.seconds(grace),
+        whileWaiting: { Terminal.printError("gc: waiting for other imggit commands on this store to finish") }
+      )
       if output.json {
         try Terminal.printJSON(
           GCJSON(
