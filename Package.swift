@@ -38,7 +38,9 @@ let package = Package(
     // Operations over the commit graph: revisions, log, tag, reset, fsck.
     .target(name: "History", dependencies: ["ImageModel", "ImageStore", "LayerFS"]),
     // The image history as a real git repository, written through libgit2.
-    .target(name: "GitMirror", dependencies: ["CGit2", "History", "LayerFS", "ImageStore", "ImageModel"]),
+    .target(
+      name: "GitMirror",
+      dependencies: ["CGit2", "History", "LayerFS", "ImageStore", "ImageModel", "TarStream"]),
     // Command-line parsing and output formatting only.
     .target(
       name: "ImggitCLI",

@@ -1,5 +1,6 @@
 import CGit2
 import Foundation
+import TarStream
 
 /// A failure inside libgit2, with the function that failed and libgit2's own message.
 public struct GitError: Error, Sendable, CustomStringConvertible {
@@ -54,6 +55,9 @@ final class GitRepository {
   init(bareAt path: String) throws {
     _ = GitRepository.initialized
     var repo: OpaquePointer?
+    // Only imggit writes here, under its mirror lock: a lock file libgit2 left is from a
+    // run that was killed, and would stop every later run.
+    GitRepository.removeStaleFiles(in: path)
     if FileManager.default.fileExists(atPath: path + "/HEAD") {
       try GitError.check(git_repository_open_bare(&repo, path), "git_repository_open_bare")
     } else {
@@ -64,6 +68,19 @@ final class GitRepository {
   }
 
   deinit { git_repository_free(handle) }
+
+  /// Lock files and half-written objects of a killed libgit2 (`*.lock`, `tmp_object_*`,
+  /// `pack_git2_*`) in a repository no one else is writing.
+  static func removeStaleFiles(in path: String) {
+    guard let walker = FileManager.default.enumerator(atPath: path) else { return }
+    for case let rel as String in walker {
+      let name = (rel as NSString).lastPathComponent
+      guard name.hasSuffix(".lock") || name.hasPrefix("tmp_object_") || name.hasPrefix("pack_git2_") else {
+        continue
+      }
+      unlink("\(path)/\(rel)")
+    }
+  }
 
   /// True when an object with this id is in the repository.
   func exists(_ hex: String) -> Bool {
@@ -108,14 +125,31 @@ final class GitRepository {
   }
 
   /// Writes a tree; libgit2 sorts the entries as git requires.
-  func tree(_ entries: [(name: String, mode: GitMode, oid: GitOID)]) throws -> GitOID {
+  ///
+  /// With `escaping` (the entries of `rootfs/`), names are file names of an image, which
+  /// git may refuse (`.git`, and names NTFS would read as `.git`): such a name, and every
+  /// name that starts with `~`, is stored with one more `~` in front, so every name fits in
+  /// git and the escaping is undone by dropping one leading `~`. Names are bytes
+  /// (``FileName``), as git stores them.
+  func tree(_ entries: [(name: String, mode: GitMode, oid: GitOID)], escaping: Bool = false) throws -> GitOID
+  {
     var builder: OpaquePointer?
     try GitError.check(git_treebuilder_new(&builder, handle, nil), "git_treebuilder_new")
     defer { git_treebuilder_free(builder) }
     for e in entries {
       var oid = e.oid.raw
+      let mode = git_filemode_t(e.mode.rawValue)
+      if escaping && e.name.hasPrefix("~") {
+        try GitError.check(
+          git_treebuilder_insert(nil, builder, FileName.cString("~" + e.name), &oid, mode),
+          "git_treebuilder_insert")
+        continue
+      }
+      let status = git_treebuilder_insert(nil, builder, FileName.cString(e.name), &oid, mode)
+      if status == 0 { continue }
+      guard escaping else { try GitError.check(status, "git_treebuilder_insert"); continue }
       try GitError.check(
-        git_treebuilder_insert(nil, builder, e.name, &oid, git_filemode_t(e.mode.rawValue)),
+        git_treebuilder_insert(nil, builder, FileName.cString("~" + e.name), &oid, mode),
         "git_treebuilder_insert")
     }
     var out = git_oid()

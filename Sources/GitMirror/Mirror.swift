@@ -3,6 +3,7 @@ import History
 import ImageModel
 import ImageStore
 import LayerFS
+import TarStream
 
 /// What a mirror run did.
 public struct MirrorReport: Sendable {
@@ -34,7 +35,34 @@ public struct Mirror {
   /// `.imggit/mirror.git` inside the store.
   public static func defaultPath(for store: Store) -> String { "\(store.path)/.imggit/mirror.git" }
 
-  public static func refName(for tag: TagName) -> String { "refs/tags/\(tag.name)@\(tag.tag)" }
+  /// The git ref of a tag: `refs/tags/NAME@TAG`. What a git ref cannot hold is %-escaped,
+  /// reversibly: `%` itself, `:` (a registry port, `localhost:5000/app:1` →
+  /// `refs/tags/localhost%3A5000/app@1`), and a `.` that starts a component, ends it, or
+  /// makes `..` or a `.lock` ending (`.hidden:1` → `refs/tags/%2Ehidden@1`).
+  public static func refName(for tag: TagName) -> String {
+    "refs/tags/\(escapeRef(tag.name))@\(escapeRef(tag.tag))"
+  }
+
+  static func escapeRef(_ s: String) -> String {
+    s.split(separator: "/", omittingEmptySubsequences: false).map { component -> String in
+      var out = ""
+      let chars = Array(component)
+      for (i, c) in chars.enumerated() {
+        switch c {
+        case "%": out += "%25"
+        case ":": out += "%3A"
+        case ".":
+          let first = i == 0
+          let last = i == chars.count - 1
+          let double = i + 1 < chars.count && chars[i + 1] == "."
+          let lock = String(chars[i...]) == ".lock"
+          out += first || last || double || lock ? "%2E" : "."
+        default: out.append(c)
+        }
+      }
+      return out
+    }.joined(separator: "/")
+  }
 
   /// The image commit → git commit map the last run wrote (for `log --git-ids`).
   public static func commitMap(at path: String) -> [CommitID: String] {
@@ -66,17 +94,30 @@ public struct Mirror {
   public func run(revisions: [Revision], content: Bool, gitPath: String?) throws -> MirrorReport {
     let store = repository.store
     let path = gitPath ?? Mirror.defaultPath(for: store)
+    // Resolve first: a bad revision must not leave a new, empty repository behind.
+    let resolved = try revisions.map { try repository.resolve($0) }
+    let existed = FileManager.default.fileExists(atPath: path)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    // One mirror run at a time: the run owns the repository, and may clear what a killed
+    // run of libgit2 left there.
+    let lock = try FileLock(path: "\(path).imggit-lock")
+    defer { withExtendedLifetime(lock) {} }
+    do {
+      return try write(resolved: resolved, all: revisions.isEmpty, content: content, path: path)
+    } catch {
+      if !existed { try? FileManager.default.removeItem(atPath: path) }
+      throw error
+    }
+  }
+
+  private func write(resolved: [CommitRef], all: Bool, content: Bool, path: String) throws -> MirrorReport {
+    let store = repository.store
     let git = try GitRepository(bareAt: path)
-    var chains: [(image: Image, upTo: Int)] = []
-    if revisions.isEmpty {
+    var chains: [(image: Image, upTo: Int)] = resolved.map { ($0.image, $0.position) }
+    if all {
       for tag in try repository.tags() {
         let image = try repository.image(tag.descriptor)
         chains.append((image, image.commits.count - 1))
-      }
-    } else {
-      for r in revisions {
-        let ref = try repository.resolve(r)
-        chains.append((ref.image, ref.position))
       }
     }
     // Tips carry the image's config and manifest (the first tag by name, if several).
@@ -173,7 +214,7 @@ public struct Mirror {
     progress?.finish()
     // Refs: one per tag; stale ones go.
     var refs: [String] = []
-    if revisions.isEmpty {
+    if all {
       for tag in try repository.tags() {
         guard let tip = try repository.image(tag.descriptor).tip, let oid = done[tip.id] else { continue }
         let name = Mirror.refName(for: tag.name)
@@ -182,7 +223,7 @@ public struct Mirror {
       }
     }
     var removed: [String] = []
-    if revisions.isEmpty {
+    if all {
       for name in try git.references(matching: "refs/tags/*") where !refs.contains(name) {
         try git.removeReference(name)
         removed.append(name)
@@ -194,7 +235,7 @@ public struct Mirror {
       "\($0.key.hex) \($0.value.oid) \($0.value.tip) \($0.value.parent)\n"
     }
     .joined()
-    try Data(text.utf8).write(to: URL(fileURLWithPath: "\(path)/imggit-commits"), options: .atomic)
+    try AtomicFile.write(Data(text.utf8), to: "\(path)/imggit-commits")
     return MirrorReport(
       path: path, commits: done.count, newCommits: newCommits, refs: refs, removedRefs: removed)
   }
@@ -209,7 +250,7 @@ public struct Mirror {
     case .directory:
       return .directory
     case .symlink:
-      return .blob(try git.blob(Data((e.link ?? "").utf8)), .symlink)
+      return .blob(try git.blob(Data(FileName.encode(e.link ?? ""))), .symlink)
     case .regular, .hardlink:
       let mode: GitMode = e.mode & 0o111 != 0 ? .executable : .blob
       if content, let s = node.source, let oid = blobs[image.config.diffIDs[s.layer]]?[s.path] {
@@ -336,7 +377,7 @@ final class TreeState {
       case .folder(let f): entries.append((name, .tree, try write(f, git)))
       }
     }
-    let oid = try git.tree(entries)
+    let oid = try git.tree(entries, escaping: true)
     folder.oid = oid
     return oid
   }

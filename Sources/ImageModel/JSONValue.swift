@@ -99,13 +99,62 @@ public enum CanonicalJSON {
 
   /// Decodes `data`, turning Foundation's decoding error into a one-line ``ModelError``
   /// that names `what` was being read.
+  ///
+  /// An object with the same key twice is refused: Foundation reads one of the two values
+  /// and Go's decoder (umoci, skopeo, containerd) the other, so the same manifest would
+  /// name different images to imggit and to them.
   public static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+    let value: T
     do {
-      return try JSONDecoder().decode(type, from: data)
+      value = try JSONDecoder().decode(type, from: data)
     } catch let error as DecodingError {
       throw ModelError.malformedJSON(what: what, reason: error.oneLine)
     } catch {
       throw ModelError.malformedJSON(what: what, reason: "\(error)")
+    }
+    if let key = duplicateKey(in: data) {
+      throw ModelError.malformedJSON(what: what, reason: "the key \"\(key)\" appears twice in one object")
+    }
+    return value
+  }
+
+  /// The first key that an object of `data` (valid JSON) holds twice, compared after
+  /// unescaping, as decoders compare them.
+  static func duplicateKey(in data: Data) -> String? {
+    data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> String? in
+      // One frame per open object or array: the keys seen, and whether a key comes next.
+      var frames: [(keys: Set<String>?, expectKey: Bool)] = []
+      var i = 0
+      while i < bytes.count {
+        switch bytes[i] {
+        case UInt8(ascii: "{"): frames.append((Set(), true))
+        case UInt8(ascii: "["): frames.append((nil, false))
+        case UInt8(ascii: "}"), UInt8(ascii: "]"): _ = frames.popLast()
+        case UInt8(ascii: ","): if frames.last?.keys != nil { frames[frames.count - 1].expectKey = true }
+        case UInt8(ascii: "\""):
+          let start = i
+          var escaped = false
+          i += 1
+          while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+            if bytes[i] == UInt8(ascii: "\\") {
+              escaped = true
+              i += 1
+            }
+            i += 1
+          }
+          guard let top = frames.last, top.keys != nil, top.expectKey else { break }
+          let raw = Data(bytes[start...min(i, bytes.count - 1)])
+          let key =
+            escaped
+            ? (try? JSONDecoder().decode(String.self, from: raw)) ?? String(decoding: raw, as: UTF8.self)
+            : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+          if frames[frames.count - 1].keys!.insert(key).inserted == false { return key }
+          frames[frames.count - 1].expectKey = false
+        default: break
+        }
+        i += 1
+      }
+      return nil
     }
   }
 }

@@ -40,7 +40,11 @@ public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
       }
       if n > 0 {
         if case .ancestor(let inner, let m) = revision {
-          revision = .ancestor(inner, m + n)
+          let (sum, overflow) = m.addingReportingOverflow(n)
+          guard !overflow else {
+            throw ModelError.invalidRevision(s, reason: "the ancestor count is too large")
+          }
+          revision = .ancestor(inner, sum)
         } else {
           revision = .ancestor(revision, n)
         }

@@ -98,6 +98,12 @@ enum FS {
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
   }
 
+  /// A folder itself, not a symlink to one: walks never leave the folder they sweep.
+  static func isRealDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+
   /// `mkdir -p`, reporting the errno of the call that failed.
   static func makeDirectories(_ path: String) throws {
     if mkdir(path, 0o755) == 0 || (errno == EEXIST && isDirectory(path)) { return }
@@ -225,11 +231,11 @@ final class TempFile {
 
 /// An `flock` on a file, released in `deinit` (and by the kernel when the process dies, so
 /// a lock is never left stale).
-final class FileLock {
+package final class FileLock {
   private let file: FileHandleFD
 
   /// Waits for the lock; `shared` lets other shared holders in.
-  init(path: String, shared: Bool = false) throws {
+  package init(path: String, shared: Bool = false) throws {
     file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
     try FileLock.lock(file, shared ? LOCK_SH : LOCK_EX)
   }
@@ -259,6 +265,15 @@ final class FileLock {
   }
 
   deinit { flock(file.fd, LOCK_UN) }
+}
+
+/// A small file replaced whole, through a temporary file beside it: fsynced, renamed, and
+/// the folder fsynced, so a reader (or a crash) sees the old bytes or the new, never a mix.
+package enum AtomicFile {
+  package static func write(_ data: Data, to path: String) throws {
+    let dir = (path as NSString).deletingLastPathComponent
+    try FS.atomicWrite(data, to: path, tempDirectory: dir.isEmpty ? "." : dir)
+  }
 }
 
 /// Writes an output file (an export, an extracted archive) so that a failed run leaves no

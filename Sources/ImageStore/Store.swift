@@ -83,16 +83,38 @@ public final class Store: Sendable {
     try? FS.atomicWrite(data, to: path, tempDirectory: tempDirectory)
   }
 
-  /// Removes files an interrupted command left in `.imggit/tmp` (staged blobs, atomic
-  /// writes), if older than `cutoff`; returns how many.
+  /// Removes what interrupted commands and their libraries left in `.imggit/`, if older
+  /// than `cutoff`; returns how many. That is everything in `.imggit/tmp` (staged blobs,
+  /// atomic writes), and anywhere below `.imggit/` the lock files and half-written objects
+  /// of libgit2 (`*.lock`, `tmp_object_*`, `pack_git2_*`) and Foundation's atomic-write
+  /// files (`.dat.nosync*`).
   public func removeStaleTemporaryFiles(before cutoff: Date) throws -> Int {
     var removed = 0
-    for name in try FS.listDirectory(tempDirectory) {
-      let path = "\(tempDirectory)/\(name)"
-      guard let modified = try FS.modified(path), modified < cutoff else { continue }
-      try FS.removeTree(path)
+    func stale(_ path: String) throws -> Bool {
+      guard let modified = try FS.modified(path) else { return false }
+      return modified < cutoff
+    }
+    for name in try FS.listDirectory(tempDirectory) where try stale("\(tempDirectory)/\(name)") {
+      try FS.removeTree("\(tempDirectory)/\(name)")
       removed += 1
     }
+    func sweep(_ dir: String) throws {
+      for name in try FS.listDirectory(dir) {
+        let path = "\(dir)/\(name)"
+        if FS.isRealDirectory(path) {
+          if path != tempDirectory { try sweep(path) }
+          continue
+        }
+        let temporary =
+          name.hasSuffix(".lock") || name.hasPrefix("tmp_object_") || name.hasPrefix("pack_git2_")
+          || name.hasPrefix(".dat.nosync")
+        if temporary, try stale(path) {
+          try FS.remove(path)
+          removed += 1
+        }
+      }
+    }
+    try sweep(imggitDirectory)
     return removed
   }
 

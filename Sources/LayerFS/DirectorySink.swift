@@ -32,12 +32,14 @@ public final class DirectorySink: TreeSink {
 
   deinit { close(root) }
 
-  /// Opens the folder holding `path` and returns it with the last component.
-  private func parent(of path: String) throws -> (fd: Int32, name: String) {
+  /// Opens the folder holding `path` and returns it with the last component's bytes (names
+  /// are bytes: see ``FileName``).
+  private func parent(of path: String) throws -> (fd: Int32, name: [CChar]) {
     let (dir, name) = LayerPath.split(path)
     var fd = dup(root)
     for component in dir.split(separator: "/") {
-      let next = openat(fd, String(component), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+      let next = openat(
+        fd, FileName.cString(String(component)), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
       let err = errno
       close(fd)
       guard next >= 0 else {
@@ -48,18 +50,46 @@ public final class DirectorySink: TreeSink {
       }
       fd = next
     }
-    return (fd, name)
+    return (fd, FileName.cString(name))
   }
 
   /// Removes whatever is at `name` unless it is a folder and a folder is wanted.
-  private func clear(_ fd: Int32, _ name: String, keepDirectory: Bool, path: String) throws {
+  private func clear(_ fd: Int32, _ name: [CChar], keepDirectory: Bool, path: String) throws {
     var st = stat()
     guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return }
     if (st.st_mode & S_IFMT) == S_IFDIR {
       if keepDirectory { return }
-      try? FileManager.default.removeItem(atPath: "\(rootPath)/\(path)")
+      try removeTree(fd, name, path: path)
     } else if unlinkat(fd, name, 0) != 0 {
       throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "unlink", errno: errno)
+    }
+  }
+
+  /// Removes a folder and everything in it, through descriptors: never through a symlink,
+  /// at any depth, whatever bytes the names hold.
+  private func removeTree(_ parent: Int32, _ name: [CChar], path: String) throws {
+    let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+    guard fd >= 0, let dir = fdopendir(fd) else {
+      throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "open", errno: errno)
+    }
+    defer { closedir(dir) }
+    while let entry = readdir(dir) {
+      let child = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        Array(raw.prefix { $0 != 0 }.map { CChar(bitPattern: $0) }) + [0]
+      }
+      if child == [46, 0] || child == [46, 46, 0] { continue }
+      if entry.pointee.d_type == UInt8(DT_DIR) {
+        try removeTree(fd, child, path: path)
+      } else if unlinkat(fd, child, 0) != 0 {
+        // Some file systems do not fill d_type: a folder says so here.
+        guard errno == EISDIR else {
+          throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "unlink", errno: errno)
+        }
+        try removeTree(fd, child, path: path)
+      }
+    }
+    guard unlinkat(parent, name, AT_REMOVEDIR) == 0 else {
+      throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "rmdir", errno: errno)
     }
   }
 
@@ -100,7 +130,7 @@ public final class DirectorySink: TreeSink {
     let (dir, name) = try parent(of: e.path)
     defer { close(dir) }
     try clear(dir, name, keepDirectory: false, path: e.path)
-    guard symlinkat(e.link ?? "", dir, name) == 0 else {
+    guard symlinkat(FileName.cString(e.link ?? ""), dir, name) == 0 else {
       throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "symlink", errno: errno)
     }
     chown(dir: dir, name: name, e, followLinks: false)
@@ -172,14 +202,14 @@ public final class DirectorySink: TreeSink {
     futimens(fd, &times)
   }
 
-  private func chown(dir: Int32, name: String, _ e: FileEntry, followLinks: Bool) {
+  private func chown(dir: Int32, name: [CChar], _ e: FileEntry, followLinks: Bool) {
     guard canChown else { return warnOwnership() }
     fchownat(
       dir, name, uid_t(truncatingIfNeeded: e.uid), gid_t(truncatingIfNeeded: e.gid),
       followLinks ? 0 : AT_SYMLINK_NOFOLLOW)
   }
 
-  private func setTime(dir: Int32, name: String, _ mtime: Int64) {
+  private func setTime(dir: Int32, name: [CChar], _ mtime: Int64) {
     var times = [timespec(tv_sec: Int(mtime), tv_nsec: 0), timespec(tv_sec: Int(mtime), tv_nsec: 0)]
     utimensat(dir, name, &times, AT_SYMLINK_NOFOLLOW)
   }

@@ -31,8 +31,8 @@ public struct Extractor {
     for (source, members) in groups {
       primary[source] = tree.nodes[source.path]?.source == source ? source.path : members.min()!
     }
-    let layersToRead = Set(
-      tree.nodes.values.filter { $0.entry.type != .directory }.map { $0.source?.layer ?? $0.layer })
+    // Only regular files need bytes; symlinks and devices are all in the index.
+    let layersToRead = Set(primary.keys.map(\.layer))
 
     for path in tree.sortedPaths where tree.nodes[path]!.entry.type == .directory {
       try sink.directory(tree.nodes[path]!.entry)
@@ -43,21 +43,23 @@ public struct Extractor {
         let stream = try LayerStream(
           store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer],
           progress: progress)
+        var last = LastEntry(indexes[layer])
         while let header = try stream.next() {
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
-          let source = RootFS.Source(layer: layer, path: path)
-          if header.type == .regular, let target = primary[source], let node = tree.nodes[target] {
+          guard last.isLast(path), header.type == .regular else { continue }
+          if let target = primary[RootFS.Source(layer: layer, path: path)], let node = tree.nodes[target] {
             try sink.file(node.entry) { write in try stream.readData(write) }
-            continue
-          }
-          guard let node = tree.nodes[path], node.layer == layer, node.source == nil else { continue }
-          switch node.entry.type {
-          case .symlink: try sink.symlink(node.entry)
-          case .characterDevice, .blockDevice, .fifo, .socket: try sink.special(node.entry)
-          default: break
           }
         }
         try stream.finish()
+      }
+    }
+    for path in tree.sortedPaths {
+      let node = tree.nodes[path]!
+      switch node.entry.type {
+      case .symlink: try sink.symlink(node.entry)
+      case .characterDevice, .blockDevice, .fifo, .socket: try sink.special(node.entry)
+      default: break
       }
     }
     for (source, members) in groups.sorted(by: { primary[$0.key]! < primary[$1.key]! }) {

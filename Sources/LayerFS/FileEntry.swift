@@ -83,17 +83,39 @@ public struct FileEntry: Sendable, Hashable, Codable {
 /// What one layer does to the filesystem below it: entries it adds or replaces, paths it
 /// whites out, folders it makes opaque. Computed once per DiffID and cached.
 public struct LayerIndex: Sendable, Codable {
-  public static let formatVersion = 2
+  public static let formatVersion = 3
   public var diffID: Digest
-  /// Entries in tar order; a path given twice keeps its last entry.
+  /// Entries in tar order; a path given twice keeps its last entry, at the last place.
   public var entries: [FileEntry]
   public var whiteouts: [String]
   public var opaque: [String]
+  /// Paths the tar holds more than once, with how many times: readers of the layer's bytes
+  /// take the last (see ``LastEntry``).
+  public var repeats: [String: Int]
 
-  public init(diffID: Digest, entries: [FileEntry], whiteouts: [String], opaque: [String]) {
+  public init(
+    diffID: Digest, entries: [FileEntry], whiteouts: [String], opaque: [String], repeats: [String: Int] = [:]
+  ) {
     self.diffID = diffID
     self.entries = entries
     self.whiteouts = whiteouts
     self.opaque = opaque
+    self.repeats = repeats
+  }
+}
+
+/// Follows a layer's tar stream and tells which header of a repeated path is the last, the
+/// one that counts (as for tar, and for the index).
+public struct LastEntry {
+  private let repeats: [String: Int]
+  private var seen: [String: Int] = [:]
+
+  public init(_ index: LayerIndex?) { repeats = index?.repeats ?? [:] }
+
+  /// Call once per header, in order: true when this is the path's last entry in the layer.
+  public mutating func isLast(_ path: String) -> Bool {
+    guard let total = repeats[path] else { return true }
+    seen[path, default: 0] += 1
+    return seen[path] == total
   }
 }

@@ -21,6 +21,9 @@ public enum HostFiles {
     // Files with several names, by inode: written once, the other names as hard links.
     var linked: [String: [LayerEntry]] = [:]
     func add(_ host: String, _ path: String) throws {
+      if LayerPath.split(path).base.hasPrefix(LayerPath.whiteoutPrefix) {
+        throw LayerFSError.whiteoutName(path, host: host)
+      }
       var st = stat()
       guard lstat(host, &st) == 0 else {
         throw LayerFSError.extract(path: host, operation: "stat", errno: errno)

@@ -119,9 +119,10 @@ public struct LayerDiff {
         let stream = try LayerStream(
           store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer],
           progress: progress)
+        var last = LastEntry(target.layers[layer])
         while let header = try stream.next() {
-          guard header.type == .regular else { continue }
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
+          guard last.isLast(path), header.type == .regular else { continue }
           guard let primary = toWrite[RootFS.Source(layer: layer, path: path)] else { continue }
           var entry = target.nodes[primary]!.entry
           entry.type = .regular

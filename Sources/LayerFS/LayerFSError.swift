@@ -1,7 +1,7 @@
 import ImageModel
 
 /// What can be wrong with a layer's content, or with writing a filesystem out.
-public enum LayerFSError: Error, Sendable, CustomStringConvertible {
+public enum LayerFSError: Error, Sendable, Equatable, CustomStringConvertible {
   case unsafePath(String, layer: Digest?, reason: String)
   case invalidWhiteout(String, layer: Digest?)
   case danglingHardLink(String, target: String, layer: Digest?)
@@ -9,6 +9,7 @@ public enum LayerFSError: Error, Sendable, CustomStringConvertible {
   case corruptLayer(Digest, reason: String)
   case extract(path: String, operation: String, errno: Int32)
   case escapes(path: String, through: String)
+  case whiteoutName(String, host: String)
 
   public var description: String {
     func at(_ d: Digest?) -> String { d.map { "layer \($0): " } ?? "" }
@@ -25,6 +26,9 @@ public enum LayerFSError: Error, Sendable, CustomStringConvertible {
       return "layer \(d): \(reason)"
     case .extract(let p, let op, let e):
       return "\(op) \(p): \(String(cString: strerror(e)))"
+    case .whiteoutName(let p, let host):
+      return
+        "cannot add \(host) as /\(p): in a layer a name starting with .wh. is a whiteout, which deletes files of the image"
     case .escapes(let p, let through):
       return "refusing to write \"\(p)\": the symlink \"\(through)\" leads outside the target folder"
     }

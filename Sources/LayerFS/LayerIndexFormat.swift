@@ -10,6 +10,7 @@ import TarStream
 ///     E <path> <type> <mode, octal> <uid> <gid> <size> <mtime> <sha256> <link> <xattrs> <major> <minor>
 ///     W <path>                      (a whiteout)
 ///     O <folder>                    (an opaque marker)
+///     R <path> <count>              (a path the tar holds count times; the last counts)
 ///
 /// Text fields escape backslash, tab and newline as `\\`, `\t`, `\n`; an empty field is
 /// "none"; xattrs are `base64(name):base64(value)` joined by commas.
@@ -37,6 +38,7 @@ extension LayerIndex {
     }
     for w in whiteouts { out += "W\t\(esc(w))\n" }
     for o in opaque { out += "O\t\(esc(o))\n" }
+    for (path, count) in repeats.sorted(by: { $0.key < $1.key }) { out += "R\t\(esc(path))\t\(count)\n" }
     return Data(out.utf8)
   }
 
@@ -80,12 +82,16 @@ extension LayerIndex {
     var entries: [FileEntry] = []
     var whiteouts: [String] = []
     var opaque: [String] = []
+    var repeats: [String: Int] = [:]
     for line in lines.dropFirst() {
       let f = line.split(separator: 0x09, omittingEmptySubsequences: false)
       switch f.first?.first {
       case UInt8(ascii: "W"):
         guard f.count == 2, let p = text(f[1]) else { return nil }
         whiteouts.append(p)
+      case UInt8(ascii: "R"):
+        guard f.count == 3, let p = text(f[1]), let n: Int = int(f[2]) else { return nil }
+        repeats[p] = n
       case UInt8(ascii: "O"):
         guard f.count == 2 else { return nil }
         opaque.append(text(f[1]) ?? "")
@@ -115,6 +121,6 @@ extension LayerIndex {
       default: return nil
       }
     }
-    self.init(diffID: diffID, entries: entries, whiteouts: whiteouts, opaque: opaque)
+    self.init(diffID: diffID, entries: entries, whiteouts: whiteouts, opaque: opaque, repeats: repeats)
   }
 }

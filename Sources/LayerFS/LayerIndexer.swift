@@ -56,13 +56,17 @@ public struct LayerIndexer: Sendable {
   /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID.
   public func build(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
     let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
-    var entries: [FileEntry] = []
+    // A path the tar holds twice counts once, at its last place: later entries see it as tar
+    // order made it (a folder that a symlink then replaced is a symlink).
+    var entries: [FileEntry?] = []
     var position: [String: Int] = [:]
+    var repeats: [String: Int] = [:]
     var whiteouts: [String] = []
     var opaque: [String] = []
     while let header = try stream.next() {
       let path = try LayerPath.clean(header.path, layer: layer.digest)
       if path.isEmpty { continue }  // "./" itself: the root's own metadata is not tracked
+      repeats[path, default: 0] += 1
       switch try LayerPath.kind(of: path, layer: layer.digest) {
       case .opaque(let dir): opaque.append(dir)
       case .whiteout(let p): whiteouts.append(p)
@@ -75,15 +79,14 @@ public struct LayerIndexer: Sendable {
           try stream.readData { hash.update($0) }
           entry.sha256 = hash.finalize().hex
         }
-        if let i = position[path] {
-          entries[i] = entry
-        } else {
-          position[path] = entries.count
-          entries.append(entry)
-        }
+        if let i = position[path] { entries[i] = nil }
+        position[path] = entries.count
+        entries.append(entry)
       }
     }
     try stream.finish()
-    return LayerIndex(diffID: diffID, entries: entries, whiteouts: whiteouts, opaque: opaque)
+    return LayerIndex(
+      diffID: diffID, entries: entries.compactMap { $0 }, whiteouts: whiteouts, opaque: opaque,
+      repeats: repeats.filter { $0.value > 1 })
   }
 }

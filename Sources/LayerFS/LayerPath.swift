@@ -72,6 +72,47 @@ public enum LayerPath {
     return result
   }
 
+  /// `path` with its folders resolved through symlinks, the way a runtime extracting layers
+  /// in order meets them: `lib/modules/x.ko` under `lib -> usr/lib` is
+  /// `usr/lib/modules/x.ko`. Targets are read inside the root, never outside it: an
+  /// absolute target starts from the root and `..` stops there. `link` gives the target of
+  /// a path that is a symlink, nil for anything else. With `last`, the final component is
+  /// resolved too (for a folder named by a marker inside it). After 40 links the rest of the
+  /// path is taken as written, as the kernel gives up with ELOOP.
+  public static func resolve(_ path: String, last: Bool = false, link: (String) -> String?) -> String {
+    var parts = path.split(separator: "/", omittingEmptySubsequences: true)
+    guard parts.count > (last ? 0 : 1) else { return path }
+    let final = last ? nil : parts.removeLast()
+    var todo = Array(parts.reversed())
+    var out: [Substring] = []
+    var current = ""
+    var hops = 0
+    var changed = false
+    while let c = todo.popLast() {
+      if c == "." { continue }
+      if c == ".." {
+        if !out.isEmpty { out.removeLast() }
+        current = out.joined(separator: "/")
+        changed = true
+        continue
+      }
+      let candidate = current.isEmpty ? String(c) : current + "/" + c
+      if hops < 40, let target = link(candidate) {
+        hops += 1
+        changed = true
+        if target.hasPrefix("/") { out.removeAll() }
+        current = out.joined(separator: "/")
+        todo += target.split(separator: "/", omittingEmptySubsequences: true).reversed()
+        continue
+      }
+      out.append(c)
+      current = candidate
+    }
+    guard changed else { return path }
+    if let final { return current.isEmpty ? String(final) : current + "/" + final }
+    return current
+  }
+
   /// True when `path` is `root` or lies below it ("" is the root of everything).
   public static func isWithin(_ path: String, _ root: String) -> Bool {
     root.isEmpty || path == root

@@ -24,6 +24,8 @@ public struct RootFS: Sendable {
   }
 
   public private(set) var nodes: [String: Node] = [:]
+  /// The indexes applied, by layer position, for readers of their bytes (repeated paths).
+  public private(set) var layers: [Int: LayerIndex] = [:]
 
   public init() {}
 
@@ -34,21 +36,31 @@ public struct RootFS: Sendable {
 
   /// Applies one layer: its opaque markers and whiteouts hide what the layers below had
   /// (never what this layer adds, wherever the marker sits in the tar), then its entries.
+  ///
+  /// Paths are resolved through the symlinks of the tree so far, inside the root (see
+  /// ``LayerPath/resolve(_:last:link:)``): under merged /usr, `lib/modules/x` lands in
+  /// `usr/lib/modules/x` and `lib` stays a symlink, as umoci and the runtimes extract it. A
+  /// node's entry carries the resolved path; its ``Source`` keeps the path in the tar.
   public mutating func apply(_ index: LayerIndex, at layer: Int) throws {
-    for dir in index.opaque { removeBelow(dir) }
-    for path in index.whiteouts {
+    if !index.repeats.isEmpty { layers[layer] = index }
+    for dir in index.opaque { removeBelow(resolve(dir, last: true)) }
+    for raw in index.whiteouts {
+      let path = resolve(raw)
       nodes[path] = nil
       removeBelow(path)
     }
-    for e in index.entries {
+    for raw in index.entries {
+      var e = raw
+      e.path = resolve(raw.path)
       if let old = nodes[e.path], old.entry.type == .directory, e.type != .directory {
         removeBelow(e.path)
       }
       ensureParents(of: e.path, layer: layer)
       switch e.type {
       case .hardlink:
-        guard let target = e.link, let t = nodes[target], t.entry.effectiveType == .regular else {
-          throw LayerFSError.danglingHardLink(e.path, target: e.link ?? "", layer: index.diffID)
+        let target = raw.link.map { resolve($0) }
+        guard let target, let t = nodes[target], t.entry.effectiveType == .regular else {
+          throw LayerFSError.danglingHardLink(raw.path, target: raw.link ?? "", layer: index.diffID)
         }
         var resolved = t.entry
         resolved.path = e.path
@@ -57,11 +69,27 @@ public struct RootFS: Sendable {
         nodes[e.path] = Node(entry: resolved, layer: layer, implicit: false, source: t.source)
       case .regular:
         nodes[e.path] = Node(
-          entry: e, layer: layer, implicit: false, source: Source(layer: layer, path: e.path))
+          entry: e, layer: layer, implicit: false, source: Source(layer: layer, path: raw.path))
       default:
         nodes[e.path] = Node(entry: e, layer: layer, implicit: false, source: nil)
       }
     }
+  }
+
+  /// A path of a layer as it lands in this tree: its folders resolved through symlinks.
+  public func resolve(_ path: String, last: Bool = false) -> String {
+    LayerPath.resolve(path, last: last) { p in
+      guard let n = nodes[p], n.entry.type == .symlink else { return nil }
+      return Self.target(of: n.entry, at: p)
+    }
+  }
+
+  /// A symlink's target as a path from the root: relative targets start in its folder.
+  static func target(of entry: FileEntry, at path: String) -> String? {
+    guard let link = entry.link, !link.isEmpty else { return nil }
+    if link.hasPrefix("/") { return link }
+    let dir = LayerPath.split(path).dir
+    return "/" + (dir.isEmpty ? link : dir + "/" + link)
   }
 
   /// Puts `node` at `path` (or removes the path), keeping everything below a folder that
@@ -104,6 +132,7 @@ public struct RootFS: Sendable {
   public func selecting(_ filters: [String]) -> RootFS {
     guard !filters.isEmpty else { return self }
     var out = RootFS()
+    out.layers = layers
     for (path, node) in nodes where filters.contains(where: { LayerPath.isWithin(path, $0) }) {
       out.nodes[path] = node
       for p in LayerPath.parents(path) where out.nodes[p] == nil { out.nodes[p] = nodes[p] }

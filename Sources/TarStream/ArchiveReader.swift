@@ -67,7 +67,7 @@ public final class ArchiveReader {
     try checkStatus(status, "archive_read_next_header")
     guard let e else { return nil }
     entry = e
-    return Self.copy(e)
+    return try Self.copy(e, context: context)
   }
 
   private func checkStatus(_ status: Int32, _ function: String) throws {
@@ -86,9 +86,19 @@ public final class ArchiveReader {
     var offset: Int64 = 0
     var position: Int64 = 0
     let zeros = [UInt8](repeating: 0, count: 64 * 1024)
+    // A sparse file that ends in a hole has no block for it: the entry's size says how long
+    // the file is, and the hole is filled up to it.
+    let logicalSize = entry.map { archive_entry_size_is_set($0) != 0 ? archive_entry_size($0) : 0 } ?? 0
     while true {
       let status = archive_read_data_block(handle, &buffer, &size, &offset)
-      if status == ARCHIVE_EOF { return }
+      if status == ARCHIVE_EOF {
+        while position < logicalSize {
+          let n = Int(min(Int64(zeros.count), logicalSize - position))
+          try zeros.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+          position += Int64(n)
+        }
+        return
+      }
       try checkStatus(status, "archive_read_data_block")
       while position < offset {
         let n = Int(min(Int64(zeros.count), offset - position))
@@ -116,13 +126,15 @@ public final class ArchiveReader {
     return data
   }
 
-  static func copy(_ e: OpaquePointer) -> TarEntry {
+  static func copy(_ e: OpaquePointer, context: String) throws -> TarEntry {
+    // Names are bytes: the locale's (C.UTF-8) form is the raw name, which FileName keeps
+    // whole even where it is not UTF-8.
     let path =
-      archive_entry_pathname_utf8(e).map { String(cString: $0) }
-      ?? archive_entry_pathname(e).map { String(cString: $0) } ?? ""
+      archive_entry_pathname(e).map { FileName.decode(cString: $0) }
+      ?? archive_entry_pathname_utf8(e).map { String(cString: $0) } ?? ""
     let hardlink =
-      archive_entry_hardlink_utf8(e).map { String(cString: $0) }
-      ?? archive_entry_hardlink(e).map { String(cString: $0) }
+      archive_entry_hardlink(e).map { FileName.decode(cString: $0) }
+      ?? archive_entry_hardlink_utf8(e).map { String(cString: $0) }
     // A hard link read from a GNU tar can report filetype 0: the link field decides.
     let type: EntryType =
       hardlink != nil ? .hardlink : EntryType(filetype: archive_entry_filetype(e)) ?? .regular
@@ -132,14 +144,24 @@ public final class ArchiveReader {
       mtime: Int64(archive_entry_mtime(e)))
     if type == .symlink {
       entry.linkTarget =
-        archive_entry_symlink_utf8(e).map { String(cString: $0) }
-        ?? archive_entry_symlink(e).map { String(cString: $0) }
+        archive_entry_symlink(e).map { FileName.decode(cString: $0) }
+        ?? archive_entry_symlink_utf8(e).map { String(cString: $0) }
     } else if type == .hardlink {
       entry.linkTarget = hardlink
     }
     if type == .characterDevice || type == .blockDevice {
-      entry.deviceMajor = UInt32(archive_entry_rdevmajor(e))
-      entry.deviceMinor = UInt32(archive_entry_rdevminor(e))
+      // pax headers can carry any number; Linux device numbers have 32 bits each.
+      guard let major = UInt32(exactly: archive_entry_rdevmajor(e)),
+        let minor = UInt32(exactly: archive_entry_rdevminor(e))
+      else {
+        throw TarError(
+          function: "archive_entry_rdev",
+          message:
+            "\(path): device number \(archive_entry_rdevmajor(e)),\(archive_entry_rdevminor(e)) is wider than 32 bits",
+          context: context)
+      }
+      entry.deviceMajor = major
+      entry.deviceMinor = minor
     }
     if archive_entry_xattr_reset(e) > 0 {
       var name: UnsafePointer<CChar>?

@@ -114,7 +114,8 @@ public final class ArchiveWriter {
       throw TarError(function: "archive_entry_new", message: "out of memory", context: context)
     }
     defer { archive_entry_free(e) }
-    archive_entry_set_pathname_utf8(e, entry.path)
+    // The raw bytes (see FileName): pax writes UTF-8 names as UTF-8, others as binary.
+    archive_entry_copy_pathname(e, FileName.cString(entry.path))
     archive_entry_set_filetype(e, entry.type.filetype)
     archive_entry_set_perm(e, mode_t(entry.mode))
     archive_entry_set_uid(e, entry.uid)
@@ -122,8 +123,8 @@ public final class ArchiveWriter {
     archive_entry_set_mtime(e, time_t(entry.mtime), 0)
     archive_entry_set_size(e, entry.type == .regular ? entry.size : 0)
     switch entry.type {
-    case .symlink: archive_entry_set_symlink_utf8(e, entry.linkTarget ?? "")
-    case .hardlink: archive_entry_set_hardlink_utf8(e, entry.linkTarget ?? "")
+    case .symlink: archive_entry_copy_symlink(e, FileName.cString(entry.linkTarget ?? ""))
+    case .hardlink: archive_entry_copy_hardlink(e, FileName.cString(entry.linkTarget ?? ""))
     case .characterDevice, .blockDevice:
       archive_entry_set_rdevmajor(e, dev_t(entry.deviceMajor))
       archive_entry_set_rdevminor(e, dev_t(entry.deviceMinor))
