@@ -60,7 +60,9 @@ let package = Package(
     .testTarget(name: "LayerFSTests", dependencies: ["LayerFS", "ImageStore", "TarStream", "TestSupport"]),
     .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore", "TestSupport"]),
     // Runs the built `imggit` binary against images made with umoci and skopeo.
-    .testTarget(name: "ImggitCLITests", dependencies: ["imggit", "TestSupport"], exclude: []),
+    .testTarget(
+      name: "ImggitCLITests",
+      dependencies: ["imggit", "TestSupport", "ImageStore", "ImageModel", "TarStream"], exclude: []),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -100,7 +100,7 @@ public struct Mirror {
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     // One mirror run at a time: the run owns the repository, and may clear what a killed
     // run of libgit2 left there.
-    let lock = try FileLock(path: "\(path).imggit-lock")
+    let lock = try FileLock(path: "\(path)/imggit-mirror-lock")
     defer { withExtendedLifetime(lock) {} }
     do {
       return try write(resolved: resolved, all: revisions.isEmpty, content: content, path: path)

@@ -72,7 +72,8 @@ extension Repository {
       }
     } else {
       try extractor.extractRootFS(
-        image: ref.image, layerCount: ref.commit.layerCount, paths: paths, into: sink)
+        image: ref.image, layerCount: ref.commit.layerCount, paths: paths, into: sink,
+        indexes: try layerIndexes(ref.image, count: ref.commit.layerCount))
     }
     return sink.warnings
   }

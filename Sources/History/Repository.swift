@@ -67,9 +67,27 @@ public final class Repository {
   public func layerIndexes(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> [LayerIndex] {
     let missing = layers.filter { indexes[$0.diffID] == nil }
     if !missing.isEmpty {
-      for i in try LayerIndexer(store: store, progress: progress).indexes(missing) { indexes[i.diffID] = i }
+      let indexer = LayerIndexer(store: store, progress: progress)
+      let (found, built) = try indexer.indexesUnsaved(missing)
+      for i in found { indexes[i.diffID] = i }
+      for i in built {
+        if deferCaches { unsaved.append(i) } else { indexer.save(i) }
+      }
     }
     return layers.map { indexes[$0.diffID]! }
+  }
+
+  /// With `deferCaches`, the layer indexes built are written to the store's cache only by
+  /// ``saveCaches()``, which a command calls when it has succeeded: a refused command then
+  /// leaves the store byte for byte as it was.
+  public var deferCaches = false
+  private var unsaved: [LayerIndex] = []
+
+  /// Writes the layer indexes built so far to the cache (see ``deferCaches``).
+  public func saveCaches() {
+    let indexer = LayerIndexer(store: store)
+    for i in unsaved { indexer.save(i) }
+    unsaved = []
   }
 
   /// The indexes of the first `count` layers of `image`.

@@ -50,6 +50,7 @@ public enum ImggitMain {
     do {
       var command = try Imggit.parseAsRoot()
       try command.run()
+      StoreOptions.saveCaches()
     } catch {
       fail(error)
     }
@@ -65,6 +66,8 @@ public enum ImggitMain {
       Foundation.exit(1)
     }
     let code = Imggit.exitCode(for: error)
+    // An exit status the command chose (diff --exit-code, fsck) ends a command that worked.
+    if error is ExitCode { StoreOptions.saveCaches() }
     if code == .success || error is ExitCode { Imggit.exit(withError: error) }
     Terminal.printError("imggit: \(Imggit.message(for: error))\nSee 'imggit help'.")
     Foundation.exit(code.rawValue)

@@ -30,11 +30,48 @@ public final class DirectorySink: TreeSink {
     rootPath = path
   }
 
-  deinit { close(root) }
+  deinit {
+    for (_, fd) in walk { close(fd) }
+    close(root)
+  }
 
-  /// Opens the folder holding `path` and returns it with the last component's bytes (names
-  /// are bytes: see ``FileName``).
+  /// The folders of the last path opened, outermost first, each with its descriptor:
+  /// entries come in tree order, so the next path mostly shares them, and a path thousands
+  /// of folders deep costs one `openat` per new folder instead of one per folder.
+  private var walk: [(name: Substring, fd: Int32)] = []
+
+  private static let folderFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+
+  /// Opens the folder holding `path` and returns it (a descriptor of the caller's, to
+  /// close) with the last component's bytes (names are bytes: see ``FileName``).
   private func parent(of path: String) throws -> (fd: Int32, name: [CChar]) {
+    let (dir, name) = LayerPath.split(path)
+    let components = dir.split(separator: "/")
+    var shared = 0
+    while shared < min(walk.count, components.count), walk[shared].name == components[shared] { shared += 1 }
+    while walk.count > shared { close(walk.removeLast().fd) }
+    for component in components[shared...] {
+      let next = openat(walk.last?.fd ?? root, FileName.cString(String(component)), Self.folderFlags)
+      guard next >= 0 else {
+        let err = errno
+        // Out of descriptors: walk from the root holding one at a time.
+        if err == EMFILE {
+          for (_, fd) in walk { close(fd) }
+          walk = []
+          return try parentUncached(of: path)
+        }
+        if err == ELOOP || err == ENOTDIR {
+          throw LayerFSError.escapes(path: path, through: String(component))
+        }
+        throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "open", errno: err)
+      }
+      walk.append((component, next))
+    }
+    return (dup(walk.last?.fd ?? root), FileName.cString(name))
+  }
+
+  /// The walk from the root, holding one descriptor at a time.
+  private func parentUncached(of path: String) throws -> (fd: Int32, name: [CChar]) {
     let (dir, name) = LayerPath.split(path)
     var fd = dup(root)
     for component in dir.split(separator: "/") {
@@ -59,6 +96,9 @@ public final class DirectorySink: TreeSink {
     guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else { return }
     if (st.st_mode & S_IFMT) == S_IFDIR {
       if keepDirectory { return }
+      // The cached walk may hold this folder or one inside it.
+      for (_, fd) in walk { close(fd) }
+      walk = []
       try removeTree(fd, name, path: path)
     } else if unlinkat(fd, name, 0) != 0 {
       throw LayerFSError.extract(path: "\(rootPath)/\(path)", operation: "unlink", errno: errno)

@@ -17,9 +17,16 @@ public struct Extractor {
 
   /// Extracts the root filesystem of `image` cut at `layerCount` layers, limited to `paths`
   /// (and the folders above them) when any are given.
-  public func extractRootFS(image: Image, layerCount: Int, paths: [String], into sink: TreeSink) throws {
-    let indexes = try LayerIndexer(store: store, progress: progress).indexes(
-      (0..<layerCount).map { (image.manifest.layers[$0], image.config.diffIDs[$0]) })
+  ///
+  /// `indexes` are the layers' indexes when the caller has them; otherwise they are read or
+  /// built (and cached) here.
+  public func extractRootFS(
+    image: Image, layerCount: Int, paths: [String], into sink: TreeSink, indexes: [LayerIndex]? = nil
+  ) throws {
+    let indexes =
+      try indexes
+      ?? LayerIndexer(store: store, progress: progress).indexes(
+        (0..<layerCount).map { (image.manifest.layers[$0], image.config.diffIDs[$0]) })
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     let tree = try RootFS(layers: indexes).selecting(filters)
 

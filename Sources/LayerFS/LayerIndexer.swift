@@ -28,6 +28,22 @@ public struct LayerIndexer: Sendable {
   /// The indexes of `layers` in order; the ones the cache lacks are built in one phase
   /// ("Indexing layers"), so a first read of a big image shows how far it has got.
   public func indexes(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> [LayerIndex] {
+    let (all, built) = try indexesUnsaved(layers)
+    for index in built { save(index) }
+    return all
+  }
+
+  /// Writes an index to the store's cache.
+  public func save(_ index: LayerIndex) {
+    store.writeCache(index.encodedLines(), Self.cacheName(index.diffID))
+  }
+
+  /// ``indexes(_:)`` without writing the cache: also returns the indexes it built, for the
+  /// caller to ``save(_:)`` once its command has succeeded (a refused command then leaves
+  /// the store byte for byte as it was).
+  public func indexesUnsaved(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> (
+    all: [LayerIndex], built: [LayerIndex]
+  ) {
     var found: [Digest: LayerIndex] = [:]
     var missing: [(layer: Descriptor, diffID: Digest)] = []
     for l in layers where found[l.diffID] == nil {
@@ -38,10 +54,12 @@ public struct LayerIndexer: Sendable {
       }
     }
     let reporter = missing.isEmpty ? nil : progress
+    var built: [LayerIndex] = []
     try reporter.phase("Indexing layers", total: missing.reduce(0) { $0 + $1.layer.size }) {
-      for l in missing { found[l.diffID] = try index(layer: l.layer, diffID: l.diffID) }
+      for l in missing { built.append(try build(layer: l.layer, diffID: l.diffID)) }
     }
-    return layers.map { found[$0.diffID]! }
+    for index in built { found[index.diffID] = index }
+    return (layers.map { found[$0.diffID]! }, built)
   }
 
   private static func cacheName(_ diffID: Digest) -> String { "layers/\(diffID.hex).idx" }

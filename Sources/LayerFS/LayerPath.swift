@@ -78,8 +78,13 @@ public enum LayerPath {
   /// absolute target starts from the root and `..` stops there. `link` gives the target of
   /// a path that is a symlink, nil for anything else. With `last`, the final component is
   /// resolved too (for a folder named by a marker inside it). After 40 links the rest of the
-  /// path is taken as written, as the kernel gives up with ELOOP.
-  public static func resolve(_ path: String, last: Bool = false, link: (String) -> String?) -> String {
+  /// path is taken as written, as the kernel gives up with ELOOP. `mayBeLink` is asked
+  /// first with the component alone, so a deep path is not looked up prefix by prefix when
+  /// no symlink has that name.
+  public static func resolve(
+    _ path: String, last: Bool = false, mayBeLink: (Substring) -> Bool = { _ in true },
+    link: (String) -> String?
+  ) -> String {
     var parts = path.split(separator: "/", omittingEmptySubsequences: true)
     guard parts.count > (last ? 0 : 1) else { return path }
     let final = last ? nil : parts.removeLast()
@@ -97,7 +102,7 @@ public enum LayerPath {
         continue
       }
       let candidate = current.isEmpty ? String(c) : current + "/" + c
-      if hops < 40, let target = link(candidate) {
+      if hops < 40, mayBeLink(c), let target = link(candidate) {
         hops += 1
         changed = true
         if target.hasPrefix("/") { out.removeAll() }

@@ -26,6 +26,9 @@ public struct RootFS: Sendable {
   public private(set) var nodes: [String: Node] = [:]
   /// The indexes applied, by layer position, for readers of their bytes (repeated paths).
   public private(set) var layers: [Int: LayerIndex] = [:]
+  /// The last component of every symlink ever put in the tree (some may be gone since): a
+  /// folder whose name is not here is no symlink, which spares most lookups in ``resolve``.
+  private var symlinkNames: Set<Substring> = []
 
   public init() {}
 
@@ -71,6 +74,7 @@ public struct RootFS: Sendable {
         nodes[e.path] = Node(
           entry: e, layer: layer, implicit: false, source: Source(layer: layer, path: raw.path))
       default:
+        if e.type == .symlink { symlinkNames.insert(Substring(LayerPath.split(e.path).base)) }
         nodes[e.path] = Node(entry: e, layer: layer, implicit: false, source: nil)
       }
     }
@@ -78,7 +82,7 @@ public struct RootFS: Sendable {
 
   /// A path of a layer as it lands in this tree: its folders resolved through symlinks.
   public func resolve(_ path: String, last: Bool = false) -> String {
-    LayerPath.resolve(path, last: last) { p in
+    LayerPath.resolve(path, last: last, mayBeLink: { symlinkNames.contains($0) }) { p in
       guard let n = nodes[p], n.entry.type == .symlink else { return nil }
       return Self.target(of: n.entry, at: p)
     }
@@ -96,6 +100,7 @@ public struct RootFS: Sendable {
   /// stays a folder. For merges that let one side win a path.
   public mutating func replace(_ path: String, with node: Node?) {
     if node?.entry.type != .directory { removeBelow(path) }
+    if node?.entry.type == .symlink { symlinkNames.insert(Substring(LayerPath.split(path).base)) }
     nodes[path] = node
   }
 
@@ -133,6 +138,7 @@ public struct RootFS: Sendable {
     guard !filters.isEmpty else { return self }
     var out = RootFS()
     out.layers = layers
+    out.symlinkNames = symlinkNames
     for (path, node) in nodes where filters.contains(where: { LayerPath.isWithin(path, $0) }) {
       out.nodes[path] = node
       for p in LayerPath.parents(path) where out.nodes[p] == nil { out.nodes[p] = nodes[p] }

@@ -61,6 +61,28 @@ public struct ImageBuilder {
     return Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size)
   }
 
+  /// Stores a tar made by another tool (GNU tar, Python) as an uncompressed layer.
+  public func tarLayer(_ data: Data) throws -> Descriptor {
+    let (digest, size) = try store.writeBlob(data)
+    return Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size)
+  }
+
+  /// An image of these uncompressed layers, one history entry each (`created_by` "layer N"),
+  /// tagged `tag`.
+  @discardableResult
+  public func image(layers: [Descriptor], tag: String) throws -> Descriptor {
+    var config = ImageConfig(json: [
+      "architecture": .string("amd64"), "os": .string("linux"),
+      "rootfs": .object(["type": .string("layers"), "diff_ids": .array([])]),
+    ])
+    config.history = layers.indices.map { HistoryEntry(createdBy: "layer \($0 + 1)", created: Step.time($0)) }
+    config.diffIDs = layers.map(\.digest)
+    let placeholder = Descriptor(mediaType: MediaType.ociConfig, digest: Digest(of: Data()), size: 0)
+    let d = try store.writeImage(manifest: Manifest(config: placeholder, layers: layers), config: config)
+    try store.update(command: "test") { $0.set(try TagName(parsing: tag), to: d) }
+    return d
+  }
+
   /// Writes an image: `base`'s history and layers, then `steps`. Returns the manifest
   /// descriptor; tags it when `tag` is given.
   @discardableResult

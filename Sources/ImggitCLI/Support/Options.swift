@@ -21,9 +21,22 @@ struct StoreOptions: ParsableArguments {
     return try Store(path: path, create: create || isDefault)
   }
 
-  /// The store as commits; `progress` is told how its long operations go.
+  /// The store as commits; `progress` is told how its long operations go. The layer indexes
+  /// it builds are cached when the command succeeds (``saveCaches()``), not before.
   func repository(create: Bool = false, progress: ProgressReporter? = nil) throws -> Repository {
-    Repository(store: try open(create: create), progress: progress)
+    let repo = Repository(store: try open(create: create), progress: progress)
+    repo.deferCaches = true
+    StoreOptions.opened.append(repo)
+    return repo
+  }
+
+  /// The repositories this process opened; the process runs one command, on one thread.
+  nonisolated(unsafe) private static var opened: [Repository] = []
+
+  /// Caches what the command's repositories built; called once the command has succeeded.
+  static func saveCaches() {
+    for repo in opened { repo.saveCaches() }
+    opened = []
   }
 }
 
