@@ -49,6 +49,8 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),
+    // Fuzz targets (libFuzzer through scripts/fuzz.sh); built plainly, a replayer of inputs.
+    .executableTarget(name: "imggit-fuzz", dependencies: ["ImageModel", "ImageStore", "LayerFS", "CSystem"]),
 
     // Helpers shared by the tests: temp folders, images built in-process, running programs.
     .target(

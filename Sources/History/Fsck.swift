@@ -53,7 +53,7 @@ extension Repository {
     var roots: [(String, Descriptor)] = []
     var warnings: [FsckProblem] = []
     do {
-      let storeRoots = try store.roots()
+      let storeRoots = try store.consistentRoots()
       for d in storeRoots.index.manifests {
         roots.append((Tag.displayName(d) ?? "untagged manifest \(d.digest.short)", d))
       }

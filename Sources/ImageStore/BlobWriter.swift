@@ -20,6 +20,9 @@ public final class BlobWriter {
     try temp.file.writeAll(bytes)
   }
 
+  /// Abandons the blob: its temporary file goes at once.
+  public func discard() { temp.discard() }
+
   public func write(_ data: Data) throws {
     try data.withUnsafeBytes { try write($0) }
   }

@@ -226,6 +226,14 @@ final class TempFile {
     path = destination
   }
 
+  /// Removes the file now, whoever still holds this value (a compressor thread that has
+  /// not yet let go of it when the process ends).
+  func discard() {
+    guard !kept else { return }
+    unlink(path)
+    kept = true
+  }
+
   deinit { if !kept { unlink(path) } }
 }
 

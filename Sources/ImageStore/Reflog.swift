@@ -176,6 +176,15 @@ extension Store {
     }.sorted()
   }
 
+  /// ``roots()`` read under the store's lock, so that a tag update running meanwhile is
+  /// seen whole or not at all (for `fsck`, which compares the reflog with `index.json`).
+  /// Not for use inside ``update(command:_:)``, which holds the lock already.
+  public func consistentRoots() throws -> StoreRoots {
+    try ensureImggitDirectories()
+    let lock = try FileLock(path: "\(imggitDirectory)/lock")
+    return try withExtendedLifetime(lock) { try roots() }
+  }
+
   /// What keeps images alive: the tags of `index.json`, and every reflog entry.
   public func roots() throws -> StoreRoots {
     var reflogs: [(TagName, [ReflogEntry])] = []

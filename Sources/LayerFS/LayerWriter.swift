@@ -118,7 +118,13 @@ public final class LayerSink: TarSink {
     super.init(writer: try ArchiveWriter(sink: tarSink, context: "new layer"))
   }
 
-  deinit { if result == nil { background?.cancel() } }
+  deinit {
+    guard result == nil else { return }
+    // Abandoned after an error: the compressor thread may hold the blob a while longer,
+    // so its temporary file is removed here, not when the last reference goes.
+    background?.cancel()
+    blob.discard()
+  }
 
   /// Removes `path` from the layers below.
   public func whiteout(_ path: String, mtime: Int64) throws {

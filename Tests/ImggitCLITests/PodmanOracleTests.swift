@@ -1,0 +1,40 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The second layer oracle: containers/storage (podman, buildah, CRI-O) applies an exported
+/// image's layers, and the tree it mounts must be the one umoci unpacks from the original.
+@Suite struct PodmanOracleTests {
+  @Test func aSquashedImageMountsInPodmanAsUmociUnpacksTheOriginal() throws {
+    guard let podman = which("podman"), getuid() == 0 else {
+      print("PodmanOracleTests skipped: needs podman (apt-get install podman) and root")
+      return
+    }
+    let (cli, _) = try CLI.withImages(["tricky:1", "app:1"])
+    let storage = [
+      "--storage-driver", "vfs", "--root", cli.tmp.sub("podman-root"), "--runroot", cli.tmp.sub("podman-run"),
+    ]
+    defer { _ = try? run(podman, storage + ["system", "reset", "--force"]) }
+    for image in ["tricky:1", "app:1"] {
+      let flat = "flat-" + image.replacingOccurrences(of: ":", with: "-") + ":1"
+      try cli.ok("merge", "--squash", image, "-t", flat)
+      // podman reads a colon in the path as a transport.
+      let archive = cli.tmp.sub("\(flat.replacingOccurrences(of: ":", with: "-")).tar")
+      try cli.ok("export", flat, "-o", archive)
+      let load = try run(podman, storage + ["load", "-q", "-i", archive])
+      try #require(load.status == 0, "podman load: \(load.stderr)")
+      let mount = try run(podman, storage + ["image", "mount", "docker.io/library/\(flat)"])
+      try #require(mount.status == 0, "podman image mount: \(mount.stderr)")
+      let mounted = mount.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+      let unpacked = cli.tmp.sub("umoci-\(flat)")
+      try cli.tool("umoci", "unpack", "--image", "\(cli.store):\(image)", unpacked)
+      let want = try HostileLayerTests.tree(unpacked + "/rootfs")
+      let got = try HostileLayerTests.tree(mounted)
+      #expect(
+        got == want,
+        "\(image): podman's mount of the squash differs from umoci's unpack: \(Set(got).symmetricDifference(want).sorted().prefix(8))"
+      )
+      _ = try run(podman, storage + ["image", "unmount", "docker.io/library/\(flat)"])
+    }
+  }
+}
