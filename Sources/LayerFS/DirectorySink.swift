@@ -166,6 +166,37 @@ public final class DirectorySink: TreeSink {
     applyMetadata(fd: fd, e)
   }
 
+  /// Data where the map puts it and holes as holes: the file takes the room of its data.
+  public func sparseFile(
+    _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws {
+    let (dir, name) = try parent(of: e.path)
+    defer { close(dir) }
+    try clear(dir, name, keepDirectory: false, path: e.path)
+    let fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+    guard fd >= 0 else {
+      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "create", errno: errno)
+    }
+    defer { close(fd) }
+    try feed { offset, bytes in
+      var rest = bytes
+      var at = offset
+      while !rest.isEmpty {
+        let n = pwrite(fd, rest.baseAddress, rest.count, off_t(at))
+        if n < 0 {
+          if errno == EINTR { continue }
+          throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "write", errno: errno)
+        }
+        rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+        at += Int64(n)
+      }
+    }
+    guard ftruncate(fd, off_t(e.size)) == 0 else {
+      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "truncate", errno: errno)
+    }
+    applyMetadata(fd: fd, e)
+  }
+
   public func symlink(_ e: FileEntry) throws {
     let (dir, name) = try parent(of: e.path)
     defer { close(dir) }

@@ -55,7 +55,7 @@ public struct Extractor {
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
           guard last.isLast(path), header.type == .regular else { continue }
           if let target = primary[RootFS.Source(layer: layer, path: path)], let node = tree.nodes[target] {
-            try sink.file(node.entry) { write in try stream.readData(write) }
+            try stream.write(node.entry, header: header, to: sink)
           }
         }
         try stream.finish()
@@ -112,7 +112,7 @@ public struct Extractor {
       case .directory:
         directories.insert(path)
         try sink.directory(entry)
-      case .regular: try sink.file(entry) { write in try stream.readData(write) }
+      case .regular: try stream.write(entry, header: header, to: sink)
       case .symlink: try sink.symlink(entry)
       case .hardlink:
         let target = try LayerPath.clean(header.linkTarget ?? "", layer: layer.digest)

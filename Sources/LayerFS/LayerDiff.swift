@@ -127,7 +127,7 @@ public struct LayerDiff {
           var entry = target.nodes[primary]!.entry
           entry.type = .regular
           entry.link = nil
-          try sink.file(entry) { write in try stream.readData(write) }
+          try stream.write(entry, header: header, to: sink)
         }
         try stream.finish()
       }

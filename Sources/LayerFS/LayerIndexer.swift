@@ -71,6 +71,25 @@ public struct LayerIndexer: Sendable {
     return index
   }
 
+  /// The content digest of a sparse file, bounded by its data: its data bytes, with each
+  /// hole (and the file's end) given by its offset, after a tag no plain file's bytes start
+  /// with. Two sparse files compare equal when their data and holes are the same.
+  static func sparseDigest(_ stream: LayerStream) throws -> Digest {
+    let hash = HashBox()
+    func mark(_ offset: Int64) {
+      withUnsafeBytes(of: offset.bigEndian) { hash.update($0) }
+    }
+    Data("imggit-sparse-1\0".utf8).withUnsafeBytes { hash.update($0) }
+    var position: Int64 = 0
+    try stream.readBlocks { offset, bytes in
+      if offset != position { mark(offset) }
+      hash.update(bytes)
+      position = offset + Int64(bytes.count)
+    }
+    mark(position)
+    return hash.finalize()
+  }
+
   /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID.
   public func build(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
     let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
@@ -92,6 +111,8 @@ public struct LayerIndexer: Sendable {
         var entry = FileEntry(path: path, header: header)
         if header.type == .hardlink {
           entry.link = try LayerPath.clean(header.linkTarget ?? "", layer: layer.digest)
+        } else if header.type == .regular, header.sparse != nil {
+          entry.sha256 = try LayerIndexer.sparseDigest(stream).hex
         } else if header.type == .regular {
           let hash = HashBox()
           try stream.readData { hash.update($0) }

@@ -84,6 +84,25 @@ final class LayerStream {
     }
   }
 
+  /// Streams the current entry's data blocks with their offsets, holes skipped (see
+  /// ``ArchiveReader/readBlocks(_:)``).
+  func readBlocks(_ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
+    do {
+      try reader.readBlocks(body)
+    } catch let e as TarError {
+      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+    }
+  }
+
+  /// Feeds the current entry to `sink`: whole, or for a sparse file as its data regions.
+  func write(_ entry: FileEntry, header: TarEntry, to sink: TreeSink) throws {
+    if let map = header.sparse {
+      try sink.sparseFile(entry, map: map) { write in try readBlocks(write) }
+    } else {
+      try sink.file(entry) { write in try readData(write) }
+    }
+  }
+
   /// Reads what is left and verifies the blob digest, its size and the DiffID.
   func finish() throws {
     do {

@@ -6,6 +6,11 @@ public protocol TreeSink: AnyObject {
   func directory(_ e: FileEntry) throws
   /// A regular file whose bytes `feed` streams through the given writer.
   func file(_ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws
+  /// A regular file with holes: `map` says where its data lies, and `feed` streams the data
+  /// blocks with their offsets. By default the holes are written as zeros through ``file(_:feed:)``.
+  func sparseFile(
+    _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws
   func symlink(_ e: FileEntry) throws
   /// A second name for the file already written at `target`.
   func hardlink(_ e: FileEntry, target: String) throws
@@ -14,6 +19,32 @@ public protocol TreeSink: AnyObject {
   func finish() throws
   /// Things that could not be restored exactly (ownership as a non-root user, for example).
   var warnings: [String] { get }
+}
+
+extension TreeSink {
+  public func sparseFile(
+    _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws {
+    try file(e) { write in
+      try withoutActuallyEscaping(write) { write in
+        var position: Int64 = 0
+        let zeros = [UInt8](repeating: 0, count: 1 << 16)
+        func fill(to end: Int64) throws {
+          while position < end {
+            let n = Int(min(Int64(zeros.count), end - position))
+            try zeros.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            position += Int64(n)
+          }
+        }
+        try feed { offset, bytes in
+          try fill(to: offset)
+          try write(bytes)
+          position += Int64(bytes.count)
+        }
+        try fill(to: e.size)
+      }
+    }
+  }
 }
 
 /// Writes entries as a tar stream (`extract -o FILE.tar`); ``LayerSink`` is one whose
@@ -40,6 +71,25 @@ public class TarSink: TreeSink {
     header.size = e.size
     try writer.writeHeader(header)
     try feed { try writer.writeData($0) }
+  }
+
+  /// A sparse entry: the map in the header (pax GNU.sparse 1.0), then only the data.
+  public func sparseFile(
+    _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws {
+    var header = e.tarEntry
+    header.type = .regular
+    header.linkTarget = nil
+    header.size = e.size
+    header.sparse = map
+    try writer.writeHeader(header)
+    var position: Int64 = 0
+    try feed { offset, bytes in
+      try writer.writeHole(offset - position)
+      try writer.writeData(bytes)
+      position = offset + Int64(bytes.count)
+    }
+    try writer.writeHole(e.size - position)
   }
 
   public func symlink(_ e: FileEntry) throws { try entry(e) }

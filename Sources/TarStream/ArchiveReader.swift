@@ -112,6 +112,21 @@ public final class ArchiveReader {
     }
   }
 
+  /// Streams the current entry's data as libarchive has it: each block with its offset in
+  /// the file, holes skipped. A sparse file's work is then bounded by its data, not by its
+  /// size (a 1 TiB hole costs nothing).
+  public func readBlocks(_ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws {
+    var buffer: UnsafeRawPointer?
+    var size = 0
+    var offset: Int64 = 0
+    while true {
+      let status = archive_read_data_block(handle, &buffer, &size, &offset)
+      if status == ARCHIVE_EOF { return }
+      try checkStatus(status, "archive_read_data_block")
+      if let buffer, size > 0 { try body(offset, UnsafeRawBufferPointer(start: buffer, count: size)) }
+    }
+  }
+
   /// Reads the current entry's data whole; only for small metadata files such as
   /// `manifest.json`, never for layers. Fails past `limit` bytes.
   public func readSmall(limit: Int = 64 << 20) throws -> Data {
@@ -162,6 +177,15 @@ public final class ArchiveReader {
       }
       entry.deviceMajor = major
       entry.deviceMinor = minor
+    }
+    if type == .regular, archive_entry_sparse_reset(e) > 0 {
+      var regions: [SparseRegion] = []
+      var offset: la_int64_t = 0
+      var length: la_int64_t = 0
+      while archive_entry_sparse_next(e, &offset, &length) == ARCHIVE_OK {
+        regions.append(SparseRegion(offset: offset, length: length))
+      }
+      entry.sparse = regions
     }
     if archive_entry_xattr_reset(e) > 0 {
       var name: UnsafePointer<CChar>?

@@ -130,6 +130,8 @@ public final class ArchiveWriter {
       archive_entry_set_rdevminor(e, dev_t(entry.deviceMinor))
     default: break
     }
+    // A sparse file's map; its data then follows as the regions' bytes, in order.
+    for region in entry.sparse ?? [] { archive_entry_sparse_add_entry(e, region.offset, region.length) }
     for (name, value) in entry.xattrs.sorted(by: { $0.key < $1.key }) {
       value.withUnsafeBytes { archive_entry_xattr_add_entry(e, name, $0.baseAddress, $0.count) }
     }
@@ -139,6 +141,31 @@ public final class ArchiveWriter {
   }
 
   /// Appends data to the current entry.
+  /// Skips `length` bytes of a hole in the current sparse entry. libarchive's pax writer
+  /// takes a sparse file's bytes in full and drops those of its holes, so the hole is passed
+  /// from a mapping of zero pages: nothing is copied or written, and no memory is used.
+  public func writeHole(_ length: Int64) throws {
+    var left = length
+    while left > 0 {
+      let n = Int(min(left, Int64(ArchiveWriter.zeroPages.count)))
+      try writeData(UnsafeRawBufferPointer(rebasing: ArchiveWriter.zeroPages[0..<n]))
+      left -= Int64(n)
+    }
+  }
+
+  /// 1 GiB of read-only zero pages, mapped once and never touched by writes.
+  nonisolated(unsafe) private static let zeroPages: UnsafeRawBufferPointer = {
+    let size = 1 << 30
+    let p = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+    guard let p, p != MAP_FAILED else {
+      // No mapping to be had: plain zeros, a megabyte at a time.
+      let zeros = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+      zeros.initializeMemory(as: UInt8.self, repeating: 0)
+      return UnsafeRawBufferPointer(zeros)
+    }
+    return UnsafeRawBufferPointer(start: p, count: size)
+  }()
+
   public func writeData(_ bytes: UnsafeRawBufferPointer) throws {
     var rest = bytes
     while !rest.isEmpty {

@@ -37,6 +37,16 @@ public enum EntryType: String, Sendable, Codable, CaseIterable {
   }
 }
 
+/// A run of bytes of a sparse file that holds data; the rest of the file is holes (zeros).
+public struct SparseRegion: Sendable, Hashable {
+  public var offset: Int64
+  public var length: Int64
+  public init(offset: Int64, length: Int64) {
+    self.offset = offset
+    self.length = length
+  }
+}
+
 /// One tar header, copied out of libarchive into a Swift value.
 public struct TarEntry: Sendable, Hashable {
   public var path: String
@@ -54,6 +64,9 @@ public struct TarEntry: Sendable, Hashable {
   public var deviceMinor: UInt32 = 0
   /// Extended attributes, name to raw value.
   public var xattrs: [String: [UInt8]] = [:]
+  /// For a sparse file, where its data lies; `size` stays the logical size. nil for a file
+  /// stored whole.
+  public var sparse: [SparseRegion]?
 
   public init(
     path: String, type: EntryType, mode: UInt32 = 0o644, uid: Int64 = 0, gid: Int64 = 0,
