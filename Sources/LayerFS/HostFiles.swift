@@ -9,7 +9,7 @@ import TarStream
 public enum HostFiles {
   public static func entries(source: String, destination: String, mtime: Int64?) throws -> [LayerEntry] {
     var st = stat()
-    guard lstat(source, &st) == 0 else {
+    guard lstat(FileName.cString(source), &st) == 0 else {
       throw LayerFSError.extract(path: source, operation: "stat", errno: errno)
     }
     var dest = try LayerPath.cleanUserPath(destination)
@@ -25,7 +25,7 @@ public enum HostFiles {
         throw LayerFSError.whiteoutName(path, host: host)
       }
       var st = stat()
-      guard lstat(host, &st) == 0 else {
+      guard lstat(FileName.cString(host), &st) == 0 else {
         throw LayerFSError.extract(path: host, operation: "stat", errno: errno)
       }
       let time = mtime ?? Int64(st.st_mtim.tv_sec)
@@ -35,7 +35,7 @@ public enum HostFiles {
         if !path.isEmpty {
           result.append(LayerEntry(FileEntry(path: path, type: .directory, mode: mode, mtime: time)))
         }
-        let children = try FileManager.default.contentsOfDirectory(atPath: host).sorted()
+        let children = try HostFiles.names(in: host).sorted()
         for child in children { try add("\(host)/\(child)", path.isEmpty ? child : "\(path)/\(child)") }
       case S_IFREG:
         let file = LayerEntry(
@@ -48,7 +48,7 @@ public enum HostFiles {
         }
       case S_IFLNK:
         var e = FileEntry(path: path, type: .symlink, mode: 0o777, mtime: time)
-        e.link = try FileManager.default.destinationOfSymbolicLink(atPath: host)
+        e.link = try HostFiles.linkTarget(host)
         result.append(LayerEntry(e))
       default:
         throw LayerFSError.extract(
@@ -70,5 +70,27 @@ public enum HostFiles {
       }
     }
     return result
+  }
+
+  /// A folder's names as bytes (``FileName``): a name that is not UTF-8 stays itself.
+  static func names(in dir: String) throws -> [String] {
+    guard let d = opendir(FileName.cString(dir)) else {
+      throw LayerFSError.extract(path: dir, operation: "list", errno: errno)
+    }
+    defer { closedir(d) }
+    var names: [String] = []
+    while let entry = readdir(d) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in FileName.decode(raw.prefix { $0 != 0 }) }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+
+  /// A symlink's target, as bytes.
+  static func linkTarget(_ path: String) throws -> String {
+    var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = buffer.withUnsafeMutableBytes { readlink(FileName.cString(path), $0.baseAddress!, $0.count) }
+    guard n >= 0 else { throw LayerFSError.extract(path: path, operation: "readlink", errno: errno) }
+    return FileName.decode(buffer[0..<n])
   }
 }

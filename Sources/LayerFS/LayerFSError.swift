@@ -1,4 +1,5 @@
 import ImageModel
+import TarStream
 
 /// What can be wrong with a layer's content, or with writing a filesystem out.
 public enum LayerFSError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -13,24 +14,27 @@ public enum LayerFSError: Error, Sendable, Equatable, CustomStringConvertible {
 
   public var description: String {
     func at(_ d: Digest?) -> String { d.map { "layer \($0): " } ?? "" }
+    // Names are bytes; the ones that are not UTF-8 print as \xNN.
+    func show(_ p: String) -> String { FileName.display(p) }
     switch self {
     case .unsafePath(let p, let d, let reason):
-      return "\(at(d))unsafe path \"\(p)\": \(reason)"
+      return "\(at(d))unsafe path \"\(show(p))\": \(reason)"
     case .invalidWhiteout(let p, let d):
-      return "\(at(d))invalid whiteout \"\(p)\" (a bare .wh. names nothing)"
+      return "\(at(d))invalid whiteout \"\(show(p))\" (a bare .wh. names nothing)"
     case .danglingHardLink(let p, let t, let d):
-      return "\(at(d))hard link \"\(p)\" points to \"\(t)\", which does not exist"
+      return "\(at(d))hard link \"\(show(p))\" points to \"\(show(t))\", which does not exist"
     case .diffIDMismatch(let l, let expected, let actual):
       return "layer \(l): its uncompressed content hashes to \(actual), the config's DiffID is \(expected)"
     case .corruptLayer(let d, let reason):
       return "layer \(d): \(reason)"
     case .extract(let p, let op, let e):
-      return "\(op) \(p): \(String(cString: strerror(e)))"
+      return "\(op) \(show(p)): \(String(cString: strerror(e)))"
     case .whiteoutName(let p, let host):
       return
         "cannot add \(host) as /\(p): in a layer a name starting with .wh. is a whiteout, which deletes files of the image"
     case .escapes(let p, let through):
-      return "refusing to write \"\(p)\": the symlink \"\(through)\" leads outside the target folder"
+      return
+        "refusing to write \"\(show(p))\": the symlink \"\(show(through))\" leads outside the target folder"
     }
   }
 }

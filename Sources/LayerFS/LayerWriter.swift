@@ -175,7 +175,7 @@ final class HostFile {
   let size: Int64
 
   init(path: String) throws {
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    fd = open(FileName.cString(path), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
     guard fd >= 0 else { throw LayerFSError.extract(path: path, operation: "open", errno: errno) }
     var st = stat()
     fstat(fd, &st)

@@ -122,6 +122,24 @@ import Testing
     #expect(try snapshot(cli.store) == before)
   }
 
+  @Test func hostFilesWithNamesThatAreNotUTF8AreAddedAsTheyAre() throws {
+    let (cli, _) = try small()
+    let dir = cli.tmp.sub("host")
+    let made = try run(
+      "/usr/bin/python3",
+      [
+        "-c",
+        "import os; d=os.fsencode('\(dir)'); os.makedirs(d); [open(d+b'/x'+bytes([b]),'w').write(str(b)) for b in (0xfe,0xff)]; os.symlink(b'x\\xff', d+b'/l\\xff')",
+      ])
+    try #require(made.status == 0, "\(made.stderr)")
+    try cli.ok("commit", "app:1", "--add", "\(dir):/opt", "-m", "COPY host /opt")
+    #expect(try cli.ok("show", "app:1").contains("opt/x\\xff"))
+    try cli.ok("extract", "app:1", "-C", cli.tmp.sub("out"))
+    let tree = try HostileLayerTests.tree(cli.tmp.sub("out/opt"))
+    #expect(tree.filter { $0.hasPrefix("b'x\\x") }.count == 2, "\(tree)")
+    #expect(tree.contains { $0.hasPrefix("b'l\\xff' symlink b'x\\xff'") }, "\(tree)")
+  }
+
   @Test func everyImageMirrorsWhateverItsNamesAndPaths() throws {
     let (cli, store) = try small()
     let b = ImageBuilder(store: store)
@@ -227,26 +245,51 @@ import Testing
     try cli.ok("fsck")
   }
 
-  @Test func tagMovesAndCreatesFromEightShellsAllLand() throws {
+  /// 8 processes, 100 operations each: creating tags, moving a shared one (tag -f, reset)
+  /// and committing onto another. Every create lands, every commit that reported success is
+  /// in the history, and every failure is the compare-and-swap saying so.
+  @Test func eightProcessesMovingCreatingAndCommittingLoseNothing() throws {
     let cli = try CLI()
-    let store = try Store(path: cli.store, create: true)
-    let b = ImageBuilder(store: store)
+    let b = ImageBuilder(store: try Store(path: cli.store, create: true))
     try b.image([.layer("one", ["a": "1"]), .layer("two", ["b": "2"])], tag: "app:1")
-    let perShell = 25
+    try b.image([.layer("one", ["a": "1"]), .layer("two", ["b": "2"])], tag: "shared:1")
+    try b.image([.layer("one", ["a": "1"])], tag: "work:1")
     let results = try parallel(
       8,
       { i in
         """
-        for n in $(seq \(perShell)); do
+        created=0 commits=0 refused=0
+        for n in $(seq 25); do
           '\(cli.binary)' tag w\(i):$n app:1~$((n % 2)) -q || exit 1
-          '\(cli.binary)' tag --force shared:1 app:1~$((n % 2)) -q 2>/dev/null || true
+          created=$((created+1))
+          '\(cli.binary)' tag --force shared:1 app:1~$((n % 2)) -q 2>/dev/null || refused=$((refused+1))
+          '\(cli.binary)' reset shared:1 app:1 -q 2>/dev/null || refused=$((refused+1))
+          if out=$('\(cli.binary)' commit work:1 --env P\(i)_$n=1 -m "ENV P\(i)_$n" -q 2>&1); then
+            commits=$((commits+1))
+          else echo "$out" | grep -q "moved while this command ran" || { echo "$out" >&2; exit 1; }; fi
         done
+        echo "$created $commits $refused"
         """
       }, env: ["IMGGIT_STORE": cli.store])
-    for r in results { #expect(r.status == 0, "\(r.stderr)") }
+    var created = 0
+    var commits = 0
+    for r in results {
+      #expect(r.status == 0, "\(r.stderr)")
+      let f = r.stdout.split(separator: " ").compactMap {
+        Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+      }
+      try #require(f.count == 3)
+      created += f[0]
+      commits += f[1]
+    }
+    #expect(created == 8 * 25)
     let tags = try cli.ok("tag").split(separator: "\n")
-    #expect(tags.filter { $0.hasPrefix("w") }.count == 8 * perShell)
-    try cli.ok("fsck")
+    #expect(tags.filter { $0.hasPrefix("w") && !$0.hasPrefix("work") }.count == 8 * 25)
+    // Every commit that said it succeeded is in work:1's history, and in its reflog.
+    #expect(try cli.ok("log", "--oneline", "work:1").split(separator: "\n").count == 1 + commits)
+    #expect(try cli.ok("reflog", "work:1").split(separator: "\n").count == 1 + commits)
+    let fsck = try cli("fsck")
+    #expect(fsck.status == 0 && !fsck.stdout.contains("warning"), "\(fsck.stdout)")
   }
 
   @Test func gcBesideImportCommitAndTagFromTheReflogDeletesNothingTheyUse() throws {

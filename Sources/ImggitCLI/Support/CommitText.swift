@@ -1,6 +1,7 @@
 import History
 import ImageModel
 import LayerFS
+import TarStream
 
 /// The human forms of a commit and of file changes, shared by `log`, `show` and `diff`.
 enum CommitText {
@@ -25,21 +26,23 @@ enum CommitText {
     return lines
   }
 
-  /// `A<TAB>path` lines, as `git diff --name-status` prints them.
+  /// `A<TAB>path` lines, as `git diff --name-status` prints them. Names are bytes: one
+  /// that is not UTF-8 prints with `\xNN` for those bytes.
   static func nameStatus(_ changes: [Change]) -> [String] {
     changes.map { c in
       let color: Terminal.Color = c.kind == .added ? .green : c.kind == .deleted ? .red : .yellow
-      return "\(Terminal.paint(c.kind.rawValue, color))\t\(c.path)"
+      return "\(Terminal.paint(c.kind.rawValue, color))\t\(FileName.display(c.path))"
     }
   }
 
   /// One line per path with its size change, then a summary line.
   static func stat(_ changes: [Change]) -> [String] {
-    let width = min(60, changes.map(\.path.count).max() ?? 0)
+    let width = min(60, changes.map { FileName.display($0.path).count }.max() ?? 0)
     var lines = changes.map { c -> String in
+      let shown = FileName.display(c.path)
       let path =
-        c.path.count > width
-        ? "…" + c.path.suffix(width - 1) : c.path.padding(toLength: width, withPad: " ", startingAt: 0)
+        shown.count > width
+        ? "…" + shown.suffix(width - 1) : shown.padding(toLength: width, withPad: " ", startingAt: 0)
       let what: String
       switch c.kind {
       case .added: what = Terminal.paint("+ \(describe(c.new!))", .green)
@@ -78,7 +81,7 @@ struct ChangeJSON: Encodable {
   let new: FileEntry?
   init(_ c: Change) {
     kind = c.kind.rawValue
-    path = c.path
+    path = FileName.display(c.path)
     old = c.old
     new = c.new
   }
