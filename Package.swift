@@ -8,7 +8,7 @@ let package = Package(
     .executable(name: "imggit", targets: ["imggit"]),
     .library(
       name: "ImggitKit",
-      targets: ["ImageModel", "ImageStore", "TarStream", "LayerFS", "History", "GitMirror"]),
+      targets: ["Errors", "ImageModel", "ImageStore", "TarStream", "LayerFS", "History", "GitMirror"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,32 +20,34 @@ let package = Package(
       name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
 
+    // The one protocol every error of the library conforms to.
+    .target(name: "Errors"),
     // Pure values: digests, descriptors, manifests, configs, commits, revisions. No I/O.
     .target(
       name: "ImageModel",
-      dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["Errors", .product(name: "Crypto", package: "swift-crypto")]),
     // Streaming tar reading and writing over libarchive.
-    .target(name: "TarStream", dependencies: ["CArchive"]),
+    .target(name: "TarStream", dependencies: ["CArchive", "Errors"]),
     // The OCI layout on disk: blobs, index.json, lock, reflog; import and export transports.
     .target(
       name: "ImageStore",
-      dependencies: ["ImageModel", "TarStream", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["Errors", "ImageModel", "TarStream", .product(name: "Crypto", package: "swift-crypto")]),
     // Layers as filesystems: per-layer file indexes, merged trees with whiteouts, tree
     // diffs, safe extraction, deterministic layer writing.
-    .target(name: "LayerFS", dependencies: ["ImageModel", "ImageStore", "TarStream", "CSystem"]),
+    .target(name: "LayerFS", dependencies: ["Errors", "ImageModel", "ImageStore", "TarStream", "CSystem"]),
     // Linux calls Swift cannot import directly (makedev, fsetxattr).
     .target(name: "CSystem"),
     // Operations over the commit graph: revisions, log, tag, reset, fsck.
-    .target(name: "History", dependencies: ["ImageModel", "ImageStore", "LayerFS"]),
+    .target(name: "History", dependencies: ["Errors", "ImageModel", "ImageStore", "LayerFS"]),
     // The image history as a real git repository, written through libgit2.
     .target(
       name: "GitMirror",
-      dependencies: ["CGit2", "History", "LayerFS", "ImageStore", "ImageModel", "TarStream"]),
+      dependencies: ["CGit2", "Errors", "History", "LayerFS", "ImageStore", "ImageModel", "TarStream"]),
     // Command-line parsing and output formatting only.
     .target(
       name: "ImggitCLI",
       dependencies: [
-        "History", "ImageStore", "ImageModel", "TarStream", "LayerFS", "GitMirror",
+        "Errors", "History", "ImageStore", "ImageModel", "TarStream", "LayerFS", "GitMirror",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),

@@ -1,9 +1,10 @@
+import Errors
 import CGit2
 import Foundation
 import TarStream
 
 /// A failure inside libgit2, with the function that failed and libgit2's own message.
-public struct GitError: Error, Sendable, CustomStringConvertible {
+public struct GitError: ImggitError, Equatable {
   public let function: String
   public let message: String
   public var description: String { "git: \(message) (\(function))" }

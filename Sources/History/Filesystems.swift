@@ -51,12 +51,24 @@ extension Repository {
     return result
   }
 
+  /// What an extraction could not do exactly.
+  public struct ExtractReport: Sendable {
+    /// What the target could not restore (ownership as an ordinary user, xattrs).
+    public var restore: [String] = []
+    /// What one layer alone could not give.
+    public var layer: [ExtractWarning] = []
+
+    public init(restore: [String] = [], layer: [ExtractWarning] = []) {
+      self.restore = restore
+      self.layer = layer
+    }
+  }
+
   /// Writes the root filesystem at `ref` (or, with `layerOnly`, just its layer's entries).
-  /// Returns warnings about what could not be restored exactly.
   public func extract(
     _ ref: CommitRef, layerOnly: Bool, paths: [String], into sink: TreeSink, keepWhiteouts: Bool
   )
-    throws -> [String]
+    throws -> ExtractReport
   {
     let extractor = Extractor(store: store, progress: progress)
     if layerOnly {
@@ -64,17 +76,14 @@ extension Repository {
       guard let layer = c.layer, let diffID = c.diffID else {
         throw HistoryError.noLayer(c.id.short)
       }
-      do {
-        try extractor.extractLayer(
-          layer, diffID: diffID, paths: paths, into: sink, keepWhiteouts: keepWhiteouts)
-      } catch let warning as ExtractWarning {
-        return sink.warnings + [warning.description]
-      }
+      let warnings = try extractor.extractLayer(
+        layer, diffID: diffID, paths: paths, into: sink, keepWhiteouts: keepWhiteouts)
+      return ExtractReport(restore: sink.warnings, layer: warnings)
     } else {
       try extractor.extractRootFS(
         image: ref.image, layerCount: ref.commit.layerCount, paths: paths, into: sink,
         indexes: try layerIndexes(ref.image, count: ref.commit.layerCount))
     }
-    return sink.warnings
+    return ExtractReport(restore: sink.warnings)
   }
 }

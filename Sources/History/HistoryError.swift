@@ -1,7 +1,8 @@
+import Errors
 import ImageModel
 
 /// What can go wrong resolving revisions or moving tags.
-public enum HistoryError: Error, Sendable, CustomStringConvertible {
+public enum HistoryError: ImggitError, Equatable {
   case unknownRevision(String, candidates: [String])
   case ambiguousRevision(String, candidates: [String])
   case noSuchAncestor(String, available: Int)
@@ -34,26 +35,26 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
     case .deletedInReflog(let t, let n):
       return "\(t)@{\(n)} is the deletion of the tag; try \(t)@{\(n + 1)}"
     case .tagExists(let t):
-      return "tag \(t) already exists; use `imggit reset \(t) REV` to move it, or --force"
+      return "tag \(t) already exists"
     case .notAncestor(let a, let b):
       return "\(a) is not an ancestor of \(b): nothing in \(b)'s history to squash onto"
     case .noForkPoint(let new, let image):
       return
-        "cannot tell where \(image) forked from \(new) (no earlier value of its tag and no base annotation is an ancestor); name it: imggit rebase --onto \(new) OLD IMAGE"
+        "cannot tell where \(image) forked from \(new) (no earlier value of its tag and no base annotation is an ancestor)"
     case .rebaseConflicts(let list):
       return
-        "rebase refused (--strict): \(list.count) conflict\(list.count == 1 ? "" : "s"): \(list.prefix(5).joined(separator: "; "))\(list.count > 5 ? "; …" : "")"
+        "rebase refused: \(list.count) conflict\(list.count == 1 ? "" : "s"): \(list.prefix(5).joined(separator: "; "))\(list.count > 5 ? "; …" : "")"
     case .mergeConflicts(let list):
       return
-        "merge refused: \(list.count) path\(list.count == 1 ? "" : "s") changed on both sides (choose --strategy theirs, or --squash --strategy ours): \(list.prefix(5).joined(separator: "; "))\(list.count > 5 ? "; …" : "")"
+        "merge refused: \(list.count) path\(list.count == 1 ? "" : "s") changed on both sides: \(list.prefix(5).joined(separator: "; "))\(list.count > 5 ? "; …" : "")"
     case .unrelated(let a, let b):
       return "\(a) and \(b) share no commit: there is no merge base"
     case .oursNeedsSquash:
-      return "--strategy ours needs --squash: B's layers cannot be reused unchanged when A's version wins"
+      return "keeping A's version needs a squash: B's layers cannot be reused unchanged when A's version wins"
     case .emptyRange(let r):
       return "\(r) holds no commits to squash"
     case .needsTag(let r):
-      return "\(r) is not a tag; name the tag to write with -t NAME:TAG"
+      return "\(r) is not a tag, so there is no tag to move"
     case .noSuchPath(let p, let id):
       return "cannot remove \(p): no such path in the filesystem of \(id)"
     case .noLayer(let id):

@@ -1,5 +1,7 @@
+import Errors
+
 /// What can be wrong with image metadata or with a revision, independent of where it came from.
-public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum ModelError: ImggitError, Equatable {
   case invalidDigest(String)
   case malformedJSON(what: String, reason: String)
   case unsupportedMediaType(String, what: String)

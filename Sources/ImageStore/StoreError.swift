@@ -1,7 +1,8 @@
+import Errors
 import ImageModel
 
 /// What can go wrong reading or writing an image store or moving images in and out of it.
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum StoreError: ImggitError, Equatable {
   case notALayout(path: String)
   case io(operation: String, path: String, errno: Int32)
   case blobMissing(Digest, path: String)
@@ -13,16 +14,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   case badSource(String, reason: String)
   case ambiguousImport(source: String, count: Int)
   case tagMoved(TagName, expected: Digest?, actual: Digest?)
+  case unnamedImage(source: String, number: Int, manifest: Digest)
 
   public var description: String {
     switch self {
     case .notALayout(let path):
-      return
-        "\(path) is not an OCI image layout (no oci-layout file); run `imggit init \(path)` in an empty folder"
+      return "\(path) is not an OCI image layout (no oci-layout file)"
     case .io(let op, let path, let e):
       return "\(op) \(path): \(String(cString: strerror(e)))"
     case .blobMissing(let d, let path):
-      return "blob \(d) missing (\(path)); run `imggit fsck`"
+      return "blob \(d) missing (\(path))"
     case .blobCorrupt(let d, let actual, let path):
       return "blob \(d) is corrupt: its content hashes to \(actual) (\(path))"
     case .sizeMismatch(let d, let expected, let actual, let path):
@@ -30,7 +31,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case .tooLarge(let d, let limit):
       return "blob \(d) is over \(limit) bytes, too large for a manifest or config"
     case .unknownTag(let t):
-      return "no tag \(t) in the store; `imggit tag` lists them"
+      return "no tag \(t) in the store"
     case .badArchive(let source, let reason):
       return "\(source): \(reason)"
     case .badSource(let source, let reason):
@@ -39,8 +40,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
       let was = expected.map { "pointed to \($0.short)" } ?? "did not exist"
       let now = actual.map { "points to \($0.short)" } ?? "is deleted"
       return "tag \(t) moved while this command ran: it \(was) and now \(now); nothing was changed"
+    case .unnamedImage(let source, let n, let manifest):
+      return "\(source): image \(n) (\(manifest.short)) has no name"
     case .ambiguousImport(let source, let count):
-      return "\(source) holds \(count) images; --tag names one image only"
+      return "\(source) holds \(count) images, and one name cannot be given to several"
     }
   }
 }

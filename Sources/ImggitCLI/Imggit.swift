@@ -1,4 +1,5 @@
 import ArgumentParser
+import Errors
 import Foundation
 import History
 import ImageModel
@@ -57,15 +58,19 @@ public enum ImggitMain {
   }
 
   /// Prints `error` once and exits. Help and version requests go through ArgumentParser
-  /// unchanged; usage errors and imggit's own errors become `imggit: <message>`.
+  /// unchanged; imggit's own errors become `imggit: <message>` (with a hint about the
+  /// command's flags where one helps), usage errors also point at `imggit help`, and any
+  /// other failure (a system error from Foundation) is one line too.
   static func fail(_ error: any Error) -> Never {
-    if error is StoreError || error is ModelError || error is HistoryError || error is TarError
-      || error is LayerFSError || error is GitError
-    {
-      Terminal.printError("imggit: \(error)")
+    if let error = error as? any ImggitError {
+      Terminal.printError("imggit: \(Hints.line(for: error))")
       Foundation.exit(1)
     }
     let code = Imggit.exitCode(for: error)
+    if code == .failure && !(error is ExitCode) {
+      Terminal.printError("imggit: \(Imggit.message(for: error))")
+      Foundation.exit(1)
+    }
     // An exit status the command chose (diff --exit-code, fsck) ends a command that worked.
     if error is ExitCode { StoreOptions.saveCaches() }
     if code == .success || error is ExitCode { Imggit.exit(withError: error) }

@@ -80,10 +80,12 @@ public struct Extractor {
 
   /// Extracts only the entries of one layer (a build's output), limited to `paths`.
   /// Whiteouts are kept in a tar and skipped in a folder, where they would mean nothing.
+  /// Returns what the layer alone could not give (the sink's own warnings are its own).
+  @discardableResult
   public func extractLayer(
     _ layer: Descriptor, diffID: Digest, paths: [String], into sink: TreeSink, keepWhiteouts: Bool
   )
-    throws
+    throws -> [ExtractWarning]
   {
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     progress?.start("Extracting", total: layer.size)
@@ -129,21 +131,18 @@ public struct Extractor {
     try stream.finish()
     try sink.finish()
     progress?.finish()
-    if skippedLinks > 0 {
-      // The caller reports sink warnings; this one belongs to the layer, not the sink.
-      throw ExtractWarning.linksToLowerLayers(skippedLinks)
-    }
+    return skippedLinks > 0 ? [.linksToLowerLayers(skippedLinks)] : []
   }
 }
 
 /// A layer extracted alone can hold hard links to files of lower layers, which it lacks.
-public enum ExtractWarning: Error, Sendable, CustomStringConvertible {
+public enum ExtractWarning: Sendable, Equatable, CustomStringConvertible {
   case linksToLowerLayers(Int)
   public var description: String {
     switch self {
     case .linksToLowerLayers(let n):
       return
-        "\(n) hard link\(n == 1 ? "" : "s") to files of lower layers skipped (extract without --layer to get them)"
+        "\(n) hard link\(n == 1 ? "" : "s") to files of lower layers skipped: the layer alone does not hold their files"
     }
   }
 }

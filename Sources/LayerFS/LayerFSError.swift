@@ -1,8 +1,9 @@
+import Errors
 import ImageModel
 import TarStream
 
 /// What can be wrong with a layer's content, or with writing a filesystem out.
-public enum LayerFSError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum LayerFSError: ImggitError, Equatable {
   case unsafePath(String, layer: Digest?, reason: String)
   case invalidWhiteout(String, layer: Digest?)
   case danglingHardLink(String, target: String, layer: Digest?)

@@ -1,7 +1,8 @@
+import Errors
 import CArchive
 
 /// A failure inside libarchive, with the function that failed and libarchive's own message.
-public struct TarError: Error, Sendable, CustomStringConvertible {
+public struct TarError: ImggitError, Equatable {
   /// The libarchive function that reported the failure.
   public let function: String
   /// libarchive's message (`archive_error_string`), captured when the call failed.

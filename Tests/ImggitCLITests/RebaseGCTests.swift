@@ -65,7 +65,8 @@ import Testing
     let before = try snapshot(cli.store).filter { !$0.key.hasPrefix(".imggit/cache") }
     let r = try cli("rebase", "--onto", "base:2", "base:1", "app:1", "--strict")
     #expect(
-      r.status == 1 && r.stderr.hasPrefix("imggit: rebase refused (--strict)")
+      r.status == 1 && r.stderr.hasPrefix("imggit: rebase refused: ")
+        && r.stderr.contains("--strict refuses them")
         && r.stderr.contains("etc/passwd"))
     #expect(try snapshot(cli.store).filter { !$0.key.hasPrefix(".imggit/cache") } == before)
     // tool:1 touches nothing the patch changed: no conflict, --strict passes.

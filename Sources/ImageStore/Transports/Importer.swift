@@ -52,9 +52,8 @@ public struct Importer {
     for (n, image) in found.enumerated() {
       let names = tag.map { [$0] } ?? image.names
       guard !names.isEmpty else {
-        throw StoreError.badArchive(
-          source: source.description,
-          reason: "image \(n + 1) (\(image.descriptor.digest.short)) has no name; give --tag")
+        throw StoreError.unnamedImage(
+          source: source.description, number: n + 1, manifest: image.descriptor.digest)
       }
       images.append((image, names))
     }

@@ -58,7 +58,7 @@ extension Imggit {
     func run() throws {
       let repo = try store.repository(progress: quiet.progress())
       let ref = try repo.resolve(revision)
-      var warnings: [String] = []
+      var warnings = Repository.ExtractReport()
       if let directory {
         let sink = try DirectorySink(path: directory)
         warnings = try repo.extract(ref, layerOnly: layer, paths: paths, into: sink, keepWhiteouts: false)
@@ -76,7 +76,9 @@ extension Imggit {
             keepWhiteouts: true)
         }
       }
-      for w in warnings { Terminal.printError("imggit: warning: \(w)") }
+      for w in warnings.restore + warnings.layer.map(\.withHint) {
+        Terminal.printError("imggit: warning: \(w)")
+      }
     }
   }
 }
