@@ -1,9 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// imggit runs on Linux: it calls Glibc directly (flock, openat, mknodat, xattrs), and no
+// Apple platform is declared because none is built or tested.
 let package = Package(
   name: "imggit",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "imggit", targets: ["imggit"]),
     .library(

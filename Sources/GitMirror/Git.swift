@@ -1,5 +1,5 @@
 import Errors
-import CGit2
+internal import CGit2
 import Foundation
 import TarStream
 

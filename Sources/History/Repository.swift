@@ -226,10 +226,10 @@ public final class Repository {
 }
 
 /// Short human summaries of commits, shared by errors and listings.
-public enum Summary {
+package enum Summary {
   /// The first line of `created_by` (shell prefixes removed), or a description of a synthetic
   /// or anonymous step.
-  public static func title(_ c: Commit) -> String {
+  package static func title(_ c: Commit) -> String {
     if c.synthetic { return "layer \(c.diffID?.short ?? "") (no history in config)" }
     var s = c.history.createdBy ?? c.history.comment ?? (c.isEmpty ? "(config change)" : "(no created_by)")
     for prefix in ["/bin/sh -c #(nop) ", "/bin/sh -c "] where s.hasPrefix(prefix) {

@@ -6,8 +6,8 @@ import TarStream
 /// contents go below DEST; a file becomes DEST (or DEST/NAME when DEST ends with `/`).
 /// Symlinks are kept as symlinks, files linked to each other stay hard links, ownership
 /// becomes root's, and with `mtime` every time is that one (for reproducible layers).
-public enum HostFiles {
-  public static func entries(source: String, destination: String, mtime: Int64?) throws -> [LayerEntry] {
+package enum HostFiles {
+  package static func entries(source: String, destination: String, mtime: Int64?) throws -> [LayerEntry] {
     var st = stat()
     guard lstat(FileName.cString(source), &st) == 0 else {
       throw LayerFSError.extract(path: source, operation: "stat", errno: errno)

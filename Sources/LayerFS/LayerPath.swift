@@ -5,12 +5,12 @@ import ImageModel
 /// A layer entry's path is made relative and clean (`./usr//bin/` → `usr/bin`); a path that
 /// is absolute or climbs out with `..` is refused, whatever tool wrote it. `.wh.NAME` removes
 /// NAME from the layers below; `.wh..wh..opq` hides every lower child of its folder.
-public enum LayerPath {
-  public static let whiteoutPrefix = ".wh."
-  public static let opaqueMarker = ".wh..wh..opq"
+package enum LayerPath {
+  package static let whiteoutPrefix = ".wh."
+  package static let opaqueMarker = ".wh..wh..opq"
 
   /// What an entry of a layer means.
-  public enum Kind: Equatable {
+  package enum Kind: Equatable {
     case entry(String)
     /// Remove this path (and everything below it) from the lower layers.
     case whiteout(String)
@@ -21,7 +21,7 @@ public enum LayerPath {
   /// Cleans a path from a tar header.
   ///
   /// - Throws: ``LayerFSError/unsafePath(_:layer:reason:)`` for absolute paths and `..`.
-  public static func clean(_ raw: String, layer: Digest? = nil) throws -> String {
+  package static func clean(_ raw: String, layer: Digest? = nil) throws -> String {
     if raw.hasPrefix("/") {
       throw LayerFSError.unsafePath(raw, layer: layer, reason: "absolute paths are not allowed in a layer")
     }
@@ -38,12 +38,12 @@ public enum LayerPath {
 
   /// Cleans a path a user typed (`/opt/app`, `opt/app/`): inside an image every path is
   /// relative to its root, so a leading `/` is dropped; `..` is still refused.
-  public static func cleanUserPath(_ raw: String) throws -> String {
+  package static func cleanUserPath(_ raw: String) throws -> String {
     try clean(String(raw.drop(while: { $0 == "/" })))
   }
 
   /// Classifies a cleaned path.
-  public static func kind(of path: String, layer: Digest? = nil) throws -> Kind {
+  package static func kind(of path: String, layer: Digest? = nil) throws -> Kind {
     let (dir, base) = split(path)
     if base == opaqueMarker { return .opaque(dir) }
     if base.hasPrefix(whiteoutPrefix) {
@@ -55,13 +55,13 @@ public enum LayerPath {
   }
 
   /// `a/b/c` → (`a/b`, `c`); `c` → (``, `c`).
-  public static func split(_ path: String) -> (dir: String, base: String) {
+  package static func split(_ path: String) -> (dir: String, base: String) {
     guard let slash = path.lastIndex(of: "/") else { return ("", path) }
     return (String(path[..<slash]), String(path[path.index(after: slash)...]))
   }
 
   /// The folders above a path, outermost first: `a/b/c` → [`a`, `a/b`].
-  public static func parents(_ path: String) -> [String] {
+  package static func parents(_ path: String) -> [String] {
     var result: [String] = []
     var current = ""
     let parts = path.split(separator: "/")
@@ -81,7 +81,7 @@ public enum LayerPath {
   /// path is taken as written, as the kernel gives up with ELOOP. `mayBeLink` is asked
   /// first with the component alone, so a deep path is not looked up prefix by prefix when
   /// no symlink has that name.
-  public static func resolve(
+  package static func resolve(
     _ path: String, last: Bool = false, mayBeLink: (Substring) -> Bool = { _ in true },
     link: (String) -> String?
   ) -> String {
@@ -119,7 +119,7 @@ public enum LayerPath {
   }
 
   /// True when `path` is `root` or lies below it ("" is the root of everything).
-  public static func isWithin(_ path: String, _ root: String) -> Bool {
+  package static func isWithin(_ path: String, _ root: String) -> Bool {
     root.isEmpty || path == root
       || (path.hasPrefix(root) && path.utf8.dropFirst(root.utf8.count).first == UInt8(ascii: "/"))
   }

@@ -1,4 +1,4 @@
-import CArchive
+internal import CArchive
 import Foundation
 
 /// Reads a tar stream, compressed or not, one entry at a time; entry data is handed out in

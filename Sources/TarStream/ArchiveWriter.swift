@@ -1,4 +1,4 @@
-import CArchive
+internal import CArchive
 import Foundation
 
 /// Writes a POSIX (pax) tar stream, entry by entry, with data streamed in chunks.

@@ -1,4 +1,4 @@
-import CArchive
+internal import CArchive
 import Foundation
 
 /// A pull stream of bytes: each call hands out the next block, valid until the next call;

@@ -1,4 +1,4 @@
-import CArchive
+internal import CArchive
 
 /// The type of a tar entry, named after the POSIX file types libarchive reports.
 public enum EntryType: String, Sendable, Codable, CaseIterable {

@@ -1,5 +1,5 @@
 import Errors
-import CArchive
+internal import CArchive
 
 /// A failure inside libarchive, with the function that failed and libarchive's own message.
 public struct TarError: ImggitError, Equatable {
