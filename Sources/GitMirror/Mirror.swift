@@ -253,7 +253,7 @@ public struct Mirror {
       return .blob(try git.blob(Data(FileName.encode(e.link ?? ""))), .symlink)
     case .regular, .hardlink:
       let mode: GitMode = e.mode & 0o111 != 0 ? .executable : .blob
-      if content, let s = node.source, let oid = blobs[image.config.diffIDs[s.layer]]?[s.path] {
+      if content, let s = node.source, let oid = blobs[image.layers[s.layer].diffID]?[s.path] {
         return .blob(oid, mode)
       }
       return .blob(try git.blob(Mirror.metadata(e)), mode)

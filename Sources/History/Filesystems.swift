@@ -19,7 +19,7 @@ extension Repository {
 
   private func apply(_ image: Image, _ i: Int, to tree: RootFS) throws -> RootFS {
     var t = tree
-    try t.apply(try layerIndex(image.manifest.layers[i], diffID: image.config.diffIDs[i]), at: i)
+    try t.apply(try layerIndexes([image.layers[i]])[0], at: i)
     return t
   }
 

@@ -137,7 +137,7 @@ extension Repository {
     let changed = Dictionary(upstream.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
     var conflicts: [RebaseConflict] = []
     let layers = replayed.compactMap { c in c.layer.flatMap { l in c.diffID.map { (c, l, $0) } } }
-    let indexes = try layerIndexes(layers.map { ($0.1, $0.2) })
+    let indexes = try layerIndexes(layers.map { Layer(descriptor: $0.1, diffID: $0.2, position: 0) })
     for ((c, _, _), index) in zip(layers, indexes) {
       for e in index.entries {
         if let k = changed[e.path] {

@@ -59,12 +59,12 @@ public final class Repository {
 
   /// The file index of a layer: from memory, else the store's cache, else read once.
   public func layerIndex(_ layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    try layerIndexes([(layer, diffID)])[0]
+    try layerIndexes([Layer(descriptor: layer, diffID: diffID, position: 0)])[0]
   }
 
   /// The indexes of `layers`, in order; the ones neither memory nor the cache has are built
   /// in one reported phase.
-  public func layerIndexes(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> [LayerIndex] {
+  public func layerIndexes(_ layers: [Layer]) throws -> [LayerIndex] {
     let missing = layers.filter { indexes[$0.diffID] == nil }
     if !missing.isEmpty {
       let indexer = LayerIndexer(store: store, progress: progress)
@@ -92,7 +92,7 @@ public final class Repository {
 
   /// The indexes of the first `count` layers of `image`.
   public func layerIndexes(_ image: Image, count: Int) throws -> [LayerIndex] {
-    try layerIndexes((0..<count).map { (image.manifest.layers[$0], image.config.diffIDs[$0]) })
+    try layerIndexes(Array(image.layers.prefix(count)))
   }
 
   /// Reads (once) the image a manifest descriptor names.

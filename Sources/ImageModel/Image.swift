@@ -1,5 +1,20 @@
 import Foundation
 
+/// One layer of an image, as go-containerregistry's `v1.Layer` carries it: the blob's
+/// descriptor (compressed digest, size, media type), the DiffID of its uncompressed tar, and
+/// where it sits (0 is the lowest).
+public struct Layer: Sendable, Hashable {
+  public let descriptor: Descriptor
+  public let diffID: Digest
+  public let position: Int
+
+  public init(descriptor: Descriptor, diffID: Digest, position: Int) {
+    self.descriptor = descriptor
+    self.diffID = diffID
+    self.position = position
+  }
+}
+
 /// An image as a value: its manifest (and the descriptor it is stored under), its config,
 /// and the commits they describe.
 public struct Image: Sendable, Hashable {
@@ -8,6 +23,8 @@ public struct Image: Sendable, Hashable {
   public let config: ImageConfig
   /// The history as commits, oldest first.
   public let commits: [Commit]
+  /// The layers, lowest first: manifest and config read together once.
+  public let layers: [Layer]
 
   /// - Throws: ``ModelError`` when history, config and manifest disagree.
   public init(descriptor: Descriptor, manifest: Manifest, config: ImageConfig) throws {
@@ -15,6 +32,10 @@ public struct Image: Sendable, Hashable {
     self.manifest = manifest
     self.config = config
     self.commits = try Commit.chain(manifest: manifest, config: config)
+    let diffIDs = config.diffIDs
+    self.layers = zip(manifest.layers, diffIDs).enumerated().map {
+      Layer(descriptor: $0.element.0, diffID: $0.element.1, position: $0.offset)
+    }
   }
 
   /// The newest commit; `nil` only for an image with neither layers nor history.

@@ -25,8 +25,7 @@ public struct Extractor {
   ) throws {
     let indexes =
       try indexes
-      ?? LayerIndexer(store: store, progress: progress).indexes(
-        (0..<layerCount).map { (image.manifest.layers[$0], image.config.diffIDs[$0]) })
+      ?? LayerIndexer(store: store, progress: progress).indexes(Array(image.layers.prefix(layerCount)))
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     let tree = try RootFS(layers: indexes).selecting(filters)
 
@@ -48,7 +47,7 @@ public struct Extractor {
     try progress.phase("Extracting", total: total) {
       for layer in layersToRead.sorted() {
         let stream = try LayerStream(
-          store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer],
+          store: store, layer: image.layers[layer].descriptor, diffID: image.layers[layer].diffID,
           progress: progress)
         var last = LastEntry(indexes[layer])
         while let header = try stream.next() {

@@ -117,7 +117,7 @@ public struct LayerDiff {
     try progress.phase("Squashing", total: layers.reduce(0) { $0 + image.manifest.layers[$1].size }) {
       for layer in layers {
         let stream = try LayerStream(
-          store: store, layer: image.manifest.layers[layer], diffID: image.config.diffIDs[layer],
+          store: store, layer: image.layers[layer].descriptor, diffID: image.layers[layer].diffID,
           progress: progress)
         var last = LastEntry(target.layers[layer])
         while let header = try stream.next() {

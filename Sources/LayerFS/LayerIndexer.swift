@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ImageModel
 import ImageStore
 import TarStream
@@ -27,7 +28,7 @@ public struct LayerIndexer: Sendable {
 
   /// The indexes of `layers` in order; the ones the cache lacks are built in one phase
   /// ("Indexing layers"), so a first read of a big image shows how far it has got.
-  public func indexes(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> [LayerIndex] {
+  public func indexes(_ layers: [Layer]) throws -> [LayerIndex] {
     let (all, built) = try indexesUnsaved(layers)
     for index in built { save(index) }
     return all
@@ -41,11 +42,9 @@ public struct LayerIndexer: Sendable {
   /// ``indexes(_:)`` without writing the cache: also returns the indexes it built, for the
   /// caller to ``save(_:)`` once its command has succeeded (a refused command then leaves
   /// the store byte for byte as it was).
-  public func indexesUnsaved(_ layers: [(layer: Descriptor, diffID: Digest)]) throws -> (
-    all: [LayerIndex], built: [LayerIndex]
-  ) {
+  public func indexesUnsaved(_ layers: [Layer]) throws -> (all: [LayerIndex], built: [LayerIndex]) {
     var found: [Digest: LayerIndex] = [:]
-    var missing: [(layer: Descriptor, diffID: Digest)] = []
+    var missing: [Layer] = []
     for l in layers where found[l.diffID] == nil {
       if let c = cached(l.diffID) {
         found[l.diffID] = c
@@ -55,8 +54,8 @@ public struct LayerIndexer: Sendable {
     }
     let reporter = missing.isEmpty ? nil : progress
     var built: [LayerIndex] = []
-    try reporter.phase("Indexing layers", total: missing.reduce(0) { $0 + $1.layer.size }) {
-      for l in missing { built.append(try build(layer: l.layer, diffID: l.diffID)) }
+    try reporter.phase("Indexing layers", total: missing.reduce(0) { $0 + $1.descriptor.size }) {
+      built = try buildAll(missing)
     }
     for index in built { found[index.diffID] = index }
     return (layers.map { found[$0.diffID]! }, built)
@@ -69,6 +68,31 @@ public struct LayerIndexer: Sendable {
       index.diffID == diffID
     else { return nil }
     return index
+  }
+
+  /// Builds the indexes of independent layers at once, one per core: each is one
+  /// decompress-and-hash pass, and they share nothing. In `layers`' order; the first error
+  /// (by layer order) is thrown once all have stopped.
+  private func buildAll(_ layers: [Layer]) throws -> [LayerIndex] {
+    guard layers.count > 1 else {
+      return try layers.map { try build(layer: $0.descriptor, diffID: $0.diffID) }
+    }
+    let results = Mutex<[Int: Result<LayerIndex, any Error>]>([:])
+    let next = Mutex(0)
+    let workers = min(layers.count, ProcessInfo.processInfo.activeProcessorCount)
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while true {
+        let i = next.withLock { n -> Int in
+          defer { n += 1 }
+          return n
+        }
+        guard i < layers.count else { return }
+        let r = Result { try build(layer: layers[i].descriptor, diffID: layers[i].diffID) }
+        results.withLock { $0[i] = r }
+      }
+    }
+    let all = results.withLock { $0 }
+    return try layers.indices.map { try all[$0]!.get() }
   }
 
   /// The content digest of a sparse file, bounded by its data: its data bytes, with each
