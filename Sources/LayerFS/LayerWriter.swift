@@ -88,7 +88,9 @@ public final class LayerSink: TarSink {
   private let store: Store
   private let blob: BlobWriter
   private let compression: LayerCompression
-  private let tarSink: HashingSink
+  /// Hashes the tar for the DiffID when the blob is compressed; uncompressed, the blob's
+  /// own digest is the DiffID and nothing hashes twice.
+  private let tarHash: HashingSink?
   private let compressor: ArchiveWriter?
   /// Runs the compressor on its own thread (see ``BackgroundSink``).
   private let background: BackgroundSink?
@@ -99,12 +101,15 @@ public final class LayerSink: TarSink {
     self.compression = compression
     let blob = try store.blobWriter()
     self.blob = blob
-    let blobSink = HashingSink { try blob.write($0) }
+    // The blob writer hashes what it stores: that is the blob's digest.
+    let blobSink = ForwardingSink { try blob.write($0) }
+    let tarSink: any ByteSink
     switch compression {
     case .none:
       compressor = nil
       background = nil
-      tarSink = HashingSink { try blobSink.write($0) }
+      tarHash = nil
+      tarSink = blobSink
     case .gzip, .zstd:
       let c = try ArchiveWriter.compressor(
         sink: blobSink,
@@ -113,7 +118,9 @@ public final class LayerSink: TarSink {
       compressor = c
       let b = BackgroundSink { try c.writeData($0) }
       background = b
-      tarSink = HashingSink { try b.write($0) }
+      let hash = HashingSink { try b.write($0) }
+      tarHash = hash
+      tarSink = hash
     }
     super.init(writer: try ArchiveWriter(sink: tarSink, context: "new layer"))
   }
@@ -148,13 +155,20 @@ public final class LayerSink: TarSink {
     try compressor?.finish()
     let staged = try blob.finish()
     try store.publish(staged)
-    let diffID = compression == .none ? staged.digest : tarSink.hasher.finalize()
+    let diffID = tarHash?.hasher.finalize() ?? staged.digest
     let written = WrittenLayer(
       descriptor: Descriptor(mediaType: compression.ociMediaType, digest: staged.digest, size: staged.size),
       diffID: diffID)
     result = written
     return written
   }
+}
+
+/// Hands bytes to `next` as they come.
+final class ForwardingSink: ByteSink {
+  private let next: (UnsafeRawBufferPointer) throws -> Void
+  init(_ next: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.next = next }
+  func write(_ bytes: UnsafeRawBufferPointer) throws { try next(bytes) }
 }
 
 /// Hashes the bytes that pass through on their way to `next`.

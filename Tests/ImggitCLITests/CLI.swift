@@ -47,8 +47,19 @@ struct CLI {
     #expect(
       r.status == 0, "imggit \(args.joined(separator: " ")) failed: \(r.stderr)",
       sourceLocation: sourceLocation)
+    // Every image a command that writes left behind must be valid, checked without imggit.
+    if r.status == 0, let command = args.first, CLI.writing.contains(command) {
+      #expect(
+        throws: Never.self, "after imggit \(args.joined(separator: " "))", sourceLocation: sourceLocation
+      ) {
+        try validateStore(store)
+      }
+    }
     return r.stdout
   }
+
+  /// Commands that make or move images.
+  static let writing: Set<String> = ["import", "commit", "merge", "rebase", "tag", "reset"]
 
   /// A new store holding these images of the fixture, and the fixture's path.
   static func withImages(_ tags: [String]) throws -> (CLI, String) {

@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+import ImageModel
+import ImageStore
+import Synchronization
+
+/// Checks an image the way go-containerregistry's `validate.Image` does: the manifest and
+/// config parse and agree (as many DiffIDs as layers, as many non-empty history entries as
+/// layers), every blob is present with the digest and size its descriptor gives, and every
+/// layer's uncompressed content hashes to its DiffID (decompressed by gzip or zstd, not by
+/// imggit). Indexes are checked platform by platform.
+///
+/// - Throws: ``ImageInvalid`` naming the first problem.
+public func validateImage(_ store: Store, _ descriptor: Descriptor) throws {
+  if Validated.seen.withLock({ $0.contains(descriptor.digest) }) { return }
+  if MediaType.isIndex(descriptor.mediaType) {
+    let index = try CanonicalJSON.decode(
+      ImageIndex.self, from: try store.readBlob(descriptor.digest, size: descriptor.size), what: "index")
+    for m in index.manifests where MediaType.isManifest(m.mediaType) { try validateImage(store, m) }
+  } else {
+    let image = try store.image(descriptor)
+    for layer in image.layers {
+      try store.verifyBlob(layer.descriptor.digest, size: layer.descriptor.size)
+      // An uncompressed blob's digest, just verified, is its content's digest.
+      let content =
+        LayerCompression(mediaType: layer.descriptor.mediaType) == LayerCompression.none
+        ? layer.descriptor.digest
+        : try uncompressedDigest(store.blobPath(layer.descriptor.digest), layer.descriptor.mediaType)
+      guard content == layer.diffID else {
+        throw ImageInvalid(
+          "\(descriptor.digest): layer \(layer.position + 1) decompresses to \(content), its DiffID is \(layer.diffID)"
+        )
+      }
+    }
+  }
+  Validated.seen.withLock { _ = $0.insert(descriptor.digest) }
+}
+
+/// Every tag of the store at `path` (and every reflog entry's image) validated.
+public func validateStore(_ path: String) throws {
+  let store = try Store(path: path, create: false)
+  let roots = try store.roots()
+  for d in roots.index.manifests { try validateImage(store, d) }
+  for (_, d) in roots.reflogImages(old: false) where store.hasBlob(d.digest) { try validateImage(store, d) }
+}
+
+public struct ImageInvalid: Error, CustomStringConvertible {
+  public let description: String
+  init(_ d: String) { description = d }
+}
+
+/// Images already found valid: blobs are content-addressed, so once is enough.
+enum Validated {
+  static let seen = Mutex<Set<ImageModel.Digest>>([])
+}
+
+/// The SHA-256 of a layer blob's uncompressed bytes, through the system's gzip or zstd.
+func uncompressedDigest(_ path: String, _ mediaType: String) throws -> ImageModel.Digest {
+  let tool: [String]
+  switch LayerCompression(mediaType: mediaType) {
+  case .gzip: tool = ["/bin/gzip", "-dc", path]
+  case .zstd: tool = ["/usr/bin/zstd", "-dcq", path]
+  default: tool = ["/bin/cat", path]
+  }
+  let p = Process()
+  p.executableURL = URL(fileURLWithPath: tool[0])
+  p.arguments = Array(tool.dropFirst())
+  let pipe = Pipe()
+  p.standardOutput = pipe
+  try p.run()
+  var hasher = SHA256()
+  while true {
+    let chunk = pipe.fileHandleForReading.readData(ofLength: 1 << 20)
+    if chunk.isEmpty { break }
+    hasher.update(data: chunk)
+  }
+  p.waitUntilExit()
+  guard p.terminationStatus == 0 else { throw ImageInvalid("\(tool[0]) failed on \(path)") }
+  return try ImageModel.Digest(hex: hasher.finalize().map { String(format: "%02x", $0) }.joined())
+}
