@@ -144,32 +144,30 @@ public final class DirectorySink: TreeSink {
   }
 
   public func file(_ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-    let (dir, name) = try parent(of: e.path)
-    defer { close(dir) }
-    try clear(dir, name, keepDirectory: false, path: e.path)
-    let fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-    guard fd >= 0 else {
-      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "create", errno: errno)
-    }
-    defer { close(fd) }
-    try feed { bytes in
-      var rest = bytes
-      while !rest.isEmpty {
-        let n = write(fd, rest.baseAddress, rest.count)
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "write", errno: errno)
-        }
-        rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+    try create(e) { fd in
+      var at: Int64 = 0
+      try feed { bytes in
+        try writeAll(fd, bytes, at: at, e)
+        at += Int64(bytes.count)
       }
     }
-    applyMetadata(fd: fd, e)
   }
 
   /// Data where the map puts it and holes as holes: the file takes the room of its data.
   public func sparseFile(
     _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
   ) throws {
+    try create(e) { fd in
+      try feed { offset, bytes in try writeAll(fd, bytes, at: offset, e) }
+      guard ftruncate(fd, off_t(e.size)) == 0 else {
+        throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "truncate", errno: errno)
+      }
+    }
+  }
+
+  /// Creates the regular file `e` (never through a symlink), lets `body` write it, then
+  /// sets its owner, mode, xattrs and time.
+  private func create(_ e: FileEntry, _ body: (Int32) throws -> Void) throws {
     let (dir, name) = try parent(of: e.path)
     defer { close(dir) }
     try clear(dir, name, keepDirectory: false, path: e.path)
@@ -178,23 +176,23 @@ public final class DirectorySink: TreeSink {
       throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "create", errno: errno)
     }
     defer { close(fd) }
-    try feed { offset, bytes in
-      var rest = bytes
-      var at = offset
-      while !rest.isEmpty {
-        let n = pwrite(fd, rest.baseAddress, rest.count, off_t(at))
-        if n < 0 {
-          if errno == EINTR { continue }
-          throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "write", errno: errno)
-        }
-        rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-        at += Int64(n)
-      }
-    }
-    guard ftruncate(fd, off_t(e.size)) == 0 else {
-      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "truncate", errno: errno)
-    }
+    try body(fd)
     applyMetadata(fd: fd, e)
+  }
+
+  private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, _ e: FileEntry) throws
+  {
+    var rest = bytes
+    var at = offset
+    while !rest.isEmpty {
+      let n = pwrite(fd, rest.baseAddress, rest.count, off_t(at))
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "write", errno: errno)
+      }
+      rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+      at += Int64(n)
+    }
   }
 
   public func symlink(_ e: FileEntry) throws {

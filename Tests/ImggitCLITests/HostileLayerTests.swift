@@ -97,27 +97,11 @@ import Testing
         ], .accepted
       )
     case "sparse file ending in a hole":
-      let src = tmp.sub("sparse-src")
-      try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
-      let made = try run(
-        "/bin/sh",
-        [
-          "-c",
-          "cd '\(src)' && head -c 1048576 /dev/urandom > s && truncate -s 3M s && touch -d @1735689600 s && tar --sparse --format=pax --mtime=@1735689600 -cf '\(src).tar' s",
-        ])
-      #expect(made.status == 0, "\(made.stderr)")
-      return ([.tar(try Data(contentsOf: URL(fileURLWithPath: src + ".tar")))], .accepted)
+      return (
+        [.tar(try sparseTar(tmp, "s", "head -c 1048576 /dev/urandom > s && truncate -s 3M s"))], .accepted
+      )
     case "a 1 TiB hole":
-      let src = tmp.sub("huge-src")
-      try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
-      let made = try run(
-        "/bin/sh",
-        [
-          "-c",
-          "cd '\(src)' && echo head > h && truncate -s 1T h && echo tail >> h && touch -d @1735689600 h && tar --sparse --format=pax --mtime=@1735689600 -cf '\(src).tar' h",
-        ])
-      #expect(made.status == 0, "\(made.stderr)")
-      return ([.tar(try Data(contentsOf: URL(fileURLWithPath: src + ".tar")))], .huge)
+      return ([.tar(try sparseTar(tmp, "h", "echo head > h && truncate -s 1T h && echo tail >> h"))], .huge)
     case "a path twice, the longer first":
       return ([.entries([file("dup", "a much longer first version\n"), file("dup", "short\n")])], .accepted)
     case "4096 folders deep":
@@ -135,6 +119,20 @@ import Testing
       return ([.entries([dir("x"), file("x/f"), link("x", "elsewhere")])], .accepted)
     default: throw CLIError("no case \(name)")
     }
+  }
+
+  /// A pax tar of one sparse file that `make` (a shell command) writes, by GNU tar.
+  static func sparseTar(_ tmp: TempDirectory, _ name: String, _ make: String) throws -> Data {
+    let src = tmp.sub("sparse-\(name)")
+    try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
+    let made = try run(
+      "/bin/sh",
+      [
+        "-c",
+        "cd '\(src)' && \(make) && touch -d @1735689600 \(name) && tar --sparse --format=pax --mtime=@1735689600 -cf '\(src).tar' \(name)",
+      ])
+    #expect(made.status == 0, "\(made.stderr)")
+    return try Data(contentsOf: URL(fileURLWithPath: src + ".tar"))
   }
 
   static let cases = [
