@@ -1,8 +1,14 @@
 import Errors
 import ImageModel
+import TarStream
 
 /// What can go wrong reading or writing an image store or moving images in and out of it.
 public enum StoreError: ImggitError, Equatable {
+  public var cause: (any Error)? {
+    if case .unreadableArchive(_, let e) = self { return e }
+    return nil
+  }
+
   case notALayout(path: String)
   case io(operation: String, path: String, errno: Int32)
   case blobMissing(Digest, path: String)
@@ -11,6 +17,8 @@ public enum StoreError: ImggitError, Equatable {
   case tooLarge(Digest, limit: Int)
   case unknownTag(TagName)
   case badArchive(source: String, reason: String)
+  /// libarchive could not read the archive; the cause is its error.
+  case unreadableArchive(source: String, TarError)
   case badSource(String, reason: String)
   case ambiguousImport(source: String, count: Int)
   case tagMoved(TagName, expected: Digest?, actual: Digest?)
@@ -34,6 +42,8 @@ public enum StoreError: ImggitError, Equatable {
       return "no tag \(t) in the store"
     case .badArchive(let source, let reason):
       return "\(source): \(reason)"
+    case .unreadableArchive(let source, let e):
+      return "\(source): \(e.message) (not a complete tar archive?)"
     case .badSource(let source, let reason):
       return "\(source): \(reason)"
     case .tagMoved(let t, let expected, let actual):

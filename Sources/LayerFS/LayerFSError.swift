@@ -4,11 +4,18 @@ import TarStream
 
 /// What can be wrong with a layer's content, or with writing a filesystem out.
 public enum LayerFSError: ImggitError, Equatable {
+  public var cause: (any Error)? {
+    if case .unreadableLayer(_, let e) = self { return e }
+    return nil
+  }
+
   case unsafePath(String, layer: Digest?, reason: String)
   case invalidWhiteout(String, layer: Digest?)
   case danglingHardLink(String, target: String, layer: Digest?)
   case diffIDMismatch(layer: Digest, expected: Digest, actual: Digest)
   case corruptLayer(Digest, reason: String)
+  /// libarchive could not read the layer; the cause is its error.
+  case unreadableLayer(Digest, TarError)
   case extract(path: String, operation: String, errno: Int32)
   case escapes(path: String, through: String)
   case whiteoutName(String, host: String)
@@ -28,6 +35,8 @@ public enum LayerFSError: ImggitError, Equatable {
       return "layer \(l): its uncompressed content hashes to \(actual), the config's DiffID is \(expected)"
     case .corruptLayer(let d, let reason):
       return "layer \(d): \(reason)"
+    case .unreadableLayer(let d, let e):
+      return "layer \(d): \(e.message)"
     case .extract(let p, let op, let e):
       return "\(op) \(show(p)): \(String(cString: strerror(e)))"
     case .whiteoutName(let p, let host):

@@ -36,7 +36,7 @@ final class LayerStream {
       }
       reader = try ArchiveReader(source: tarSource, context: "layer \(layer.digest)", decompress: false)
     } catch let e as TarError {
-      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+      throw LayerFSError.unreadableLayer(layer.digest, e)
     }
   }
 
@@ -60,7 +60,7 @@ final class LayerStream {
         endedEarly = true
         return nil
       }
-      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+      throw LayerFSError.unreadableLayer(layer.digest, e)
     }
   }
 
@@ -80,7 +80,7 @@ final class LayerStream {
         endedEarly = true
         return
       }
-      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+      throw LayerFSError.unreadableLayer(layer.digest, e)
     }
   }
 
@@ -90,7 +90,7 @@ final class LayerStream {
     do {
       try reader.readBlocks(body)
     } catch let e as TarError {
-      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+      throw LayerFSError.unreadableLayer(layer.digest, e)
     }
   }
 
@@ -109,7 +109,7 @@ final class LayerStream {
       try tarSource.drain()
       try fileSource.drain()
     } catch let e as TarError {
-      throw LayerFSError.corruptLayer(layer.digest, reason: e.message)
+      throw LayerFSError.unreadableLayer(layer.digest, e)
     }
     let actual = compressedHash.finalize()
     guard actual == layer.digest else {

@@ -129,6 +129,22 @@ func writeTar(_ path: String, _ members: [(String, Data?, String?)]) throws {
     #expect(try snapshot(store.path) == before)
   }
 
+  @Test func aTruncatedArchiveKeepsLibarchivesErrorAsTheCause() throws {
+    let tmp = try TempDirectory()
+    let good = tmp.sub("good.tar")
+    _ = try classicArchive(good)
+    try Data(contentsOf: URL(fileURLWithPath: good)).prefix(1000).write(
+      to: URL(fileURLWithPath: tmp.sub("cut.tar")))
+    let store = try Store(path: tmp.sub("s"), create: true)
+    #expect {
+      try Importer(store: store).run(.archive(path: tmp.sub("cut.tar")))
+    } throws: { error in
+      guard case StoreError.unreadableArchive(let source, let tar) = error else { return false }
+      return source == tmp.sub("cut.tar") && (error as? StoreError)?.cause as? TarError == tar
+        && tar.message.contains("runcated")
+    }
+  }
+
   @Test func layoutFolders() throws {
     let tmp = try TempDirectory()
     let source = try Store(path: tmp.sub("src"), create: true)

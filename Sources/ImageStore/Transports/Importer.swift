@@ -112,7 +112,7 @@ public struct Importer {
         }
       }
     } catch let error as TarError {
-      throw StoreError.badArchive(source: source, reason: "\(error.message) (not a complete tar archive?)")
+      throw StoreError.unreadableArchive(source: source, error)
     }
     // Blobs named by path in an OCI layout are known by digest; keep the others by path.
     for (path, blob) in files { session.stagedByPath[path] = blob }
