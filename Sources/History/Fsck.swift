@@ -31,7 +31,7 @@ extension Repository {
     var bytes: Int64 = 0
     let blobs: [Digest]
     do {
-      blobs = try store.allBlobs()
+      blobs = try store.blobs()
     } catch {
       problems.append(FsckProblem(digest: nil, path: "\(store.path)/blobs/sha256", message: "\(error)"))
       blobs = []

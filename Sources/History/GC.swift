@@ -1,6 +1,7 @@
 import Foundation
 import ImageModel
 import ImageStore
+import LayerFS
 
 /// What `gc` removed (or, with a dry run, would remove).
 public struct GCReport: Sendable {
@@ -41,14 +42,14 @@ extension Repository {
         if let cutoff { report.reflogEntries = try store.expireReflogs(before: cutoff, dryRun: dryRun) }
         let young = Date().addingTimeInterval(-grace)
         var doomed: [Digest] = []
-        for digest in try store.allBlobs() where !reachable.contains(digest) {
+        for digest in try store.blobs() where !reachable.contains(digest) {
           guard let modified = try store.blobModified(digest), modified <= young else { continue }
           doomed.append(digest)
           report.bytes += store.blobSize(digest) ?? 0
         }
         report.blobs = doomed
         if !dryRun { for digest in doomed { try store.removeBlob(digest) } }
-        report.caches = try store.removeLayerCaches(keeping: diffIDs, dryRun: dryRun)
+        report.caches = try LayerIndexer(store: store).removeCaches(keeping: diffIDs, dryRun: dryRun)
         if !dryRun { report.temporaryFiles = try store.removeStaleTemporaryFiles(before: young) }
       }
     }

@@ -68,19 +68,10 @@ public final class Store: Sendable {
 
   // MARK: - Caches
 
-  /// Reads a cache file of imggit's folder (`.imggit/cache/NAME`); `nil` when absent.
-  public func readCache(_ name: String) -> Data? {
-    try? FS.readFile("\(imggitDirectory)/cache/\(name)", limit: 1 << 30)
-  }
-
-  /// Writes a cache file atomically. Caches can always be rebuilt, so a failure to write one
-  /// is not an error for the command that computed it.
-  public func writeCache(_ data: Data, _ name: String) {
-    let path = "\(imggitDirectory)/cache/\(name)"
-    let dir = (path as NSString).deletingLastPathComponent
-    try? FS.makeDirectories(dir)
-    try? ensureImggitDirectories()
-    try? FS.atomicWrite(data, to: path, tempDirectory: tempDirectory)
+  /// A namespace of imggit's cache (`.imggit/cache/NAMESPACE/`), owned by the module that
+  /// fills it: it alone knows its file names. Everything in a cache can be rebuilt.
+  public func cache(_ namespace: String) -> Cache {
+    Cache(store: self, folder: "\(imggitDirectory)/cache/\(namespace)")
   }
 
   /// Removes what interrupted commands and their libraries left in `.imggit/`, if older
@@ -115,20 +106,6 @@ public final class Store: Sendable {
       }
     }
     try sweep(imggitDirectory)
-    return removed
-  }
-
-  /// Removes cached layer indexes of DiffIDs not in `keeping`; returns how many.
-  public func removeLayerCaches(keeping: Set<Digest>, dryRun: Bool) throws -> Int {
-    let dir = "\(imggitDirectory)/cache/layers"
-    var removed = 0
-    for name in try FS.listDirectory(dir) {
-      // <DiffID>.idx, or .json from an older imggit: either way named by the DiffID.
-      let hex = name.split(separator: ".").first.map(String.init) ?? name
-      guard let d = try? Digest(hex: hex), !keeping.contains(d) else { continue }
-      removed += 1
-      if !dryRun { try FS.remove("\(dir)/\(name)") }
-    }
     return removed
   }
 
@@ -215,8 +192,15 @@ public final class Store: Sendable {
   /// Every blob file name under `blobs/sha256/` that is a digest.
   ///
   /// - Throws: ``StoreError/io(operation:path:errno:)`` when the folder cannot be read.
-  public func allBlobs() throws -> [Digest] {
+  public func blobs() throws -> [Digest] {
     try FS.listDirectory("\(path)/blobs/sha256").compactMap { try? Digest(hex: $0) }.sorted()
+  }
+
+  /// Opens a blob for reading (layers are read through this, in blocks).
+  public func openBlob(_ digest: Digest) throws -> BlobFile {
+    let p = blobPath(digest)
+    guard FS.exists(p) else { throw StoreError.blobMissing(digest, path: p) }
+    return try BlobFile(path: p)
   }
 
   /// When a blob's file was last written (nil when it is missing).

@@ -22,7 +22,7 @@ public struct LayerIndexer: Sendable {
   public func index(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
     if let cached = cached(diffID) { return cached }
     let index = try build(layer: layer, diffID: diffID)
-    store.writeCache(index.encodedLines(), Self.cacheName(diffID))
+    cache.write(index.encodedLines(), Self.cacheName(diffID))
     return index
   }
 
@@ -36,7 +36,7 @@ public struct LayerIndexer: Sendable {
 
   /// Writes an index to the store's cache.
   public func save(_ index: LayerIndex) {
-    store.writeCache(index.encodedLines(), Self.cacheName(index.diffID))
+    cache.write(index.encodedLines(), Self.cacheName(index.diffID))
   }
 
   /// ``indexes(_:)`` without writing the cache: also returns the indexes it built, for the
@@ -61,10 +61,25 @@ public struct LayerIndexer: Sendable {
     return (layers.map { found[$0.diffID]! }, built)
   }
 
-  private static func cacheName(_ diffID: Digest) -> String { "layers/\(diffID.hex).idx" }
+  /// The store's cache of layer indexes: `.imggit/cache/layers/<DiffID hex>.idx`.
+  private var cache: Cache { store.cache("layers") }
+  private static func cacheName(_ diffID: Digest) -> String { "\(diffID.hex).idx" }
+
+  /// Removes the cached indexes of DiffIDs not in `keeping` (gc); returns how many.
+  public func removeCaches(keeping: Set<Digest>, dryRun: Bool) throws -> Int {
+    var removed = 0
+    for name in try cache.names() {
+      // <DiffID>.idx, or .json from an older imggit: either way named by the DiffID.
+      let hex = name.split(separator: ".").first.map(String.init) ?? name
+      guard let d = try? Digest(hex: hex), !keeping.contains(d) else { continue }
+      removed += 1
+      if !dryRun { try cache.remove(name) }
+    }
+    return removed
+  }
 
   private func cached(_ diffID: Digest) -> LayerIndex? {
-    guard let data = store.readCache(Self.cacheName(diffID)), let index = LayerIndex(lines: data),
+    guard let data = cache.read(Self.cacheName(diffID)), let index = LayerIndex(lines: data),
       index.diffID == diffID
     else { return nil }
     return index

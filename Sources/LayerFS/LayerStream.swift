@@ -10,7 +10,7 @@ final class LayerStream {
   let reader: ArchiveReader
   let layer: Descriptor
   let diffID: Digest?
-  private let file: FileDescriptorOwner
+  private let file: BlobFile
   private let fileSource: FileSource
   private let tarSource: DecompressingSource
   private let compressedHash = HashBox()
@@ -21,9 +21,8 @@ final class LayerStream {
   init(store: Store, layer: Descriptor, diffID: Digest?, progress: ProgressReporter? = nil) throws {
     self.layer = layer
     self.diffID = diffID
-    let path = store.blobPath(layer.digest)
-    guard store.hasBlob(layer.digest) else { throw StoreError.blobMissing(layer.digest, path: path) }
-    file = try FileDescriptorOwner(path: path)
+    file = try store.openBlob(layer.digest)
+    let path = file.path
     let compressed = compressedHash
     let uncompressed = diffIDHash
     fileSource = FileSource(fileDescriptor: file.fd, context: path) {
@@ -134,16 +133,4 @@ final class HashBox {
   var count: Int64 { hasher.count }
   func update(_ b: UnsafeRawBufferPointer) { hasher.update(b) }
   func finalize() -> Digest { hasher.finalize() }
-}
-
-/// A read-only file descriptor closed in `deinit`.
-final class FileDescriptorOwner {
-  let fd: Int32
-  let path: String
-  init(path: String) throws {
-    fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, errno: errno) }
-    self.path = path
-  }
-  deinit { close(fd) }
 }

@@ -46,7 +46,7 @@ import Testing
         to: Descriptor(mediaType: MediaType.ociIndex, digest: outer.digest, size: outer.size))
       try $0.delete(try tag("app:1"))
     }
-    for d in try f.store.allBlobs() { age(f, d) }
+    for d in try f.store.blobs() { age(f, d) }
     let report = try Repository(store: f.store).gc(dryRun: false, expireReflog: 0, grace: 0)
     for d in [payload.digest, cfg.digest, a.digest, inner.digest, outer.digest, app.digest] {
       #expect(f.store.hasBlob(d), "gc deleted \(d)")
@@ -59,7 +59,7 @@ import Testing
     let f = try Fixture()
     // Only the reflog keeps tool:1 once its tag is gone.
     try f.repo.deleteTags([try tag("tool:1")])
-    for d in try f.store.allBlobs() { age(f, d) }
+    for d in try f.store.blobs() { age(f, d) }
     let logs = f.store.path + "/.imggit/logs"
     try FileManager.default.moveItem(atPath: logs, toPath: logs + ".saved")
     try Data("not a folder".utf8).write(to: URL(fileURLWithPath: logs))

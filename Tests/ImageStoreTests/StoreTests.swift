@@ -49,7 +49,7 @@ import Testing
       try writer.write(Data("partial".utf8))
       #expect(throws: StoreError.self) { try writer.finish(expected: Digest(of: Data("other".utf8))) }
     }
-    #expect(try store.allBlobs().isEmpty)
+    #expect(try store.blobs().isEmpty)
     #expect(FileManager.default.subpaths(atPath: store.path + "/.imggit/tmp")?.isEmpty ?? true)
   }
 

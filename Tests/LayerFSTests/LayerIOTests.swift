@@ -63,7 +63,7 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     let cached = try indexer.index(layer: l, diffID: l.digest)
     #expect(cached.entries == first.entries)
     // A damaged cache is rebuilt (here it cannot be: the blob is gone, and that is reported).
-    store.writeCache(Data("garbage".utf8), "layers/\(l.digest.hex).idx")
+    store.cache("layers").write(Data("garbage".utf8), "\(l.digest.hex).idx")
     #expect(throws: StoreError.self) { try indexer.index(layer: l, diffID: l.digest) }
   }
 
