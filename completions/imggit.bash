@@ -313,7 +313,7 @@ _imggit_commit() {
         return
         ;;
     '--compression')
-        __imggit_add_completions -W 'gzip'$'\n''zstd'$'\n''none'
+        __imggit_add_completions -W 'none'$'\n''gzip'$'\n''zstd'
         return
         ;;
     '--level')
@@ -355,7 +355,7 @@ _imggit_merge() {
         return
         ;;
     '--compression')
-        __imggit_add_completions -W 'gzip'$'\n''zstd'$'\n''none'
+        __imggit_add_completions -W 'none'$'\n''gzip'$'\n''zstd'
         return
         ;;
     '--level')

@@ -142,7 +142,7 @@ _imggit_diff() {
 
 _imggit_commit() {
     local -i ret=1
-    local -ar ___compression=('gzip' 'zstd' 'none')
+    local -ar ___compression=('none' 'gzip' 'zstd')
     local -ar arg_specs=(
         ':image:{__imggit_custom_complete ---completion commit -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '(--message -m)'{--message,-m}'[The step'\''s created_by, shown by log.]:message:'
@@ -170,7 +170,7 @@ _imggit_commit() {
 _imggit_merge() {
     local -i ret=1
     local -ar ___strategy=('ours' 'theirs')
-    local -ar ___compression=('gzip' 'zstd' 'none')
+    local -ar ___compression=('none' 'gzip' 'zstd')
     local -ar arg_specs=(
         '--squash[Make one layer of the commits merged.]'
         '*:revisions:{__imggit_custom_complete ---completion merge -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'

@@ -44,7 +44,7 @@ extension Imggit {
         quiet.say(
           report.problems.isEmpty
             ? "\(summary): ok"
-            : "\(summary): \(report.problems.count) problem\(report.problems.count == 1 ? "" : "s")")
+            : "\(summary): \(Format.count(report.problems.count, "problem"))")
       }
       if !report.problems.isEmpty { throw ExitCode.failure }
     }

@@ -58,7 +58,7 @@ extension Imggit {
       let verb = dryRun ? "would remove" : "removed"
       for d in report.blobs { quiet.say("\(verb) \(d)") }
       quiet.say(
-        "\(verb) \(report.blobs.count) blob\(report.blobs.count == 1 ? "" : "s") (\(Format.size(report.bytes))), \(report.caches) cached index\(report.caches == 1 ? "" : "es"), \(report.reflogEntries) reflog entr\(report.reflogEntries == 1 ? "y" : "ies")"
+        "\(verb) \(Format.count(report.blobs.count, "blob")) (\(Format.size(report.bytes))), \(Format.count(report.caches, "cached index", plural: "cached indexes")), \(Format.count(report.reflogEntries, "reflog entry", plural: "reflog entries"))"
       )
     }
 

@@ -48,7 +48,7 @@ extension Imggit {
       for i in imported {
         let names = i.tags.map { Terminal.paint($0.description, .green) }.joined(separator: ", ")
         quiet.say(
-          "imported \(names) \(i.descriptor.digest.short) (\(i.newBlobs) new blob\(i.newBlobs == 1 ? "" : "s"))"
+          "imported \(names) \(i.descriptor.digest.short) (\(Format.count(i.newBlobs, "new blob")))"
         )
       }
     }

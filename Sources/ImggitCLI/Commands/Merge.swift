@@ -82,7 +82,7 @@ extension Imggit {
         let how =
           r.fastForward
           ? "fast-forward"
-          : "\(r.replayed) commit\(r.replayed == 1 ? "" : "s") of \(b) \(squash ? "squashed" : "replayed")"
+          : "\(Format.count(r.replayed, "commit")) of \(b) \(squash ? "squashed" : "replayed")"
         quiet.say(
           "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(how))"
         )
@@ -100,7 +100,7 @@ extension Imggit {
         base: base, image: image, tag: tag, message: message, options: options)
       let c = r.ref.commit
       quiet.say(
-        "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) squashed \(r.squashed) commit\(r.squashed == 1 ? "" : "s") into one: \(r.changed) path\(r.changed == 1 ? "" : "s") written, \(r.removed) removed [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
+        "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) squashed \(Format.count(r.squashed, "commit")) into one: \(Format.count(r.changed, "path")) written, \(r.removed) removed [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
       )
     }
   }

@@ -64,7 +64,7 @@ extension Imggit {
         return
       }
       quiet.say(
-        "mirrored \(report.commits) commit\(report.commits == 1 ? "" : "s") (\(report.newCommits) new) and \(report.refs.count) ref\(report.refs.count == 1 ? "" : "s") into \(report.path)"
+        "mirrored \(Format.count(report.commits, "commit")) (\(report.newCommits) new) and \(Format.count(report.refs.count, "ref")) into \(report.path)"
       )
       for r in report.removedRefs { quiet.say("removed \(r)") }
     }

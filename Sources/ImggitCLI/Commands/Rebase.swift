@@ -90,7 +90,7 @@ extension Imggit {
       if results.isEmpty { quiet.say("no tagged image descends from \(revisions[0])") }
       for r in results {
         quiet.say(
-          "\(Terminal.paint(r.tag.description, .green)): \(Terminal.paint(r.oldTip.short, .yellow)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(r.replayed) commit\(r.replayed == 1 ? "" : "s") replayed)"
+          "\(Terminal.paint(r.tag.description, .green)): \(Terminal.paint(r.oldTip.short, .yellow)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(Format.count(r.replayed, "commit")) replayed)"
         )
         for c in r.conflicts { Terminal.printError("imggit: warning: \(r.tag): \(c)") }
       }

@@ -61,7 +61,7 @@ enum CommitText {
     let deleted = changes.filter { $0.kind == .deleted }.count
     let bytes = changes.reduce(Int64(0)) { $0 + ($1.new?.size ?? 0) - ($1.old?.size ?? 0) }
     return
-      " \(changes.count) path\(changes.count == 1 ? "" : "s") changed: \(added) added, \(modified) modified, \(deleted) deleted (\(bytes >= 0 ? "+" : "-")\(Format.size(abs(bytes))))"
+      " \(Format.count(changes.count, "path")) changed: \(added) added, \(modified) modified, \(deleted) deleted (\(bytes >= 0 ? "+" : "-")\(Format.size(abs(bytes))))"
   }
 
   private static func describe(_ e: FileEntry) -> String {

@@ -109,7 +109,7 @@ enum Completion {
 /// How commands that write a layer compress it, and the time they stamp it with.
 struct LayerOutputOptions: ParsableArguments {
   @Option(help: "Layer compression: gzip, zstd or none.")
-  var compression: CompressionOption = .gzip
+  var compression: LayerCompression = .gzip
 
   @Option(help: "Compression level (gzip 1-9, default 6; zstd 1-19, default 3).")
   var level: Int?
@@ -117,7 +117,7 @@ struct LayerOutputOptions: ParsableArguments {
   /// The options, with `SOURCE_DATE_EPOCH` from the environment.
   func options() throws -> LayerOptions {
     var o = LayerOptions()
-    o.compression = compression.value
+    o.compression = compression
     o.level = level
     if let sde = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
       guard let v = Int64(sde) else {
@@ -129,11 +129,8 @@ struct LayerOutputOptions: ParsableArguments {
   }
 }
 
-/// `--compression` values.
-enum CompressionOption: String, ExpressibleByArgument, CaseIterable {
-  case gzip, zstd, none
-  var value: LayerCompression { LayerCompression(rawValue: rawValue)! }
-}
+/// `--compression` takes the library's own values.
+extension LayerCompression: ExpressibleByArgument {}
 
 /// `--git-ids`: show the git commit the mirror wrote for each image commit.
 struct GitIDOptions: ParsableArguments {

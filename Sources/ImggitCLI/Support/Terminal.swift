@@ -41,6 +41,11 @@ enum Terminal {
 
 /// Human forms of sizes and dates.
 enum Format {
+  /// `1 blob`, `2 blobs`: a count with its noun, in the plural when it is not one.
+  static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+    "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
+  }
+
   /// Decimal units, as `docker images` prints them.
   static func size(_ bytes: Int64) -> String {
     let units = ["B", "kB", "MB", "GB", "TB"]
