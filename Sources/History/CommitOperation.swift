@@ -58,9 +58,9 @@ extension Repository {
     config.history.append(entry)
     config.created = created
     applyConfig(request, to: &config)
-    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    let image = try write(manifest: manifest, config: config)
+    let descriptor = image.descriptor
     try moveTag(target, from: expected, to: descriptor, command: "commit \(target) -m \(request.message)")
-    let image = try image(descriptor)
     return (CommitRef(image: image, position: image.commits.count - 1), target)
   }
 

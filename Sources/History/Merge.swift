@@ -77,9 +77,9 @@ extension Repository {
         history: ours.image.commits[...ours.position].map(\.history),
         entry: entry, image: merged, base: treeA, target: tree, forceLayer: false, options: options)
     }
-    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    let result = try write(manifest: manifest, config: config)
+    let descriptor = result.descriptor
     try moveTag(tag, from: expected, to: descriptor, command: "merge \(a) \(b)\(squash ? " --squash" : "")")
-    let result = try image(descriptor)
     return MergeResult(
       tag: tag, ref: CommitRef(image: result, position: result.commits.count - 1), fastForward: false,
       replayed: replayed.count, conflicts: conflicts)

@@ -54,11 +54,11 @@ extension Repository {
     if strict && !conflicts.isEmpty { throw HistoryError.rebaseConflicts(conflicts.map(\.description)) }
 
     let (manifest, config) = try assemble(onto: onto, named: new, replaying: replayed, from: top)
-    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    let result = try write(manifest: manifest, config: config)
+    let descriptor = result.descriptor
     try moveTag(
       target, from: expected, to: descriptor,
       command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)")
-    let result = try self.image(descriptor)
     return RebaseResult(
       tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
       replayed: replayed.count, conflicts: conflicts)

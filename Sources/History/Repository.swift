@@ -205,7 +205,15 @@ public final class Repository {
   public func materialize(_ ref: CommitRef) throws -> Descriptor {
     if ref.isTip { return ref.image.descriptor.bare }
     let (manifest, config) = ref.image.truncated(at: ref.position)
-    return try store.writeImage(manifest: manifest, config: config)
+    return try write(manifest: manifest, config: config).descriptor
+  }
+
+  /// Writes a new image and keeps the value built in memory as this repository's copy, so
+  /// a rewrite's result is never read back from the store.
+  func write(manifest: Manifest, config: ImageConfig) throws -> Image {
+    let image = try store.write(manifest: manifest, config: config)
+    images[image.descriptor.digest] = image
+    return image
   }
 
   /// The manifest and config bytes of the image whose tip is `ref`'s commit, without writing

@@ -103,11 +103,11 @@ extension Repository {
       manifest: &manifest, config: &config, keep: baseLayers,
       history: top.image.commits.prefix(basePosition + 1).map(\.history), entry: entry, image: top.image,
       base: baseTree, target: topTree, forceLayer: range.contains { !$0.isEmpty }, options: options)
-    let descriptor = try store.writeImage(manifest: manifest, config: config)
+    let result = try write(manifest: manifest, config: config)
+    let descriptor = result.descriptor
     try moveTag(
       target, from: expected, to: descriptor,
       command: "merge --squash \(base.map { "\($0).." } ?? "")\(image)")
-    let result = try self.image(descriptor)
     return SquashResult(
       ref: CommitRef(image: result, position: result.commits.count - 1), tag: target, squashed: range.count,
       changed: plan.changed.count, removed: plan.whiteouts.count + plan.opaque.count)

@@ -260,12 +260,20 @@ public final class Store: Sendable {
   /// Writes the manifest and config of a new image (from `tag`ging an intermediate commit,
   /// or an import) and returns the manifest's descriptor.
   public func writeImage(manifest: Manifest, config: ImageConfig) throws -> Descriptor {
+    try write(manifest: manifest, config: config).descriptor
+  }
+
+  /// ``writeImage(manifest:config:)``, returning the image as the value written, so that
+  /// nothing is read back to learn what was just built.
+  public func write(manifest: Manifest, config: ImageConfig) throws -> Image {
     var manifest = manifest
     let (configDigest, configSize) = try writeBlob(try config.encoded())
     manifest.config = Descriptor(
       mediaType: manifest.config.mediaType, digest: configDigest, size: configSize)
     let (digest, size) = try writeBlob(try CanonicalJSON.encode(manifest))
-    return Descriptor(mediaType: manifest.mediaType ?? MediaType.ociManifest, digest: digest, size: size)
+    let descriptor = Descriptor(
+      mediaType: manifest.mediaType ?? MediaType.ociManifest, digest: digest, size: size)
+    return try Image(descriptor: descriptor, manifest: manifest, config: config)
   }
 
   // MARK: - index.json and tags
