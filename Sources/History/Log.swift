@@ -54,36 +54,33 @@ extension Repository {
 
 /// The order `log` prints commits in.
 enum LogOrder {
+  /// Newest tip first, each followed down its branch until a commit that another branch
+  /// still needs; then the newest tip left. A parent becomes ready exactly when its last
+  /// child is printed, so it is always taken next: only tips wait, sorted once (dates parsed
+  /// once per commit), which keeps this O(n log n) for a store of thousands of images.
   static func sort(_ commits: [Commit]) -> [Commit] {
     let byID = Dictionary(commits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     var pendingChildren: [CommitID: Int] = [:]
     for c in commits { if let p = c.parent, byID[p] != nil { pendingChildren[p, default: 0] += 1 } }
-    var ready = commits.filter { (pendingChildren[$0.id] ?? 0) == 0 }
+    let time = Dictionary(
+      commits.map { ($0.id, Dates.parse($0.history.created) ?? .distantPast) },
+      uniquingKeysWith: { a, _ in a })
+    // Oldest first, so the newest is at the end.
+    var tips = commits.filter { (pendingChildren[$0.id] ?? 0) == 0 }.sorted {
+      time[$0.id]! != time[$1.id]! ? time[$0.id]! < time[$1.id]! : $0.id < $1.id
+    }
     var out: [Commit] = []
     out.reserveCapacity(commits.count)
-    var last: Commit?
-    while !ready.isEmpty {
-      // Follow the branch just printed while its parent is ready; else the newest ready tip.
-      var index = ready.firstIndex(where: { $0.id == last?.parent })
-      if index == nil {
-        index = ready.indices.max(by: { newer(ready[$1], than: ready[$0]) })
-      }
-      let c = ready.remove(at: index!)
+    var next: Commit? = nil
+    while let c = next ?? tips.popLast() {
+      next = nil
       out.append(c)
-      last = c
       if let p = c.parent, let parent = byID[p] {
         pendingChildren[p]! -= 1
-        if pendingChildren[p] == 0 { ready.append(parent) }
+        if pendingChildren[p] == 0 { next = parent }
       }
     }
     return out
-  }
-
-  /// Newer by `created`, ties broken by id so the order never depends on hashing.
-  static func newer(_ a: Commit, than b: Commit) -> Bool {
-    let ta = Dates.parse(a.history.created) ?? .distantPast
-    let tb = Dates.parse(b.history.created) ?? .distantPast
-    return ta != tb ? ta > tb : a.id > b.id
   }
 }
 

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# bench-scale.sh [--sizes "10 100 1000"] [--runs 3]
+#
+# How history commands grow with the store: builds, with imggit itself, stores of N images
+# (one small layer each on one base, as a CI host collects them) and images of N layers,
+# then times every history command on each, the median of --runs runs taken in turn. Prints
+# one table, the growth from the smallest to the largest size beside the ideal (linear),
+# writes $W/scale.csv, and with gnuplot (apt-get install gnuplot) $W/scale.png: time
+# against size for each command, on log-log axes, so a reader sees at a glance what is
+# linear. Release build; the work folder is $BENCH_DIR (default /tmp/imggit-bench-scale).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes="10 100 1000"
+runs=3
+while [ $# -gt 0 ]; do
+  case $1 in
+    --sizes) sizes=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    *) echo "usage: $0 [--sizes \"10 100 1000\"] [--runs N]" >&2; exit 64 ;;
+  esac
+done
+W=${BENCH_DIR:-/tmp/imggit-bench-scale}
+rm -rf "$W" && mkdir -p "$W"
+command -v umoci >/dev/null || { echo "bench-scale: umoci is needed (scripts/install-deps.sh)" >&2; exit 1; }
+swift build -c release --product imggit >/dev/null
+B=$(swift build -c release --show-bin-path)/imggit
+export SOURCE_DATE_EPOCH=1735689600
+bash Tests/Fixtures/make-images.sh "$W/fixture" >/dev/null 2>&1
+echo "payload" > "$W/file"
+
+# images N: a store of N images on base:1, and base:2 (base:1 patched) to rebase them onto.
+images() {
+  local s=$W/images-$1
+  IMGGIT_STORE=$s "$B" import "oci:$W/fixture:base:1" -q
+  for n in $(seq "$1"); do
+    IMGGIT_STORE=$s "$B" commit base:1 --add "$W/file:/app/$n" -m "COPY app $n" -t "img$n:1" -q
+  done
+  IMGGIT_STORE=$s "$B" commit base:1 --add "$W/file:/etc/patch" -m "RUN patch" -t base:2 -q
+}
+# layers N: one image of N layers.
+layers() {
+  local s=$W/layers-$1
+  IMGGIT_STORE=$s "$B" import "oci:$W/fixture:base:1" --tag app:1 -q
+  for n in $(seq "$1"); do
+    IMGGIT_STORE=$s "$B" commit app:1 --add "$W/file:/app/$n" -m "COPY $n" -q
+  done
+}
+for n in $sizes; do
+  echo "bench-scale: building a store of $n images and an image of $n layers" >&2
+  images "$n"
+  layers "$n"
+done
+
+# time STORE LABEL CMD...: seconds of one run (the store is copied first when CMD writes)
+once() {
+  local store=$1; shift
+  local start end
+  start=$(date +%s.%N)
+  IMGGIT_STORE=$store "$@" >/dev/null 2>&1 || { echo "bench-scale: failed: $*" >&2; exit 1; }
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+# Commands: LABEL KIND(images|layers) WRITES(0|1) ARGS...
+commands=(
+  "log-all images 0 log --all --oneline"
+  "log-graph-all images 0 log --graph --all --oneline"
+  "tag-list images 0 tag"
+  "rebase-all images 1 rebase --onto base:2 base:1 --all -q"
+  "tag-rev images 1 tag x:1 img1:1~1 -q"
+  "reset images 1 reset img1:1 img1:1~1 -q"
+  "log-layers layers 0 log --oneline app:1"
+  "tag-mid layers 1 tag mid:1 app:1~3 -q"
+  "reset-layers layers 1 reset app:1 app:1~1 -q"
+  "squash-layers layers 1 merge --squash base:1..app:1 -t flat:1 -q --compression zstd"
+  "mirror-layers layers 1 mirror -q"
+)
+echo "size,command,seconds" > "$W/scale.csv"
+for n in $sizes; do
+  for c in "${commands[@]}"; do
+    read -r label kind writes args <<< "$c"
+    times=()
+    for r in $(seq "$runs"); do
+      store=$W/$kind-$n
+      if [ "$writes" = 1 ]; then rm -rf "$W/work" && cp -a "$store" "$W/work" && store=$W/work; fi
+      # shellcheck disable=SC2086
+      times+=("$(once "$store" "$B" $args)")
+    done
+    median=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+    echo "$n,$label,$median" >> "$W/scale.csv"
+  done
+done
+
+first=$(echo "$sizes" | awk '{ print $1 }')
+last=$(echo "$sizes" | awk '{ print $NF }')
+echo
+awk -F, -v first="$first" -v last="$last" '
+  NR > 1 { t[$2, $1] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } ; sizes[$1] = 1 }
+  END {
+    printf "%-16s", "command"; for (s in sizes) hdr = hdr; 
+    split("", cols); m = 0; for (s in sizes) cols[++m] = s + 0
+    asort(cols)
+    for (i = 1; i <= m; i++) printf "%12s", cols[i] " (s)"
+    printf "%14s %10s\n", "growth", "linear"
+    for (i = 1; i <= n; i++) {
+      c = order[i]; printf "%-16s", c
+      for (j = 1; j <= m; j++) printf "%12.3f", t[c, cols[j]]
+      g = t[c, first] > 0 ? t[c, last] / t[c, first] : 0
+      printf "%13.1fx %9.0fx\n", g, last / first
+    }
+  }' "$W/scale.csv"
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(swift --version 2>&1 | head -1)"
+echo "csv: $W/scale.csv"
+if command -v gnuplot >/dev/null; then
+  {
+    echo "set terminal png size 1000,650; set output '$W/scale.png'"
+    echo "set logscale xy; set xlabel 'images or layers in the store'; set ylabel 'seconds (median)'"
+    echo "set key outside right; set grid; set datafile separator ','"
+    echo -n "plot "
+    sep=""
+    for c in "${commands[@]}"; do
+      label=${c%% *}
+      echo -n "$sep'< grep ,$label, $W/scale.csv' using 1:3 with linespoints title '$label'"
+      sep=", "
+    done
+    echo
+  } | gnuplot
+  echo "plot: $W/scale.png"
+else
+  echo "no plot: apt-get install gnuplot"
+fi
