@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 done
 W=${BENCH_DIR:-/tmp/imggit-bench-scale}
 rm -rf "$W" && mkdir -p "$W"
-command -v umoci >/dev/null || { echo "bench-scale: umoci is needed (scripts/install-deps.sh)" >&2; exit 1; }
+for t in umoci bc; do command -v $t >/dev/null || { echo "bench-scale: $t is needed (apt-get install $t)" >&2; exit 1; }; done
 swift build -c release --product imggit >/dev/null
 B=$(swift build -c release --show-bin-path)/imggit
 export SOURCE_DATE_EPOCH=1735689600
@@ -40,7 +40,8 @@ images() {
 # layers N: one image of N layers.
 layers() {
   local s=$W/layers-$1
-  IMGGIT_STORE=$s "$B" import "oci:$W/fixture:base:1" --tag app:1 -q
+  IMGGIT_STORE=$s "$B" import "oci:$W/fixture:base:1" -q
+  IMGGIT_STORE=$s "$B" tag app:1 base:1 -q
   for n in $(seq "$1"); do
     IMGGIT_STORE=$s "$B" commit app:1 --add "$W/file:/app/$n" -m "COPY $n" -q
   done
@@ -93,21 +94,17 @@ done
 first=$(echo "$sizes" | awk '{ print $1 }')
 last=$(echo "$sizes" | awk '{ print $NF }')
 echo
-awk -F, -v first="$first" -v last="$last" '
-  NR > 1 { t[$2, $1] = $3; if (!($2 in seen)) { seen[$2] = 1; order[++n] = $2 } ; sizes[$1] = 1 }
-  END {
-    printf "%-16s", "command"; for (s in sizes) hdr = hdr; 
-    split("", cols); m = 0; for (s in sizes) cols[++m] = s + 0
-    asort(cols)
-    for (i = 1; i <= m; i++) printf "%12s", cols[i] " (s)"
-    printf "%14s %10s\n", "growth", "linear"
-    for (i = 1; i <= n; i++) {
-      c = order[i]; printf "%-16s", c
-      for (j = 1; j <= m; j++) printf "%12.3f", t[c, cols[j]]
-      g = t[c, first] > 0 ? t[c, last] / t[c, first] : 0
-      printf "%13.1fx %9.0fx\n", g, last / first
-    }
-  }' "$W/scale.csv"
+value() { awk -F, -v n="$1" -v l="$2" '$1 == n && $2 == l { print $3 }' "$W/scale.csv"; }
+printf "%-16s" command
+for n in $sizes; do printf "%12s" "$n (s)"; done
+printf "%14s %8s\n" growth linear
+for c in "${commands[@]}"; do
+  label=${c%% *}
+  printf "%-16s" "$label"
+  for n in $sizes; do printf "%12.3f" "$(value "$n" "$label")"; done
+  printf "%13.1fx %7.0fx\n" "$(echo "$(value "$last" "$label") / $(value "$first" "$label")" | bc -l)" \
+    "$(echo "$last / $first" | bc -l)"
+done
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(swift --version 2>&1 | head -1)"
 echo "csv: $W/scale.csv"
