@@ -35,6 +35,23 @@ extension Repository {
   public func rebase(onto new: Revision, old: Revision?, image: Revision, tag: TagName?, strict: Bool) throws
     -> RebaseResult
   {
+    let plan = try planRebase(onto: new, old: old, image: image, tag: tag, strict: strict)
+    try moveTag(
+      plan.result.tag, from: plan.expected, to: plan.result.ref.image.descriptor, command: plan.command)
+    return plan.result
+  }
+
+  /// A rebase computed and its image written, its tag not yet moved.
+  struct RebasePlan {
+    let result: RebaseResult
+    /// The tag's value when the rebase started: the old value of its compare-and-swap.
+    let expected: Descriptor?
+    let command: String
+  }
+
+  func planRebase(onto new: Revision, old: Revision?, image: Revision, tag: TagName?, strict: Bool) throws
+    -> RebasePlan
+  {
     let top = try resolve(image)
     let target = try targetTag(tag, for: image)
     let expected = try startingValue(target)
@@ -55,13 +72,11 @@ extension Repository {
 
     let (manifest, config) = try assemble(onto: onto, named: new, replaying: replayed, from: top)
     let result = try write(manifest: manifest, config: config)
-    let descriptor = result.descriptor
-    try moveTag(
-      target, from: expected, to: descriptor,
-      command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)")
-    return RebaseResult(
-      tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
-      replayed: replayed.count, conflicts: conflicts)
+    return RebasePlan(
+      result: RebaseResult(
+        tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
+        replayed: replayed.count, conflicts: conflicts),
+      expected: expected, command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)")
   }
 
   /// The image `replayed` (commits of `top`) makes on `onto`: the config is top's, with
@@ -89,21 +104,30 @@ extension Repository {
   }
 
   /// `rebase --onto NEW OLD --all`: every tagged image that descends from OLD (other than
-  /// OLD's and NEW's own tags) moves onto NEW.
+  /// OLD's and NEW's own tags) moves onto NEW, all in one tag update: either every tag moves
+  /// or none does (a tag another command moved meanwhile stops them all), and a store of a
+  /// thousand images rewrites `index.json` once, not a thousand times.
   public func rebaseAll(onto new: Revision, old: Revision, strict: Bool) throws -> [RebaseResult] {
     let oldID = try resolve(old).commit.id
     let newID = try resolve(new).commit.id
-    var results: [RebaseResult] = []
+    var plans: [RebasePlan] = []
     for tag in try tags() {
       let image = try image(tag.descriptor)
       guard let tip = image.tip, tip.id != oldID, tip.id != newID,
         image.commits.contains(where: { $0.id == oldID }),
         !image.commits.contains(where: { $0.id == newID })
       else { continue }
-      results.append(
-        try rebase(onto: new, old: old, image: .name(tag.name.description), tag: tag.name, strict: strict))
+      plans.append(
+        try planRebase(onto: new, old: old, image: .name(tag.name.description), tag: tag.name, strict: strict)
+      )
     }
-    return results
+    guard !plans.isEmpty else { return [] }
+    try updateTags(command: "rebase --onto \(new) \(old) --all") { update in
+      for plan in plans {
+        try update.move(plan.result.tag, from: plan.expected, to: plan.result.ref.image.descriptor)
+      }
+    }
+    return plans.map(\.result)
   }
 
   /// Where IMAGE left NEW's line: the newest earlier value of NEW's tag (from its reflog) that
@@ -132,7 +156,7 @@ extension Repository {
     -> [RebaseConflict]
   {
     guard replayed.contains(where: { !$0.isEmpty }) else { return [] }
-    let upstream = try rootFS(old).changes(to: try rootFS(new))
+    let upstream = try baseChanges(from: old, to: new)
     guard !upstream.isEmpty else { return [] }
     let changed = Dictionary(upstream.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
     var conflicts: [RebaseConflict] = []

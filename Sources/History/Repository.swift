@@ -21,6 +21,18 @@ public final class Repository {
   private var images: [Digest: Image] = [:]
   private var cachedTags: [Tag]?
   private var indexes: [Digest: LayerIndex] = [:]
+  /// What a base changed between two commits, for rebase's conflict check: `rebase --all`
+  /// asks the same question for every image it moves.
+  private var changesBetween: [String: [Change]] = [:]
+
+  /// The file changes from `old`'s root filesystem to `new`'s, computed once per pair.
+  func baseChanges(from old: CommitRef, to new: CommitRef) throws -> [Change] {
+    let key = "\(old.commit.id.hex) \(new.commit.id.hex)"
+    if let known = changesBetween[key] { return known }
+    let changes = try rootFS(old).changes(to: try rootFS(new))
+    changesBetween[key] = changes
+    return changes
+  }
   /// Told how far the long operations (indexing layers, squash, extract, fsck, mirror) have got.
   public var progress: ProgressReporter?
 

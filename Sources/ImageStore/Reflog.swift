@@ -78,7 +78,9 @@ extension Store {
   /// that replaced `index.json` but had not yet appended its reflog count already.
   public func reflog(_ tag: TagName) throws -> [ReflogEntry] {
     var entries = try reflogOnDisk(tag)
-    entries += missingJournalEntries(for: tag, after: entries)
+    if let journal = appliedJournal() {
+      entries += missingJournalEntries(for: tag, after: entries, in: journal)
+    }
     return entries.reversed()
   }
 
@@ -114,8 +116,9 @@ extension Store {
   }
 
   /// The journal's moves of `tag` that the reflog (`entries`, oldest first) does not end with.
-  private func missingJournalEntries(for tag: TagName, after entries: [ReflogEntry]) -> [ReflogEntry] {
-    guard let journal = appliedJournal() else { return [] }
+  private func missingJournalEntries(for tag: TagName, after entries: [ReflogEntry], in journal: TagJournal)
+    -> [ReflogEntry]
+  {
     let moves = journal.moves.filter { $0.tag == tag }.map(\.entry)
     for k in stride(from: moves.count, to: 0, by: -1) where entries.suffix(k).elementsEqual(moves.prefix(k)) {
       return Array(moves.dropFirst(k))
@@ -132,7 +135,7 @@ extension Store {
       var tags: [TagName] = []
       for move in journal.moves where !tags.contains(move.tag) { tags.append(move.tag) }
       for tag in tags {
-        let missing = missingJournalEntries(for: tag, after: try reflogOnDisk(tag))
+        let missing = missingJournalEntries(for: tag, after: try reflogOnDisk(tag), in: journal)
         if !missing.isEmpty { try appendReflog(missing, for: tag) }
       }
     }
