@@ -1,6 +1,7 @@
 import Errors
 internal import CGit2
 import Foundation
+import ImageStore
 import TarStream
 
 /// A failure inside libgit2, with the function that failed and libgit2's own message.
@@ -70,15 +71,12 @@ final class GitRepository {
 
   deinit { git_repository_free(handle) }
 
-  /// Lock files and half-written objects of a killed libgit2 (`*.lock`, `tmp_object_*`,
-  /// `pack_git2_*`) in a repository no one else is writing.
+  /// What a killed libgit2 left (see ``Leftovers``) in a repository no one else is writing.
   static func removeStaleFiles(in path: String) {
     guard let walker = FileManager.default.enumerator(atPath: path) else { return }
     for case let rel as String in walker {
       let name = (rel as NSString).lastPathComponent
-      guard name.hasSuffix(".lock") || name.hasPrefix("tmp_object_") || name.hasPrefix("pack_git2_") else {
-        continue
-      }
+      guard Leftovers.isLeftover(name) else { continue }
       unlink("\(path)/\(rel)")
     }
   }

@@ -275,6 +275,17 @@ package final class FileLock {
   deinit { flock(file.fd, LOCK_UN) }
 }
 
+/// The files a killed library leaves behind: libgit2's lock files and half-written objects
+/// (`*.lock`, `tmp_object_*`, `pack_git2_*`) and Foundation's atomic-write files
+/// (`.dat.nosync*`). One rule for the mirror, which clears them under its lock, and gc, which
+/// sweeps them once they are older than the grace period.
+package enum Leftovers {
+  package static func isLeftover(_ name: String) -> Bool {
+    name.hasSuffix(".lock") || name.hasPrefix("tmp_object_") || name.hasPrefix("pack_git2_")
+      || name.hasPrefix(".dat.nosync")
+  }
+}
+
 /// A small file replaced whole, through a temporary file beside it: fsynced, renamed, and
 /// the folder fsynced, so a reader (or a crash) sees the old bytes or the new, never a mix.
 package enum AtomicFile {

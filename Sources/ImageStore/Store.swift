@@ -96,10 +96,7 @@ public final class Store: Sendable {
           if path != tempDirectory { try sweep(path) }
           continue
         }
-        let temporary =
-          name.hasSuffix(".lock") || name.hasPrefix("tmp_object_") || name.hasPrefix("pack_git2_")
-          || name.hasPrefix(".dat.nosync")
-        if temporary, try stale(path) {
+        if Leftovers.isLeftover(name), try stale(path) {
           try FS.remove(path)
           removed += 1
         }
