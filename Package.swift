@@ -14,6 +14,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
   ],
   targets: [
     // C system libraries, found through pkg-config.
@@ -28,16 +29,26 @@ let package = Package(
       name: "ImageModel",
       dependencies: ["Errors", .product(name: "Crypto", package: "swift-crypto")]),
     // Streaming tar reading and writing over libarchive.
-    .target(name: "TarStream", dependencies: ["CArchive", "Errors"]),
+    .target(
+      name: "TarStream",
+      dependencies: ["CArchive", "Errors", .product(name: "SystemPackage", package: "swift-system")]),
     // The OCI layout on disk: blobs, index.json, lock, reflog; import and export transports.
     .target(
       name: "ImageStore",
-      dependencies: ["Errors", "ImageModel", "TarStream", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: [
+        "Errors", "ImageModel", "TarStream", .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]),
     // Layers as filesystems: per-layer file indexes, merged trees with whiteouts, tree
     // diffs, safe extraction, deterministic layer writing.
-    .target(name: "LayerFS", dependencies: ["Errors", "ImageModel", "ImageStore", "TarStream", "CSystem"]),
+    .target(
+      name: "LayerFS",
+      dependencies: [
+        "Errors", "ImageModel", "ImageStore", "TarStream", "CLinux",
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]),
     // Linux calls Swift cannot import directly (makedev, fsetxattr).
-    .target(name: "CSystem"),
+    .target(name: "CLinux"),
     // Operations over the commit graph: revisions, log, tag, reset, fsck.
     .target(name: "History", dependencies: ["Errors", "ImageModel", "ImageStore", "LayerFS"]),
     // The image history as a real git repository, written through libgit2.
@@ -53,7 +64,7 @@ let package = Package(
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),
     // Fuzz targets (libFuzzer through scripts/fuzz.sh); built plainly, a replayer of inputs.
-    .executableTarget(name: "imggit-fuzz", dependencies: ["ImageModel", "ImageStore", "LayerFS", "CSystem"]),
+    .executableTarget(name: "imggit-fuzz", dependencies: ["ImageModel", "ImageStore", "LayerFS", "CLinux"]),
 
     // Helpers shared by the tests: temp folders, images built in-process, running programs.
     .target(

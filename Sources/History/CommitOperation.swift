@@ -18,29 +18,34 @@ public struct CommitRequest: Sendable {
   public var labels: [String: String] = [:]
   /// The step's `created_by`, as `log` shows it.
   public var message: String
-  public var compression: LayerCompression = .gzip
-  public var level: Int?
-  /// `SOURCE_DATE_EPOCH`: the time of the new step and of every added file, for
-  /// reproducible images. Without it the step gets the current time.
-  public var sourceDateEpoch: Int64?
+  /// The new layer's compression, and `SOURCE_DATE_EPOCH`: the time of the new step and of
+  /// every added file, for reproducible images. Without it the step gets the current time.
+  public var options = LayerOptions()
 
   public init(message: String) { self.message = message }
 
   var changesFiles: Bool { !adds.isEmpty || !removes.isEmpty }
 }
 
+/// The outcome of `imggit commit`.
+public struct CommitResult: Sendable {
+  /// The new commit, the newest of its image.
+  public let ref: CommitRef
+  /// The tag that now points at it.
+  public let tag: TagName
+}
+
 extension Repository {
   /// Appends one commit to the image at `revision` — a layer when files change, else a
   /// config-only step — and points `tag` (default: the tag named by `revision`) at it.
   @discardableResult
-  public func commit(onto revision: Revision, tag: TagName?, _ request: CommitRequest) throws -> (
-    CommitRef, TagName
-  ) {
+  public func commit(onto revision: Revision, tag: TagName?, _ request: CommitRequest) throws -> CommitResult
+  {
     let ref = try resolve(revision)
     let target = try targetTag(tag, for: revision)
     let expected = try startingValue(target)
     var (manifest, config) = ref.image.truncated(at: ref.position)
-    let now = request.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
+    let now = request.options.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
     let created = ISO8601DateFormatter().string(from: now)
     let mtime = Int64(now.timeIntervalSince1970)
 
@@ -61,7 +66,7 @@ extension Repository {
     let image = try write(manifest: manifest, config: config)
     let descriptor = image.descriptor
     try moveTag(target, from: expected, to: descriptor, command: "commit \(target) -m \(request.message)")
-    return (CommitRef(image: image, position: image.commits.count - 1), target)
+    return CommitResult(ref: CommitRef(image: image, position: image.commits.count - 1), tag: target)
   }
 
   private func writeLayer(for ref: CommitRef, _ request: CommitRequest, mtime: Int64) throws -> WrittenLayer {
@@ -74,7 +79,8 @@ extension Repository {
     }
     var added = Set<String>()
     for (source, destination) in request.adds {
-      for e in try HostFiles.entries(source: source, destination: destination, mtime: request.sourceDateEpoch)
+      for e in try HostFiles.entries(
+        source: source, destination: destination, mtime: request.options.sourceDateEpoch)
       {
         entries.append(e)
         added.insert(e.entry.path)
@@ -87,7 +93,9 @@ extension Repository {
     for p in parents where !added.contains(p) && tree.nodes[p]?.entry.type != .directory {
       entries.append(LayerEntry(FileEntry(path: p, type: .directory, mode: 0o755, mtime: mtime)))
     }
-    return try LayerWriter(store: store, compression: request.compression, level: request.level).write(
+    return try LayerWriter(
+      store: store, compression: request.options.compression, level: request.options.level
+    ).write(
       entries)
   }
 
@@ -123,13 +131,5 @@ extension Repository {
       throw HistoryError.needsTag(revision.description)
     }
     return name
-  }
-}
-
-extension Revision {
-  /// The tag a revision names directly, if it is a plain `name[:tag]`.
-  public var tagName: TagName? {
-    if case .name(let s) = self { return try? TagName(parsing: s) }
-    return nil
   }
 }

@@ -51,6 +51,24 @@ extension Repository {
     return result
   }
 
+  /// The changes of each of `commits` (`log --stat`), found in the fewest walks: one per
+  /// reachable image that holds a commit still needed, stopping once every one is done.
+  /// Empty commits map to no changes.
+  public func changes(of commits: some Sequence<Commit>) throws -> [CommitID: [Change]] {
+    var result: [CommitID: [Change]] = [:]
+    var needed = Set<CommitID>()
+    for c in commits {
+      if c.isEmpty { result[c.id] = [] } else { needed.insert(c.id) }
+    }
+    guard !needed.isEmpty else { return result }
+    for (_, image) in try reachableImages(reflogs: true)
+    where !needed.isDisjoint(with: image.commits.map(\.id)) {
+      for (id, changes) in try changesByCommit(image) where needed.remove(id) != nil { result[id] = changes }
+      if needed.isEmpty { break }
+    }
+    return result
+  }
+
   /// What an extraction could not do exactly.
   public struct ExtractReport: Sendable {
     /// What the target could not restore (ownership as an ordinary user, xattrs).

@@ -72,10 +72,14 @@ extension Repository {
         comment: "merged \(replayed.count) commit\(replayed.count == 1 ? "" : "s") of \(b):\n"
           + replayed.map { "- " + Summary.title($0) }.joined(separator: "\n"))
       if let author = theirs.commit.history.author { entry.json["author"] = .string(author) }
-      _ = try squashInto(
-        manifest: &manifest, config: &config, keep: layers,
-        history: ours.image.commits[...ours.position].map(\.history),
-        entry: entry, image: merged, base: treeA, target: tree, forceLayer: false, options: options)
+      let squashed = try replaceLayers(
+        manifest: manifest, config: config,
+        with: LayerReplacement(
+          source: merged, from: treeA, to: tree, keep: layers,
+          history: ours.image.commits[...ours.position].map(\.history), entry: entry, forceLayer: false),
+        options: options)
+      manifest = squashed.manifest
+      config = squashed.config
     }
     let result = try write(manifest: manifest, config: config)
     let descriptor = result.descriptor

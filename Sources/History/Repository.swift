@@ -139,12 +139,12 @@ public final class Repository {
   ///   the candidates; ``StoreError`` when the blobs it needs are missing or corrupt.
   public func resolve(_ revision: Revision) throws -> CommitRef {
     switch revision {
-    case .name(let s):
-      if let t = try? TagName(parsing: s), let tag = try tags().first(where: { $0.name == t }) {
-        return try tip(of: try image(tag.descriptor), revision: s)
+    case .named(let n):
+      if let t = n.tag, let tag = try tags().first(where: { $0.name == t }) {
+        return try tip(of: try image(tag.descriptor), revision: n.text)
       }
-      if Revision.isCommitPrefix(s) { return try resolvePrefix(s) }
-      throw HistoryError.unknownRevision(s, candidates: try tagCandidates(for: s))
+      if n.isCommitPrefix { return try resolvePrefix(n.text) }
+      throw HistoryError.unknownRevision(n.text, candidates: try tagCandidates(for: n.text))
     case .reflog(let tag, let n):
       let entries = try store.reflog(tag)
       if entries.isEmpty, n == 0, let t = try tags().first(where: { $0.name == tag }) {

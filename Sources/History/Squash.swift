@@ -23,36 +23,56 @@ public struct SquashResult: Sendable {
   public let removed: Int
 }
 
+/// One layer that takes the tree `from` to the tree `to`, replacing an image's layers past
+/// the first `keep`: the shared step of `merge --squash` of a range and of two images.
+struct LayerReplacement {
+  /// The image whose layers hold the bytes of both trees.
+  var source: Image
+  var from: RootFS
+  var to: RootFS
+  /// How many layers of the result come before the new one.
+  var keep: Int
+  /// The history before the new step, and the step itself.
+  var history: [HistoryEntry]
+  var entry: HistoryEntry
+  /// Write a layer even when the trees are equal (a range that stood for file changes).
+  var forceLayer: Bool
+}
+
+/// A manifest and config not yet written, and the plan of the layer they end in.
+struct ReplacedLayers {
+  var manifest: Manifest
+  var config: ImageConfig
+  var plan: LayerDiff.Plan
+}
+
 extension Repository {
-  /// Replaces the layers of `manifest`/`config` past `keep` with one layer that turns
-  /// `base` into `target` (trees of `image`, whose layers hold the bytes), or with none when
-  /// nothing changes; appends `entry` to `history` (marked empty-layer in that case).
-  /// Shared by `merge --squash` of a range and of two images.
-  func squashInto(
-    manifest: inout Manifest, config: inout ImageConfig, keep: Int, history: [HistoryEntry],
-    entry: HistoryEntry,
-    image: Image, base: RootFS, target: RootFS, forceLayer: Bool, options: LayerOptions
-  ) throws -> LayerDiff.Plan {
-    let plan = LayerDiff.plan(from: base, to: target)
-    var entry = entry
-    manifest.layers = Array(manifest.layers.prefix(keep))
-    var diffIDs = Array(config.diffIDs.prefix(keep))
-    if !plan.isEmpty || forceLayer {
+  /// `manifest`/`config` with their layers past `r.keep` replaced by one layer from `r.from`
+  /// to `r.to` (or by none when nothing changes, the step then marked empty-layer).
+  func replaceLayers(manifest: Manifest, config: ImageConfig, with r: LayerReplacement, options: LayerOptions)
+    throws -> ReplacedLayers
+  {
+    var result = ReplacedLayers(
+      manifest: manifest, config: config, plan: LayerDiff.plan(from: r.from, to: r.to))
+    var entry = r.entry
+    result.manifest.layers = Array(manifest.layers.prefix(r.keep))
+    var diffIDs = Array(config.diffIDs.prefix(r.keep))
+    if !result.plan.isEmpty || r.forceLayer {
       let sink = try LayerSink(store: store, compression: options.compression, level: options.level)
       let mtime =
         options.sourceDateEpoch ?? Dates.parse(entry.created).map { Int64($0.timeIntervalSince1970) } ?? 0
       try LayerDiff(store: store, progress: progress).write(
-        image: image, base: base, target: target, plan: plan, into: sink, mtime: mtime)
+        image: r.source, base: r.from, target: r.to, plan: result.plan, into: sink, mtime: mtime)
       let layer = try sink.close()
-      manifest.layers.append(layer.descriptor)
+      result.manifest.layers.append(layer.descriptor)
       diffIDs.append(layer.diffID)
     } else {
       entry.json["empty_layer"] = .bool(true)
     }
-    config.diffIDs = diffIDs
-    config.history = history + [entry]
-    if let created = entry.created { config.created = created }
-    return plan
+    result.config.diffIDs = diffIDs
+    result.config.history = r.history + [entry]
+    if let created = entry.created { result.config.created = created }
+    return result
   }
 
   /// The time of a commit imggit makes: `SOURCE_DATE_EPOCH`, else the time of the commit it
@@ -91,19 +111,21 @@ extension Repository {
     let topTree = try rootFS(top.image, layers: top.commit.layerCount)
     let created = creationTime(options, else: top.commit.history.created)
     let cut = top.image.truncated(at: top.position)
-    var manifest = cut.manifest
-    var config = cut.config
     let replaced = range.map { "- " + Summary.title($0) }.joined(separator: "\n")
     var entry = HistoryEntry(
       createdBy: message ?? "imggit merge --squash \(base.map { "\($0).." } ?? "")\(image)",
       created: created, comment: "squashed \(range.count) commit\(range.count == 1 ? "" : "s"):\n\(replaced)")
     if let author = top.commit.history.author { entry.json["author"] = .string(author) }
     // A range whose layers cancel out still gets a layer: it stood for file changes.
-    let plan = try squashInto(
-      manifest: &manifest, config: &config, keep: baseLayers,
-      history: top.image.commits.prefix(basePosition + 1).map(\.history), entry: entry, image: top.image,
-      base: baseTree, target: topTree, forceLayer: range.contains { !$0.isEmpty }, options: options)
-    let result = try write(manifest: manifest, config: config)
+    let squashed = try replaceLayers(
+      manifest: cut.manifest, config: cut.config,
+      with: LayerReplacement(
+        source: top.image, from: baseTree, to: topTree, keep: baseLayers,
+        history: top.image.commits.prefix(basePosition + 1).map(\.history), entry: entry,
+        forceLayer: range.contains { !$0.isEmpty }),
+      options: options)
+    let plan = squashed.plan
+    let result = try write(manifest: squashed.manifest, config: squashed.config)
     let descriptor = result.descriptor
     try moveTag(
       target, from: expected, to: descriptor,

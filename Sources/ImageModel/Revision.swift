@@ -5,7 +5,7 @@
 /// - `@sha256:…` — the image whose manifest has that digest
 /// - `REV~N`, `REV^` — the N-th ancestor (every commit has exactly one parent)
 public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
-  case name(String)
+  case named(RevisionName)
   case reflog(TagName, Int)
   case manifest(Digest)
   case ancestor(Revision, Int)
@@ -79,22 +79,47 @@ public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
     if base.contains("@") {
       throw ModelError.invalidRevision(whole, reason: "unexpected '@'")
     }
-    return .name(base)
+    return .named(RevisionName(base))
   }
 
   public var description: String {
     switch self {
-    case .name(let s): return s
+    case .named(let n): return n.text
     case .reflog(let t, let n): return "\(t)@{\(n)}"
     case .manifest(let d): return "@\(d)"
     case .ancestor(let r, let n): return "\(r)~\(n)"
     }
   }
 
+  /// A plain name, as typed: a tag, else a commit-id prefix.
+  public static func name(_ s: String) -> Revision { .named(RevisionName(s)) }
+
+  /// The tag a revision names directly, if it is a plain `name[:tag]`.
+  public var tagName: TagName? {
+    if case .named(let n) = self { return n.tag }
+    return nil
+  }
+
   /// True when `s` could be a commit-id prefix: 4 to 64 lowercase hex digits.
   public static func isCommitPrefix(_ s: String) -> Bool {
     (4...64).contains(s.utf8.count)
       && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+  }
+}
+
+/// A plain name in a revision, read once: the tag it spells (if it is a valid tag name) and
+/// whether it could also be a commit-id prefix. Tags win; a prefix is tried only when no
+/// such tag exists.
+public struct RevisionName: Sendable, Hashable {
+  /// What was typed.
+  public let text: String
+  public let tag: TagName?
+  public let isCommitPrefix: Bool
+
+  public init(_ text: String) {
+    self.text = text
+    tag = try? TagName(parsing: text)
+    isCommitPrefix = Revision.isCommitPrefix(text)
   }
 }
 

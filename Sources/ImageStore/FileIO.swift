@@ -1,49 +1,48 @@
 import Foundation
 import ImageModel
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// An open file descriptor with one owner, closed in `deinit`. Every failing call becomes a
+/// An open file with one owner, closed in `deinit`: swift-system's `FileDescriptor` (which
+/// retries `EINTR` itself) plus the path, so every failing call becomes a
 /// ``StoreError/io(operation:path:errno:)`` naming the file.
-final class FileHandleFD {
-  let fd: Int32
-  let path: String
+package final class FileHandleFD {
+  package let descriptor: FileDescriptor
+  package let path: String
+  /// The raw descriptor, for C libraries that read from it (libarchive) and for `flock`.
+  package var fd: Int32 { descriptor.rawValue }
 
   init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
     let fd = open(path, flags | O_CLOEXEC, mode)
     guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, errno: errno) }
-    self.fd = fd
+    self.descriptor = FileDescriptor(rawValue: fd)
     self.path = path
   }
 
   /// Takes ownership of an fd that is already open (from `mkstemp`).
   init(adopting fd: Int32, path: String) {
-    self.fd = fd
+    self.descriptor = FileDescriptor(rawValue: fd)
     self.path = path
   }
 
-  deinit { close(fd) }
+  deinit { try? descriptor.close() }
 
   /// Reads up to `buffer.count` bytes; 0 at end of file.
   func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-    while true {
-      let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-      if n >= 0 { return n }
-      if errno != EINTR { throw StoreError.io(operation: "read", path: path, errno: errno) }
-    }
+    try io("read") { try descriptor.read(into: buffer) }
   }
 
   func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-    var rest = bytes
-    while !rest.isEmpty {
-      let n = Glibc.write(fd, rest.baseAddress, rest.count)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw StoreError.io(operation: "write", path: path, errno: errno)
-      }
-      rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+    _ = try io("write") { try descriptor.writeAll(bytes) }
+  }
+
+  /// Runs a swift-system call, turning its `Errno` into a store error that names the file.
+  private func io<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as Errno {
+      throw StoreError.io(operation: operation, path: path, errno: e.rawValue)
     }
   }
 

@@ -1,5 +1,6 @@
-internal import CSystem
+internal import CLinux
 import Foundation
+import SystemPackage
 import TarStream
 
 #if canImport(Glibc)
@@ -182,16 +183,10 @@ public final class DirectorySink: TreeSink {
 
   private func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, _ e: FileEntry) throws
   {
-    var rest = bytes
-    var at = offset
-    while !rest.isEmpty {
-      let n = pwrite(fd, rest.baseAddress, rest.count, off_t(at))
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "write", errno: errno)
-      }
-      rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-      at += Int64(n)
+    do { _ = try FileDescriptor(rawValue: fd).writeAll(toAbsoluteOffset: offset, bytes) } catch let error
+      as Errno
+    {
+      throw LayerFSError.extract(path: "\(rootPath)/\(e.path)", operation: "write", errno: error.rawValue)
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import ImageModel
 import ImageStore
 import TarStream
@@ -184,29 +185,29 @@ final class HashingSink: ByteSink {
 
 /// A regular file of this machine, opened for reading in chunks.
 final class HostFile {
-  let fd: Int32
+  let descriptor: FileDescriptor
   let path: String
   let size: Int64
 
   init(path: String) throws {
-    fd = open(FileName.cString(path), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    let fd = open(FileName.cString(path), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
     guard fd >= 0 else { throw LayerFSError.extract(path: path, operation: "open", errno: errno) }
+    descriptor = FileDescriptor(rawValue: fd)
     var st = stat()
     fstat(fd, &st)
     size = Int64(st.st_size)
     self.path = path
   }
 
-  deinit { close(fd) }
+  deinit { try? descriptor.close() }
 
   func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     while true {
-      let n = read(fd, buffer.baseAddress, buffer.count)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw LayerFSError.extract(path: path, operation: "read", errno: errno)
+      let n: Int
+      do { n = try descriptor.read(into: buffer) } catch let e as Errno {
+        throw LayerFSError.extract(path: path, operation: "read", errno: e.rawValue)
       }
       if n == 0 { return }
       try body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))

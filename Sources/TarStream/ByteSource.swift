@@ -1,5 +1,6 @@
 internal import CArchive
 import Foundation
+import SystemPackage
 
 /// A pull stream of bytes: each call hands out the next block, valid until the next call;
 /// an empty buffer means the end.
@@ -26,16 +27,13 @@ public final class FileSource: ByteSource {
   deinit { buffer.deallocate() }
 
   public func nextBlock() throws -> UnsafeRawBufferPointer {
-    while true {
-      let n = read(fd, buffer.baseAddress, buffer.count)
-      if n >= 0 {
-        let block = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-        observer(block)
-        return block
-      }
-      if errno != EINTR {
-        throw TarError(function: "read", message: String(cString: strerror(errno)), context: context)
-      }
+    do {
+      let n = try FileDescriptor(rawValue: fd).read(into: buffer)
+      let block = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+      observer(block)
+      return block
+    } catch let e as Errno {
+      throw TarError(function: "read", message: String(cString: strerror(e.rawValue)), context: context)
     }
   }
 

@@ -2,23 +2,40 @@ import Foundation
 import ImageModel
 
 /// The blobs of one import while it is under way: staged (verified, not yet visible),
-/// already in the store, or waiting in a layout folder to be copied.
+/// already in the store, or waiting in a layout folder to be copied. The session owns this
+/// state; the importer only feeds it what it reads and asks it for images.
 final class ImportSession {
   let store: Store
   let source: String
-  var staged: [Digest: StagedBlob] = [:]
-  var stagedByPath: [String: StagedBlob] = [:]
-  var links: [String: String] = [:]
-  var layoutPath: String?
+  /// The layout folder whose blobs are copied on demand, when the source is one.
+  let layoutPath: String?
+  let progress: ProgressReporter?
+  private var staged: [Digest: StagedBlob] = [:]
+  /// Archive members that are not named by digest (a classic `docker save`'s files).
+  private var stagedByPath: [String: StagedBlob] = [:]
+  /// Archive symlinks and hard links, member path → target member path.
+  private var links: [String: String] = [:]
   /// Blobs the store already had, checked once against their digest in this import.
   private var verified = Set<Digest>()
-  let progress: ProgressReporter?
 
-  init(store: Store, source: String, progress: ProgressReporter? = nil) {
+  init(store: Store, source: String, layout: String? = nil, progress: ProgressReporter? = nil) {
     self.store = store
     self.source = source
+    self.layoutPath = layout
     self.progress = progress
   }
+
+  /// Stages an archive member that is not named by digest, keyed by its path.
+  func receiveFile(
+    path: String, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws {
+    let writer = try store.blobWriter()
+    try feed { try writer.write($0) }
+    stagedByPath[path] = try writer.finish(source: "\(source): \(path)")
+  }
+
+  /// Records an archive link: `path` stands for the member `target`.
+  func link(_ path: String, to target: String) { links[path] = target }
 
   /// `./a/b` and `a//b` name the same member.
   static func clean(_ path: String) -> String {

@@ -28,7 +28,9 @@ public struct Importer {
 
   /// Imports `source`; `tag` replaces the names the source gives (it must hold one image).
   public func run(_ source: ImportSource, tag: TagName? = nil) throws -> [ImportedImage] {
-    let session = ImportSession(store: store, source: source.description, progress: progress)
+    var layout: String?
+    if case .layout(let path, _) = source { layout = path }
+    let session = ImportSession(store: store, source: source.description, layout: layout, progress: progress)
     let found: [FoundImage]
     switch source {
     case .archive(let path):
@@ -75,8 +77,6 @@ public struct Importer {
 
   private func readArchive(_ reader: ArchiveReader, session: ImportSession) throws -> [FoundImage] {
     var metadata: [String: Data] = [:]
-    var files: [String: StagedBlob] = [:]
-    var links: [String: String] = [:]
     let source = session.source
     // Blobs are read in libarchive's blocks; each block is a moment to tell the reporter.
     func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
@@ -97,16 +97,16 @@ public struct Importer {
           {
             try session.receive(digest, size: entry.size, path: path) { try readData($0) }
           } else {
-            let writer = try store.blobWriter()
-            try readData { try writer.write($0) }
-            files[path] = try writer.finish(source: "\(source): \(path)")
+            try session.receiveFile(path: path) { try readData($0) }
           }
         case .symlink:
           let dir = (path as NSString).deletingLastPathComponent
-          links[path] = ImportSession.clean(
-            dir.isEmpty ? entry.linkTarget ?? "" : "\(dir)/\(entry.linkTarget ?? "")")
+          session.link(
+            path,
+            to: ImportSession.clean(dir.isEmpty ? entry.linkTarget ?? "" : "\(dir)/\(entry.linkTarget ?? "")")
+          )
         case .hardlink:
-          links[path] = ImportSession.clean(entry.linkTarget ?? "")
+          session.link(path, to: ImportSession.clean(entry.linkTarget ?? ""))
         default:
           continue
         }
@@ -114,10 +114,6 @@ public struct Importer {
     } catch let error as TarError {
       throw StoreError.unreadableArchive(source: source, error)
     }
-    // Blobs named by path in an OCI layout are known by digest; keep the others by path.
-    for (path, blob) in files { session.stagedByPath[path] = blob }
-    session.links = links
-
     if let indexData = metadata["index.json"] {
       let index = try CanonicalJSON.decode(ImageIndex.self, from: indexData, what: "\(source): index.json")
       return try session.images(from: index, tagFilter: nil)
@@ -136,7 +132,6 @@ public struct Importer {
     guard FS.exists("\(path)/index.json") else { throw StoreError.notALayout(path: path) }
     let data = try FS.readFile("\(path)/index.json")
     let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "\(path)/index.json")
-    session.layoutPath = path
     return try session.images(from: index, tagFilter: tagFilter)
   }
 }

@@ -94,14 +94,11 @@ extension Imggit {
         let parts = kv.split(separator: "=", maxSplits: 1)
         request.labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
       }
-      let options = try layer.options()
-      request.compression = options.compression
-      request.level = options.level
-      request.sourceDateEpoch = options.sourceDateEpoch
-      let (ref, name) = try store.repository(create: true).commit(onto: image, tag: tag, request)
-      let c = ref.commit
+      request.options = try layer.options()
+      let result = try store.repository(create: true).commit(onto: image, tag: tag, request)
+      let c = result.ref.commit
       quiet.say(
-        "\(Terminal.paint(name.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) \(Summary.title(c)) [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
+        "\(Terminal.paint(result.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) \(Summary.title(c)) [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
       )
     }
 

@@ -45,7 +45,7 @@ extension Imggit {
       let ref = try repo.resolve(revision)
       let data = try repo.imageData(ref)
       var recorded = name
-      if recorded == nil, case .name(let s) = revision { recorded = try? TagName(parsing: s) }
+      if recorded == nil { recorded = revision.tagName }
       let exporter = Exporter(store: repo.store, progress: quiet.progress())
       let fmt = format
       if output == "-" {

@@ -54,17 +54,7 @@ extension Imggit {
       let repo = try store.repository(progress: ProgressBar.reporter())
       let gitIDs = git.map(for: repo.store)
       let entries = try repo.log(revisions, all: all, graph: graph && !output.json, limit: maxCount)
-      var stats: [CommitID: [Change]] = [:]
-      if stat {
-        // One walk per image covers all of its commits; stop once every listed commit is done.
-        var needed = Set(entries.filter { !$0.commit.isEmpty }.map(\.commit.id))
-        for (_, image) in try repo.reachableImages(reflogs: true)
-        where !needed.isDisjoint(with: image.commits.map(\.id)) {
-          for (id, changes) in try repo.changesByCommit(image) where needed.remove(id) != nil {
-            stats[id] = changes
-          }
-        }
-      }
+      let stats = stat ? try repo.changes(of: entries.map(\.commit)) : [:]
       if output.json {
         try Terminal.printJSON(
           entries.map {
@@ -90,7 +80,7 @@ extension Imggit {
           var lines = CommitText.header(
             c, tags: e.tags, git: git.gitIds ? gitIDs[c.id] ?? "(not mirrored)" : nil)
           lines[0] = e.graph + lines[0]
-          if stat, let changes = stats[c.id] { lines += [""] + CommitText.stat(changes) }
+          if stat, !c.isEmpty, let changes = stats[c.id] { lines += [""] + CommitText.stat(changes) }
           if graph { lines.append("") }
           print(lines[0])
           for line in lines.dropFirst() { print(graph ? "\(continuation)\(line)" : line) }

@@ -1,4 +1,4 @@
-#include "csystem.h"
+#include "clinux.h"
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
