@@ -19,22 +19,34 @@ public struct GitError: ImggitError, Equatable {
   }
 }
 
-/// A git object id, kept as its 40 hex digits.
+/// A git object id, kept as libgit2's 20 bytes: no hex is parsed on the way to libgit2.
 public struct GitOID: Sendable, Hashable, CustomStringConvertible {
-  public let hex: String
-  public var description: String { hex }
+  let raw: git_oid
 
-  init(hex: String) { self.hex = hex }
+  init(_ oid: git_oid) { raw = oid }
 
-  init(_ oid: git_oid) {
-    var o = oid
-    hex = String(cString: git_oid_tostr_s(&o))
+  /// Parses 40 hex digits (a record the mirror wrote); nil when they are not an id.
+  init?(hex: String) {
+    var o = git_oid()
+    guard hex.utf8.count == 40, git_oid_fromstr(&o, hex) == 0 else { return nil }
+    raw = o
   }
 
-  var raw: git_oid {
-    var o = git_oid()
-    _ = git_oid_fromstr(&o, hex)
-    return o
+  /// The 40 hex digits.
+  public var hex: String {
+    var o = raw
+    return String(cString: git_oid_tostr_s(&o))
+  }
+  public var description: String { hex }
+
+  public static func == (a: GitOID, b: GitOID) -> Bool {
+    var x = a.raw
+    var y = b.raw
+    return git_oid_equal(&x, &y) == 1
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    withUnsafeBytes(of: raw) { hasher.combine(bytes: $0) }
   }
 }
 
@@ -50,6 +62,8 @@ enum GitMode: UInt32 {
 /// one instance serves one task.
 final class GitRepository {
   private let handle: OpaquePointer
+  /// The object database, looked up once: every existence check and commit write uses it.
+  private let odb: OpaquePointer
   let path: String
   private static let initialized: Void = { git_libgit2_init() }()
 
@@ -65,11 +79,22 @@ final class GitRepository {
     } else {
       try GitError.check(git_repository_init(&repo, path, 1), "git_repository_init")
     }
+    var odb: OpaquePointer?
+    let status = git_repository_odb(&odb, repo)
+    guard status == 0, let odb else {
+      git_repository_free(repo)
+      try GitError.check(status < 0 ? status : -1, "git_repository_odb")
+      throw GitError(function: "git_repository_odb", message: "no object database")
+    }
     handle = repo!
+    self.odb = odb
     self.path = path
   }
 
-  deinit { git_repository_free(handle) }
+  deinit {
+    git_odb_free(odb)
+    git_repository_free(handle)
+  }
 
   /// What a killed libgit2 left (see ``Leftovers``) in a repository no one else is writing.
   static func removeStaleFiles(in path: String) {
@@ -82,13 +107,9 @@ final class GitRepository {
   }
 
   /// True when an object with this id is in the repository.
-  func exists(_ hex: String) -> Bool {
-    var odb: OpaquePointer?
-    guard git_repository_odb(&odb, handle) == 0 else { return false }
-    defer { git_odb_free(odb) }
-    var oid = git_oid()
-    guard git_oid_fromstr(&oid, hex) == 0 else { return false }
-    return git_odb_exists(odb, &oid) == 1
+  func exists(_ oid: GitOID) -> Bool {
+    var o = oid.raw
+    return git_odb_exists(odb, &o) == 1
   }
 
   func blob(_ data: Data) throws -> GitOID {
@@ -184,9 +205,6 @@ final class GitRepository {
           &buffer, handle, signature, signature, "UTF-8", message, treeObject, ps.count, ps.baseAddress),
         "git_commit_create_buffer")
     }
-    var odb: OpaquePointer?
-    try GitError.check(git_repository_odb(&odb, handle), "git_repository_odb")
-    defer { git_odb_free(odb) }
     var oid = git_oid()
     try GitError.check(git_odb_hash(&oid, buffer.ptr, buffer.size, GIT_OBJECT_COMMIT), "git_odb_hash")
     if git_odb_exists(odb, &oid) == 1 { return (GitOID(oid), false) }

@@ -110,156 +110,59 @@ public struct Mirror {
     }
   }
 
+  /// A chain to mirror: an image's commits up to and including `upTo`.
+  typealias Chain = (image: Image, upTo: Int)
+
   private func write(resolved: [CommitRef], all: Bool, content: Bool, path: String) throws -> MirrorReport {
-    let store = repository.store
     let git = try GitRepository(bareAt: path)
-    var chains: [(image: Image, upTo: Int)] = resolved.map { ($0.image, $0.position) }
+    var chains: [Chain] = resolved.map { ($0.image, $0.position) }
     if all {
       for tag in try repository.tags() {
         let image = try repository.image(tag.descriptor)
         chains.append((image, image.commits.count - 1))
       }
     }
-    // Tips carry the image's config and manifest (the first tag by name, if several).
+    let run = MirrorRun(
+      repository: repository, git: git, tips: try tipImages(), content: content,
+      previous: Mirror.records(at: path))
+    let work = run.reusePrevious(chains)
+    // Indexes first, in their own phase, so the commit phase counts only commits.
+    for (image, upTo) in work {
+      _ = try repository.layerIndexes(image, count: image.commits[upTo].layerCount)
+    }
+    try run.writeCommits(work)
+    let (refs, removed) = all ? try updateRefs(git, commits: run.done) : ([], [])
+    try run.saveRecords(to: path)
+    return MirrorReport(
+      path: path, commits: run.done.count, newCommits: run.newCommits, refs: refs, removedRefs: removed)
+  }
+
+  /// The image each tagged tip stands for; a tip carries its config and manifest (the first
+  /// tag's image by name, if several tags point at one commit).
+  private func tipImages() throws -> [CommitID: Image] {
     var tips: [CommitID: Image] = [:]
     for tag in try repository.tags() {
       let image = try repository.image(tag.descriptor)
       if let tip = image.tip, tips[tip.id] == nil { tips[tip.id] = image }
     }
-    var done: [CommitID: GitOID] = [:]
-    var records: [CommitID: Record] = [:]
-    var newCommits = 0
-    var contentBlobs: [Digest: [String: GitOID]] = [:]
-    // A chain whose every commit the last run wrote, with the same tip files and parents,
-    // needs no work: that is what makes a rerun fast. (A content mirror and a metadata
-    // mirror are different folders, so one record file serves each.)
-    let previous = Mirror.records(at: path)
-    func unchanged(_ image: Image, _ upTo: Int) -> Bool {
-      var parent = "-"
-      for c in image.commits[...upTo] {
-        guard let r = previous[c.id], r.tip == (tips[c.id]?.descriptor.digest.hex ?? "-"), r.parent == parent,
-          git.exists(r.oid)
-        else { return false }
-        parent = r.oid
-      }
-      return true
-    }
-    var work: [(image: Image, upTo: Int)] = []
-    for (image, upTo) in chains {
-      guard unchanged(image, upTo) else {
-        work.append((image, upTo))
-        continue
-      }
-      for c in image.commits[...upTo] {
-        done[c.id] = GitOID(hex: previous[c.id]!.oid)
-        records[c.id] = previous[c.id]
-      }
-    }
-    // Indexes first, in their own phase, so the commit phase counts only commits.
-    for (image, upTo) in work {
-      _ = try repository.layerIndexes(image, count: image.commits[upTo].layerCount)
-    }
-    let toWrite = Set(work.flatMap { $0.image.commits[...$0.upTo].map(\.id) }).subtracting(done.keys)
-    let progress = toWrite.isEmpty ? nil : repository.progress
-    progress?.start("Mirroring", total: Int64(toWrite.count), unit: .items("commits"))
-    for (image, upTo) in work {
-      let state = TreeState()
-      var tree = RootFS()
-      for c in image.commits[...upTo] {
-        if let layer = c.layer, let diffID = c.diffID {
-          let position = c.layerCount - 1
-          var next = tree
-          try next.apply(try repository.layerIndex(layer, diffID: diffID), at: position)
-          if content && contentBlobs[diffID] == nil {
-            var blobs: [String: GitOID] = [:]
-            try Extractor(store: store).forEachFile(in: layer, diffID: diffID) { p, feed in
-              blobs[p] = try git.blob(streaming: feed)
-            }
-            contentBlobs[diffID] = blobs
-          }
-          for change in tree.changes(to: next) {
-            guard let node = next.nodes[change.path] else {
-              state.remove(change.path)
-              continue
-            }
-            state.set(
-              change.path, try item(for: node, image: image, content: content, blobs: contentBlobs, git: git))
-          }
-          tree = next
-        }
-        if done[c.id] != nil { continue }
-        let rootfs = try state.write(git)
-        var entries: [(name: String, mode: GitMode, oid: GitOID)] = [
-          ("rootfs", .tree, rootfs), ("layer.json", .blob, try git.blob(layerJSON(c))),
-        ]
-        if let tipImage = tips[c.id] {
-          entries.append(
-            ("config.json", .blob, try git.blob(try store.readBlob(tipImage.manifest.config.digest))))
-          entries.append(
-            ("manifest.json", .blob, try git.blob(try store.readBlob(tipImage.descriptor.digest))))
-        }
-        let (name, email) = Mirror.signature(c.history.author)
-        let time = Dates.parse(c.history.created).map { Int64($0.timeIntervalSince1970) } ?? 0
-        let (oid, isNew) = try git.commit(
-          tree: try git.tree(entries), parents: c.parent.flatMap { done[$0] }.map { [$0] } ?? [], name: name,
-          email: email, time: time, message: Mirror.message(c))
-        done[c.id] = oid
-        progress?.advance(by: 1)
-        records[c.id] = Record(
-          oid: oid.hex, tip: tips[c.id]?.descriptor.digest.hex ?? "-",
-          parent: c.parent.flatMap { done[$0]?.hex } ?? "-")
-        if isNew { newCommits += 1 }
-      }
-    }
-    progress?.finish()
-    // Refs: one per tag; stale ones go.
-    var refs: [String] = []
-    if all {
-      for tag in try repository.tags() {
-        guard let tip = try repository.image(tag.descriptor).tip, let oid = done[tip.id] else { continue }
-        let name = Mirror.refName(for: tag.name)
-        try git.setReference(name, to: oid, message: "imggit mirror")
-        refs.append(name)
-      }
-    }
-    var removed: [String] = []
-    if all {
-      for name in try git.references(matching: "refs/tags/*") where !refs.contains(name) {
-        try git.removeReference(name)
-        removed.append(name)
-      }
-    }
-    var all = previous
-    for (id, r) in records { all[id] = r }
-    let text = all.sorted { $0.key < $1.key }.map {
-      "\($0.key.hex) \($0.value.oid) \($0.value.tip) \($0.value.parent)\n"
-    }
-    .joined()
-    try AtomicFile.write(Data(text.utf8), to: "\(path)/imggit-commits")
-    return MirrorReport(
-      path: path, commits: done.count, newCommits: newCommits, refs: refs, removedRefs: removed)
+    return tips
   }
 
-  private func item(
-    for node: RootFS.Node, image: Image, content: Bool, blobs: [Digest: [String: GitOID]], git: GitRepository
-  )
-    throws -> TreeState.Item
-  {
-    let e = node.entry
-    switch e.type {
-    case .directory:
-      return .directory
-    case .symlink:
-      return .blob(try git.blob(Data(FileName.encode(e.link ?? ""))), .symlink)
-    case .regular, .hardlink:
-      let mode: GitMode = e.mode & 0o111 != 0 ? .executable : .blob
-      if content, let s = node.source, let oid = blobs[image.layers[s.layer].diffID]?[s.path] {
-        return .blob(oid, mode)
-      }
-      return .blob(try git.blob(Mirror.metadata(e)), mode)
-    default:
-      return .blob(try git.blob(Mirror.metadata(e)), .blob)
+  /// One ref per tag, pointing at its tip's git commit; refs of tags that are gone are removed.
+  private func updateRefs(_ git: GitRepository, commits: [CommitID: GitOID]) throws -> ([String], [String]) {
+    var refs: [String] = []
+    for tag in try repository.tags() {
+      guard let tip = try repository.image(tag.descriptor).tip, let oid = commits[tip.id] else { continue }
+      let name = Mirror.refName(for: tag.name)
+      try git.setReference(name, to: oid, message: "imggit mirror")
+      refs.append(name)
     }
+    var removed: [String] = []
+    for name in try git.references(matching: "refs/tags/*") where !refs.contains(name) {
+      try git.removeReference(name)
+      removed.append(name)
+    }
+    return (refs, removed)
   }
 
   /// The small text that stands for a file when its bytes are not mirrored.
@@ -273,11 +176,13 @@ public struct Mirror {
     }
     if e.type == .hardlink, let l = e.link { lines.append("hardlink \(l)") }
     if let major = e.devMajor, let minor = e.devMinor { lines.append("device \(major):\(minor)") }
-    for (k, v) in (e.xattrs ?? [:]).sorted(by: { $0.key < $1.key }) { lines.append("xattr \(k) \(v)") }
+    for (k, v) in (e.xattrs ?? [:]).sorted(by: { $0.key < $1.key }) {
+      lines.append("xattr \(k) \(Data(v).base64EncodedString())")
+    }
     return Data((lines.joined(separator: "\n") + "\n").utf8)
   }
 
-  private func layerJSON(_ c: Commit) throws -> Data {
+  static func layerJSON(_ c: Commit) throws -> Data {
     var json: [String: JSONValue] = ["empty_layer": .bool(c.isEmpty)]
     if let l = c.layer, let d = c.diffID {
       json["digest"] = .string(l.digest.description)
@@ -312,8 +217,165 @@ public struct Mirror {
   }
 }
 
+/// The state of one mirror run: what the last run wrote, and the git commits of this one.
+private final class MirrorRun {
+  let repository: Repository
+  let git: GitRepository
+  let tips: [CommitID: Image]
+  let content: Bool
+  let previous: [CommitID: Mirror.Record]
+  /// Image commit → its git commit, for every commit of the chains (reused or written).
+  private(set) var done: [CommitID: GitOID] = [:]
+  private var records: [CommitID: Mirror.Record] = [:]
+  private(set) var newCommits = 0
+  /// With `content`: each layer's file blobs, by DiffID and path, written once.
+  private var contentBlobs: [Digest: [String: GitOID]] = [:]
+
+  init(
+    repository: Repository, git: GitRepository, tips: [CommitID: Image], content: Bool,
+    previous: [CommitID: Mirror.Record]
+  ) {
+    self.repository = repository
+    self.git = git
+    self.tips = tips
+    self.content = content
+    self.previous = previous
+  }
+
+  private func tipDigest(_ id: CommitID) -> String { tips[id]?.descriptor.digest.hex ?? "-" }
+
+  /// Takes over every chain the last run wrote whole, with the same tip files and parents —
+  /// what makes a rerun fast (a content mirror and a metadata mirror are different folders,
+  /// so one record file serves each) — and returns the chains still to write.
+  func reusePrevious(_ chains: [Mirror.Chain]) -> [Mirror.Chain] {
+    var work: [Mirror.Chain] = []
+    for chain in chains {
+      var parent = "-"
+      var oids: [GitOID] = []
+      for c in chain.image.commits[...chain.upTo] {
+        guard let r = previous[c.id], r.tip == tipDigest(c.id), r.parent == parent,
+          let oid = GitOID(hex: r.oid), git.exists(oid)
+        else { break }
+        oids.append(oid)
+        parent = r.oid
+      }
+      guard oids.count == chain.upTo + 1 else {
+        work.append(chain)
+        continue
+      }
+      for (c, oid) in zip(chain.image.commits[...chain.upTo], oids) {
+        done[c.id] = oid
+        records[c.id] = previous[c.id]
+      }
+    }
+    return work
+  }
+
+  /// Writes the git commits of `work`, each chain's `rootfs/` tree updated commit by commit.
+  func writeCommits(_ work: [Mirror.Chain]) throws {
+    let toWrite = Set(work.flatMap { $0.image.commits[...$0.upTo].map(\.id) }).subtracting(done.keys)
+    let progress = toWrite.isEmpty ? nil : repository.progress
+    progress?.start("Mirroring", total: Int64(toWrite.count), unit: .items("commits"))
+    for chain in work { try writeChain(chain, progress: progress) }
+    progress?.finish()
+  }
+
+  private func writeChain(_ chain: Mirror.Chain, progress: ProgressReporter?) throws {
+    let image = chain.image
+    let state = TreeState()
+    var tree = RootFS()
+    for c in image.commits[...chain.upTo] {
+      if let layer = c.layer, let diffID = c.diffID {
+        var next = tree
+        try next.apply(try repository.layerIndex(layer, diffID: diffID), at: c.layerCount - 1)
+        if content { try writeContent(layer, diffID: diffID) }
+        for change in tree.changes(to: next) {
+          if let node = next.nodes[change.path] {
+            state.set(change.path, try item(for: node, image: image))
+          } else {
+            state.remove(change.path)
+          }
+        }
+        tree = next
+      }
+      if done[c.id] != nil { continue }
+      try writeCommit(c, rootfs: try state.write(git))
+      progress?.advance(by: 1)
+    }
+  }
+
+  /// Streams every file of a layer into git blobs, once per DiffID.
+  private func writeContent(_ layer: Descriptor, diffID: Digest) throws {
+    guard contentBlobs[diffID] == nil else { return }
+    var blobs: [String: GitOID] = [:]
+    try Extractor(store: repository.store).forEachFile(in: layer, diffID: diffID) { p, feed in
+      blobs[p] = try git.blob(streaming: feed)
+    }
+    contentBlobs[diffID] = blobs
+  }
+
+  /// The commit of `c`: `rootfs/`, `layer.json`, and a tip's `config.json` and `manifest.json`.
+  private func writeCommit(_ c: Commit, rootfs: GitOID) throws {
+    let store = repository.store
+    var entries: [(name: String, mode: GitMode, oid: GitOID)] = [
+      ("rootfs", .tree, rootfs), ("layer.json", .blob, try git.blob(Mirror.layerJSON(c))),
+    ]
+    if let tipImage = tips[c.id] {
+      entries.append(
+        ("config.json", .blob, try git.blob(try store.readBlob(tipImage.manifest.config.digest))))
+      entries.append(("manifest.json", .blob, try git.blob(try store.readBlob(tipImage.descriptor.digest))))
+    }
+    let (name, email) = Mirror.signature(c.history.author)
+    let time = Dates.parse(c.history.created).map { Int64($0.timeIntervalSince1970) } ?? 0
+    let parent = c.parent.flatMap { done[$0] }
+    let (oid, isNew) = try git.commit(
+      tree: try git.tree(entries), parents: parent.map { [$0] } ?? [], name: name, email: email, time: time,
+      message: Mirror.message(c))
+    done[c.id] = oid
+    records[c.id] = Mirror.Record(oid: oid.hex, tip: tipDigest(c.id), parent: parent?.hex ?? "-")
+    if isNew { newCommits += 1 }
+  }
+
+  /// `imggit-commits`: the last run's records, updated with this run's, written atomically.
+  func saveRecords(to path: String) throws {
+    var all = previous
+    for (id, r) in records { all[id] = r }
+    let text = all.sorted { $0.key < $1.key }.map {
+      "\($0.key.hex) \($0.value.oid) \($0.value.tip) \($0.value.parent)\n"
+    }
+    .joined()
+    try AtomicFile.write(Data(text.utf8), to: "\(path)/imggit-commits")
+  }
+
+  /// What a file of the tree becomes in git: a folder, a symlink, its bytes (with
+  /// `content`), or the metadata text that stands for it.
+  private func item(for node: RootFS.Node, image: Image) throws -> TreeState.Item {
+    let e = node.entry
+    switch e.type {
+    case .directory:
+      return .directory
+    case .symlink:
+      return .blob(try git.blob(Data(FileName.encode(e.link ?? ""))), .symlink)
+    case .regular, .hardlink:
+      let mode: GitMode = e.mode & 0o111 != 0 ? .executable : .blob
+      if content, let s = node.source, let oid = contentBlobs[image.layers[s.layer].diffID]?[s.path] {
+        return .blob(oid, mode)
+      }
+      return .blob(try git.blob(Mirror.metadata(e)), mode)
+    default:
+      return .blob(try git.blob(Mirror.metadata(e)), .blob)
+    }
+  }
+}
+
 /// The `rootfs/` tree being built: folders with their entries and, once written, their id.
-/// A change marks the folders above it dirty; ``write(_:)`` writes only those.
+/// A change marks the folders above it dirty; ``write(_:)`` writes only those, so each commit
+/// costs the folders on the paths it changed.
+///
+/// This is not `git_tree_create_updated`, on purpose: in libgit2 1.5 (Debian's) it drops a
+/// folder that ends up empty — an image's empty folder would vanish from the mirror — it
+/// cannot turn a tree into a blob or back in one update (layers do that), and one name git
+/// refuses fails the whole update, where this writes it escaped (see ``GitRepository/tree(_:escaping:)``).
 final class TreeState {
   enum Item {
     case blob(GitOID, GitMode)

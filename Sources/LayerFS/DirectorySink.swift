@@ -254,8 +254,7 @@ public final class DirectorySink: TreeSink {
     }
     fchmod(fd, mode_t(e.mode & 0o7777))
     for (key, value) in e.xattrs ?? [:] {
-      guard let bytes = Data(base64Encoded: value) else { continue }
-      let r = bytes.withUnsafeBytes { csystem_fsetxattr(fd, key, $0.baseAddress, $0.count) }
+      let r = value.withUnsafeBytes { csystem_fsetxattr(fd, key, $0.baseAddress, $0.count) }
       if r != 0 && !warnedXattrs {
         warnedXattrs = true
         warnings.append(

@@ -4,7 +4,7 @@ import TarStream
 
 /// One path of a layer or of a root filesystem, with everything that makes it what it is
 /// except the bytes: those are summarised by their SHA-256.
-public struct FileEntry: Sendable, Hashable, Codable {
+public struct FileEntry: Sendable, Hashable {
   public var path: String
   public var type: EntryType
   public var mode: UInt32
@@ -16,16 +16,10 @@ public struct FileEntry: Sendable, Hashable, Codable {
   public var sha256: String?
   /// A symlink's target, or the path a hard link points to.
   public var link: String?
-  /// Extended attributes, name → base64 of the raw value.
-  public var xattrs: [String: String]?
+  /// Extended attributes, name → raw value (base64 only in the cache file).
+  public var xattrs: [String: [UInt8]]?
   public var devMajor: UInt32?
   public var devMinor: UInt32?
-
-  enum CodingKeys: String, CodingKey {
-    case path, type, mode, uid, gid, size, mtime, sha256, link, xattrs
-    case devMajor = "dev_major"
-    case devMinor = "dev_minor"
-  }
 
   /// The same file as far as a root filesystem goes: type, mode, owner, size, content, link
   /// target, xattrs and device numbers. Modification times are not compared.
@@ -46,7 +40,7 @@ public struct FileEntry: Sendable, Hashable, Codable {
       linkTarget: link)
     e.deviceMajor = devMajor ?? 0
     e.deviceMinor = devMinor ?? 0
-    for (k, v) in xattrs ?? [:] { e.xattrs[k] = Data(base64Encoded: v).map { [UInt8]($0) } ?? [] }
+    e.xattrs = xattrs ?? [:]
     return e
   }
 
@@ -59,7 +53,7 @@ public struct FileEntry: Sendable, Hashable, Codable {
     size = e.type == .regular ? e.size : 0
     mtime = e.mtime
     link = e.linkTarget
-    if !e.xattrs.isEmpty { xattrs = e.xattrs.mapValues { Data($0).base64EncodedString() } }
+    if !e.xattrs.isEmpty { xattrs = e.xattrs }
     if e.type == .characterDevice || e.type == .blockDevice {
       devMajor = e.deviceMajor
       devMinor = e.deviceMinor
@@ -82,7 +76,7 @@ public struct FileEntry: Sendable, Hashable, Codable {
 
 /// What one layer does to the filesystem below it: entries it adds or replaces, paths it
 /// whites out, folders it makes opaque. Computed once per DiffID and cached.
-public struct LayerIndex: Sendable, Codable {
+public struct LayerIndex: Sendable {
   public static let formatVersion = 3
   public var diffID: Digest
   /// Entries in tar order; a path given twice keeps its last entry, at the last place.

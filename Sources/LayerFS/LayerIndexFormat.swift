@@ -27,7 +27,8 @@ extension LayerIndex {
     }
     for e in entries {
       let xattrs = (e.xattrs ?? [:]).sorted { $0.key < $1.key }
-        .map { Data($0.key.utf8).base64EncodedString() + ":" + $0.value }.joined(separator: ",")
+        .map { Data($0.key.utf8).base64EncodedString() + ":" + Data($0.value).base64EncodedString() }.joined(
+          separator: ",")
       let fields = [
         "E", esc(e.path), e.type.rawValue, String(e.mode, radix: 8), String(e.uid), String(e.gid),
         String(e.size),
@@ -105,13 +106,13 @@ extension LayerIndex {
         e.sha256 = f[8].isEmpty ? nil : String(decoding: f[8], as: UTF8.self)
         e.link = text(f[9])
         if !f[10].isEmpty {
-          var x: [String: String] = [:]
+          var x: [String: [UInt8]] = [:]
           for pair in f[10].split(separator: UInt8(ascii: ",")) {
             let kv = pair.split(separator: UInt8(ascii: ":"), maxSplits: 1)
-            guard kv.count == 2, let name = Data(base64Encoded: String(decoding: kv[0], as: UTF8.self)) else {
-              return nil
-            }
-            x[String(decoding: name, as: UTF8.self)] = String(decoding: kv[1], as: UTF8.self)
+            guard kv.count == 2, let name = Data(base64Encoded: Data(kv[0])),
+              let value = Data(base64Encoded: Data(kv[1]))
+            else { return nil }
+            x[String(decoding: name, as: UTF8.self)] = [UInt8](value)
           }
           e.xattrs = x
         }

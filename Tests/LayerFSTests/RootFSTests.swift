@@ -113,7 +113,7 @@ func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = 
 @Suite struct LayerIndexFormatTests {
   @Test func everyFieldSurvivesTheCacheFormat() throws {
     var odd = file("a\tb\\c\nd/é 日本", "x")
-    odd.xattrs = ["security.capability": "AQAAAg==", "user.a,b:c": "aGk="]
+    odd.xattrs = ["security.capability": [1, 0, 0, 2], "user.a,b:c": Array("hi".utf8)]
     odd.uid = 1000
     odd.gid = 1001
     odd.mtime = 1_735_689_600

@@ -1,3 +1,4 @@
+import Foundation
 import History
 import ImageModel
 import LayerFS
@@ -77,12 +78,50 @@ enum CommitText {
 struct ChangeJSON: Encodable {
   let kind: String
   let path: String
-  let old: FileEntry?
-  let new: FileEntry?
+  let old: EntryJSON?
+  let new: EntryJSON?
   init(_ c: Change) {
     kind = c.kind.rawValue
     path = FileName.display(c.path)
-    old = c.old
-    new = c.new
+    old = c.old.map(EntryJSON.init)
+    new = c.new.map(EntryJSON.init)
+  }
+}
+
+/// The JSON form of a file entry: names as ``FileName/display(_:)`` shows them, xattr values
+/// in base64.
+struct EntryJSON: Encodable {
+  let path: String
+  let type: String
+  let mode: UInt32
+  let uid: Int64
+  let gid: Int64
+  let size: Int64
+  let mtime: Int64
+  let sha256: String?
+  let link: String?
+  let xattrs: [String: String]?
+  let devMajor: UInt32?
+  let devMinor: UInt32?
+
+  init(_ e: FileEntry) {
+    path = FileName.display(e.path)
+    type = e.type.rawValue
+    mode = e.mode
+    uid = e.uid
+    gid = e.gid
+    size = e.size
+    mtime = e.mtime
+    sha256 = e.sha256
+    link = e.link.map(FileName.display)
+    xattrs = e.xattrs?.mapValues { Data($0).base64EncodedString() }
+    devMajor = e.devMajor
+    devMinor = e.devMinor
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case path, type, mode, uid, gid, size, mtime, sha256, link, xattrs
+    case devMajor = "dev_major"
+    case devMinor = "dev_minor"
   }
 }
