@@ -60,12 +60,12 @@ public class TarSink: TreeSink {
   init(writer: ArchiveWriter) { self.writer = writer }
 
   /// Any entry without data: folder, symlink, hard link, device, whiteout marker.
-  public func entry(_ e: FileEntry) throws { try writer.writeHeader(e.tarEntry) }
+  public func entry(_ e: FileEntry) throws { try writer.writeHeader(e.header) }
 
   public func directory(_ e: FileEntry) throws { try entry(e) }
 
   public func file(_ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-    var header = e.tarEntry
+    var header = e.header
     header.type = .regular
     header.linkTarget = nil
     header.size = e.size
@@ -77,7 +77,7 @@ public class TarSink: TreeSink {
   public func sparseFile(
     _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
   ) throws {
-    var header = e.tarEntry
+    var header = e.header
     header.type = .regular
     header.linkTarget = nil
     header.size = e.size
@@ -95,7 +95,7 @@ public class TarSink: TreeSink {
   public func symlink(_ e: FileEntry) throws { try entry(e) }
 
   public func hardlink(_ e: FileEntry, target: String) throws {
-    var header = e.tarEntry
+    var header = e.header
     header.type = .hardlink
     header.linkTarget = target
     header.size = 0
