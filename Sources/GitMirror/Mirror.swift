@@ -285,10 +285,10 @@ private final class MirrorRun {
     let state = TreeState()
     var tree = RootFS()
     for c in image.commits[...chain.upTo] {
-      if let layer = c.layer, let diffID = c.diffID {
+      if let layer = c.layer {
         var next = tree
-        try next.apply(try repository.layerIndex(layer, diffID: diffID), at: c.layerCount - 1)
-        if content { try writeContent(layer, diffID: diffID) }
+        try next.apply(try repository.layerIndex(layer), at: layer.position)
+        if content { try writeContent(layer) }
         for change in tree.changes(to: next) {
           if let node = next.nodes[change.path] {
             state.set(change.path, try item(for: node, image: image))
@@ -305,13 +305,13 @@ private final class MirrorRun {
   }
 
   /// Streams every file of a layer into git blobs, once per DiffID.
-  private func writeContent(_ layer: Descriptor, diffID: Digest) throws {
-    guard contentBlobs[diffID] == nil else { return }
+  private func writeContent(_ layer: Layer) throws {
+    guard contentBlobs[layer.diffID] == nil else { return }
     var blobs: [String: GitOID] = [:]
-    try Extractor(store: repository.store).forEachFile(in: layer, diffID: diffID) { p, feed in
+    try Extractor(store: repository.store).forEachFile(in: layer) { p, feed in
       blobs[p] = try git.blob(streaming: feed)
     }
-    contentBlobs[diffID] = blobs
+    contentBlobs[layer.diffID] = blobs
   }
 
   /// The commit of `c`: `rootfs/`, `layer.json`, and a tip's `config.json` and `manifest.json`.

@@ -91,11 +91,9 @@ extension Repository {
     let extractor = Extractor(store: store, progress: progress)
     if layerOnly {
       let c = ref.commit
-      guard let layer = c.layer, let diffID = c.diffID else {
-        throw HistoryError.noLayer(c.id.short)
-      }
+      guard let layer = c.layer else { throw HistoryError.noLayer(c.id.short) }
       let warnings = try extractor.extractLayer(
-        layer, diffID: diffID, paths: paths, into: sink, keepWhiteouts: keepWhiteouts)
+        layer, paths: paths, into: sink, keepWhiteouts: keepWhiteouts)
       return ExtractReport(restore: sink.warnings, layer: warnings)
     } else {
       try extractor.extractRootFS(

@@ -94,7 +94,7 @@ extension Repository {
       config.json[key] = base.config.json[key]
     }
     var manifest = cut.manifest
-    manifest.layers = base.manifest.layers + replayed.compactMap(\.layer)
+    manifest.layers = base.manifest.layers + replayed.compactMap(\.layer?.descriptor)
     let baseDescriptor = try materialize(onto)
     var annotations = manifest.annotations ?? [:]
     annotations["org.opencontainers.image.base.digest"] = baseDescriptor.digest.description
@@ -160,9 +160,9 @@ extension Repository {
     guard !upstream.isEmpty else { return [] }
     let changed = Dictionary(upstream.map { ($0.path, $0.kind) }, uniquingKeysWith: { a, _ in a })
     var conflicts: [RebaseConflict] = []
-    let layers = replayed.compactMap { c in c.layer.flatMap { l in c.diffID.map { (c, l, $0) } } }
-    let indexes = try layerIndexes(layers.map { Layer(descriptor: $0.1, diffID: $0.2, position: 0) })
-    for ((c, _, _), index) in zip(layers, indexes) {
+    let layers = replayed.compactMap { c in c.layer.map { (c, $0) } }
+    let indexes = try layerIndexes(layers.map(\.1))
+    for ((c, _), index) in zip(layers, indexes) {
       for e in index.entries {
         if let k = changed[e.path] {
           conflicts.append(.init(path: e.path, upstream: k, commit: c.id, action: "writes"))

@@ -70,9 +70,7 @@ public final class Repository {
   }
 
   /// The file index of a layer: from memory, else the store's cache, else read once.
-  public func layerIndex(_ layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    try layerIndexes([Layer(descriptor: layer, diffID: diffID, position: 0)])[0]
-  }
+  public func layerIndex(_ layer: Layer) throws -> LayerIndex { try layerIndexes([layer])[0] }
 
   /// The indexes of `layers`, in order; the ones neither memory nor the cache has are built
   /// in one reported phase.

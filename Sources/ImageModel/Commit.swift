@@ -40,10 +40,11 @@ public struct Commit: Sendable, Hashable {
   public let id: CommitID
   public let parent: CommitID?
   public let history: HistoryEntry
-  /// The DiffID of the layer this step added; `nil` for a config-only (empty-layer) step.
-  public let diffID: Digest?
-  /// The layer blob as the image that holds this commit stores it.
-  public let layer: Descriptor?
+  /// The layer this step added, as the image that holds this commit stores it; `nil` for a
+  /// config-only (empty-layer) step.
+  public let layer: Layer?
+  /// The DiffID of the layer this step added.
+  public var diffID: Digest? { layer?.diffID }
   /// Index of this entry in the config's `history` (or of the layer for synthetic history).
   public let position: Int
   /// How many layers the image has up to and including this commit.
@@ -79,17 +80,16 @@ extension Commit {
     var parent: CommitID?
     var layerIndex = 0
     for (position, entry) in history.enumerated() {
-      var diffID: Digest?
-      var layer: Descriptor?
+      var layer: Layer?
       if !entry.emptyLayer {
-        diffID = diffIDs[layerIndex]
-        layer = manifest.layers[layerIndex]
+        layer = Layer(
+          descriptor: manifest.layers[layerIndex], diffID: diffIDs[layerIndex], position: layerIndex)
         layerIndex += 1
       }
-      let id = CommitID.compute(parent: parent, diffID: diffID, history: entry)
+      let id = CommitID.compute(parent: parent, diffID: layer?.diffID, history: entry)
       commits.append(
         Commit(
-          id: id, parent: parent, history: entry, diffID: diffID, layer: layer,
+          id: id, parent: parent, history: entry, layer: layer,
           position: position, layerCount: layerIndex, synthetic: synthetic))
       parent = id
     }

@@ -13,6 +13,12 @@ public struct Layer: Sendable, Hashable {
     self.diffID = diffID
     self.position = position
   }
+
+  /// The blob's digest (of the compressed bytes, as stored).
+  public var digest: Digest { descriptor.digest }
+  /// The blob's size in bytes, as stored.
+  public var size: Int64 { descriptor.size }
+  public var mediaType: String { descriptor.mediaType }
 }
 
 /// An image as a value: its manifest (and the descriptor it is stored under), its config,

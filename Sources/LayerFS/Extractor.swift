@@ -46,9 +46,7 @@ public struct Extractor {
     let total = layersToRead.reduce(0) { $0 + image.manifest.layers[$1].size }
     try progress.phase("Extracting", total: total) {
       for layer in layersToRead.sorted() {
-        let stream = try LayerStream(
-          store: store, layer: image.layers[layer].descriptor, diffID: image.layers[layer].diffID,
-          progress: progress)
+        let stream = try LayerStream(store: store, layer: image.layers[layer], progress: progress)
         var last = LastEntry(indexes[layer])
         while let header = try stream.next() {
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
@@ -82,13 +80,13 @@ public struct Extractor {
   /// Returns what the layer alone could not give (the sink's own warnings are its own).
   @discardableResult
   public func extractLayer(
-    _ layer: Descriptor, diffID: Digest, paths: [String], into sink: TreeSink, keepWhiteouts: Bool
+    _ layer: Layer, paths: [String], into sink: TreeSink, keepWhiteouts: Bool
   )
     throws -> [ExtractWarning]
   {
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     progress?.start("Extracting", total: layer.size)
-    let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
+    let stream = try LayerStream(store: store, layer: layer, progress: progress)
     var written = Set<String>()
     var skippedLinks = 0
     var directories = Set<String>()
@@ -150,10 +148,10 @@ extension Extractor {
   /// Streams every regular file of one layer to `body`, with its cleaned path; each file's
   /// bytes are fed in blocks and never held whole. The layer is verified as it streams.
   public func forEachFile(
-    in layer: Descriptor, diffID: Digest,
+    in layer: Layer,
     _ body: (String, ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Void
   ) throws {
-    let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
+    let stream = try LayerStream(store: store, layer: layer, progress: progress)
     while let header = try stream.next() {
       guard header.type == .regular else { continue }
       let path = try LayerPath.clean(header.path, layer: layer.digest)

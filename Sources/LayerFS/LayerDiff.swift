@@ -116,9 +116,7 @@ public struct LayerDiff {
     let layers = Set(toWrite.keys.map(\.layer)).sorted()
     try progress.phase("Squashing", total: layers.reduce(0) { $0 + image.manifest.layers[$1].size }) {
       for layer in layers {
-        let stream = try LayerStream(
-          store: store, layer: image.layers[layer].descriptor, diffID: image.layers[layer].diffID,
-          progress: progress)
+        let stream = try LayerStream(store: store, layer: image.layers[layer], progress: progress)
         var last = LastEntry(target.layers[layer])
         while let header = try stream.next() {
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)

@@ -19,10 +19,10 @@ public struct LayerIndexer: Sendable {
   }
 
   /// The index of `layer`, from the cache when it is there.
-  public func index(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    if let cached = cached(diffID) { return cached }
-    let index = try build(layer: layer, diffID: diffID)
-    cache.write(index.encodedLines(), Self.cacheName(diffID))
+  public func index(_ layer: Layer) throws -> LayerIndex {
+    if let cached = cached(layer.diffID) { return cached }
+    let index = try build(layer)
+    cache.write(index.encodedLines(), Self.cacheName(layer.diffID))
     return index
   }
 
@@ -90,7 +90,7 @@ public struct LayerIndexer: Sendable {
   /// (by layer order) is thrown once all have stopped.
   private func buildAll(_ layers: [Layer]) throws -> [LayerIndex] {
     guard layers.count > 1 else {
-      return try layers.map { try build(layer: $0.descriptor, diffID: $0.diffID) }
+      return try layers.map { try build($0) }
     }
     let results = Mutex<[Int: Result<LayerIndex, any Error>]>([:])
     let next = Mutex(0)
@@ -102,7 +102,7 @@ public struct LayerIndexer: Sendable {
           return n
         }
         guard i < layers.count else { return }
-        let r = Result { try build(layer: layers[i].descriptor, diffID: layers[i].diffID) }
+        let r = Result { try build(layers[i]) }
         results.withLock { $0[i] = r }
       }
     }
@@ -130,8 +130,8 @@ public struct LayerIndexer: Sendable {
   }
 
   /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID.
-  public func build(layer: Descriptor, diffID: Digest) throws -> LayerIndex {
-    let stream = try LayerStream(store: store, layer: layer, diffID: diffID, progress: progress)
+  public func build(_ layer: Layer) throws -> LayerIndex {
+    let stream = try LayerStream(store: store, layer: layer, progress: progress)
     // A path the tar holds twice counts once, at its last place: later entries see it as tar
     // order made it (a folder that a symlink then replaced is a symlink).
     var entries: [FileEntry?] = []
@@ -164,7 +164,7 @@ public struct LayerIndexer: Sendable {
     }
     try stream.finish()
     return LayerIndex(
-      diffID: diffID, entries: entries.compactMap { $0 }, whiteouts: whiteouts, opaque: opaque,
+      diffID: layer.diffID, entries: entries.compactMap { $0 }, whiteouts: whiteouts, opaque: opaque,
       repeats: repeats.filter { $0.value > 1 })
   }
 }

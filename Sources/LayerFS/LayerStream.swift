@@ -8,19 +8,17 @@ import TarStream
 /// ``finish()`` reads to the end and checks both, so a layer is never trusted unverified.
 final class LayerStream {
   let reader: ArchiveReader
-  let layer: Descriptor
-  let diffID: Digest?
+  let layer: Layer
   private let file: BlobFile
   private let fileSource: FileSource
   private let tarSource: DecompressingSource
   private let compressedHash = HashBox()
   private let diffIDHash = HashBox()
 
-  /// Opens `layer` from `store`; `diffID` is what the config says its content hashes to.
+  /// Opens `layer` from `store`; its DiffID is what the config says its content hashes to.
   /// `progress` is told every block of the blob read.
-  init(store: Store, layer: Descriptor, diffID: Digest?, progress: ProgressReporter? = nil) throws {
+  init(store: Store, layer: Layer, progress: ProgressReporter? = nil) throws {
     self.layer = layer
-    self.diffID = diffID
     file = try store.openBlob(layer.digest)
     let path = file.path
     let compressed = compressedHash
@@ -118,10 +116,10 @@ final class LayerStream {
       throw StoreError.sizeMismatch(
         layer.digest, expected: layer.size, actual: compressedHash.count, path: file.path)
     }
-    if let diffID {
+    do {
       let content = diffIDHash.finalize()
-      guard content == diffID else {
-        throw LayerFSError.diffIDMismatch(layer: layer.digest, expected: diffID, actual: content)
+      guard content == layer.diffID else {
+        throw LayerFSError.diffIDMismatch(layer: layer.digest, expected: layer.diffID, actual: content)
       }
     }
   }

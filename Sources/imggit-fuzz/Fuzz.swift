@@ -42,8 +42,10 @@ enum Target: String, CaseIterable {
       // applied twice over itself (whiteouts, opaque folders and links meet their targets).
       guard let store = Scratch.store, let (digest, size) = try? store.writeBlob(data) else { return }
       defer { try? FileManager.default.removeItem(atPath: store.blobPath(digest)) }
-      let layer = Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size)
-      guard let index = try? LayerIndexer(store: store).build(layer: layer, diffID: digest) else { return }
+      let layer = Layer(
+        descriptor: Descriptor(mediaType: MediaType.ociLayer, digest: digest, size: size), diffID: digest,
+        position: 0)
+      guard let index = try? LayerIndexer(store: store).build(layer) else { return }
       if var tree = try? RootFS(layers: [index]) {
         _ = try? tree.apply(index, at: 1)
         _ = LayerDiff.plan(from: RootFS(), to: tree)

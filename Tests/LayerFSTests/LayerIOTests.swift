@@ -36,7 +36,8 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     #expect(one.descriptor == two.descriptor)
     #expect(one.descriptor.mediaType == compression.ociMediaType)
     // Reading verifies the digest and the DiffID.
-    let index = try LayerIndexer(store: store).build(layer: one.descriptor, diffID: one.diffID)
+    let index = try LayerIndexer(store: store).build(
+      Layer(descriptor: one.descriptor, diffID: one.diffID, position: 0))
     #expect(
       index.entries.map(\.path)
         == [
@@ -47,7 +48,8 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     #expect(index.entries.first { $0.path == "bin/dash" }?.sha256 == Digest(of: Array("dash".utf8)).hex)
     // A wrong DiffID is caught.
     #expect {
-      try LayerIndexer(store: store).build(layer: one.descriptor, diffID: Digest(of: Data()))
+      try LayerIndexer(store: store).build(
+        Layer(descriptor: one.descriptor, diffID: Digest(of: Data()), position: 0))
     } throws: {
       "\($0)".contains("the config's DiffID is")
     }
@@ -58,13 +60,15 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     let store = try Store(path: tmp.sub("s"), create: true)
     let l = try rawLayer(store, [(TarEntry(path: "a", type: .regular), "hello")])
     let indexer = LayerIndexer(store: store)
-    let first = try indexer.index(layer: l, diffID: l.digest)
+    let first = try indexer.index(Layer(descriptor: l, diffID: l.digest, position: 0))
     try FileManager.default.removeItem(atPath: store.blobPath(l.digest))
-    let cached = try indexer.index(layer: l, diffID: l.digest)
+    let cached = try indexer.index(Layer(descriptor: l, diffID: l.digest, position: 0))
     #expect(cached.entries == first.entries)
     // A damaged cache is rebuilt (here it cannot be: the blob is gone, and that is reported).
     store.cache("layers").write(Data("garbage".utf8), "\(l.digest.hex).idx")
-    #expect(throws: StoreError.self) { try indexer.index(layer: l, diffID: l.digest) }
+    #expect(throws: StoreError.self) {
+      try indexer.index(Layer(descriptor: l, diffID: l.digest, position: 0))
+    }
   }
 
   @Test func corruptLayersNameTheirDigest() throws {
@@ -80,7 +84,9 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     bytes[bytes.count / 2] ^= 0xff
     let (bad, size) = try store.writeBlob(bytes)
     let badLayer = Descriptor(mediaType: MediaType.ociLayerGzip, digest: bad, size: size)
-    #expect { try LayerIndexer(store: store).build(layer: badLayer, diffID: good.diffID) } throws: {
+    #expect {
+      try LayerIndexer(store: store).build(Layer(descriptor: badLayer, diffID: good.diffID, position: 0))
+    } throws: {
       "\($0)".contains(bad.description)
     }
     // A tar header whose checksum is wrong.
@@ -90,7 +96,9 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     tar[1024 + 3] ^= 0x01  // second header's name
     let (broken, brokenSize) = try store.writeBlob(tar)
     let brokenLayer = Descriptor(mediaType: MediaType.ociLayer, digest: broken, size: brokenSize)
-    #expect { try LayerIndexer(store: store).build(layer: brokenLayer, diffID: broken) } throws: {
+    #expect {
+      try LayerIndexer(store: store).build(Layer(descriptor: brokenLayer, diffID: broken, position: 0))
+    } throws: {
       "\($0)".contains("layer \(broken)")
     }
     // A tar cut inside a file's data.
@@ -99,7 +107,9 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     let longTar = try Data(contentsOf: URL(fileURLWithPath: store.blobPath(long.digest)))
     let (cut, cutSize) = try store.writeBlob(longTar.prefix(2000))
     let cutLayer = Descriptor(mediaType: MediaType.ociLayer, digest: cut, size: cutSize)
-    #expect { try LayerIndexer(store: store).build(layer: cutLayer, diffID: cut) } throws: {
+    #expect {
+      try LayerIndexer(store: store).build(Layer(descriptor: cutLayer, diffID: cut, position: 0))
+    } throws: {
       "\($0)".contains("layer \(cut)")
     }
   }
@@ -109,7 +119,9 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     let store = try Store(path: tmp.sub("s"), create: true)
     for bad in ["../escape", "/etc/abs", "a/../../x"] {
       let l = try rawLayer(store, [(TarEntry(path: bad, type: .regular), "x")])
-      #expect { try LayerIndexer(store: store).build(layer: l, diffID: l.digest) } throws: {
+      #expect {
+        try LayerIndexer(store: store).build(Layer(descriptor: l, diffID: l.digest, position: 0))
+      } throws: {
         "\($0)".contains("unsafe path")
       }
     }
@@ -133,7 +145,8 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     } throws: { "\($0)".contains("refusing to write \"etc/passwd\"") }
     // ...and extracting a layer replaces the symlink with a real folder, as tar does.
     try Extractor(store: store).extractLayer(
-      l, diffID: l.digest, paths: [], into: try DirectorySink(path: target), keepWhiteouts: false)
+      Layer(descriptor: l, diffID: l.digest, position: 0), paths: [], into: try DirectorySink(path: target),
+      keepWhiteouts: false)
     #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
     #expect(try String(contentsOfFile: target + "/etc/passwd", encoding: .utf8) == "root::0:0")
     #expect(

@@ -102,7 +102,7 @@ struct CommitJSON: Encodable {
     comment = c.history.comment
     emptyLayer = c.isEmpty
     diffID = c.diffID?.description
-    layer = c.layer
+    layer = c.layer?.descriptor
     self.tags = tags?.map(\.description)
     self.changes = changes?.map(ChangeJSON.init)
     gitCommit = git
