@@ -20,6 +20,8 @@ public struct FsckReport: Sendable {
   /// `index.json` (a tag moved by another tool), an interrupted tag update that the next
   /// command completes.
   public let warnings: [FsckProblem]
+  /// Blobs of partial images that a registry promises (fetched when needed): not a problem.
+  public let promised: [BlobPromise]
 }
 
 extension Repository {
@@ -70,12 +72,13 @@ extension Repository {
             "a tag update was interrupted; its reflog entries are kept and the next tag move completes it"))
     }
     var checked = Set<Digest>()
+    var promised: [Digest: BlobPromise] = [:]
     for (label, d) in roots where checked.insert(d.digest).inserted {
-      problems += checkImage(d, label: label, corrupt: corrupt)
+      problems += checkImage(d, label: label, corrupt: corrupt, promised: &promised)
     }
     return FsckReport(
       blobsChecked: blobs.count, bytesChecked: bytes, imagesChecked: checked.count, problems: problems,
-      warnings: warnings)
+      warnings: warnings, promised: promised.values.sorted { $0.digest < $1.digest })
   }
 
   /// Where a reflog and `index.json` disagree: the newest entry must be the tag's value
@@ -106,10 +109,24 @@ extension Repository {
     return warnings
   }
 
-  private func checkImage(_ d: Descriptor, label: String, corrupt: Set<Digest>) -> [FsckProblem] {
+  private func checkImage(
+    _ d: Descriptor, label: String, corrupt: Set<Digest>, promised: inout [Digest: BlobPromise]
+  ) -> [FsckProblem] {
     var problems: [FsckProblem] = []
-    func need(_ blob: Descriptor, _ what: String) -> Bool {
+    func need(_ blob: Descriptor, _ what: String, mayBePromised: Bool = false) -> Bool {
       let path = store.blobPath(blob.digest)
+      if mayBePromised, !store.hasBlob(blob.digest), let p = store.promised(blob.digest) {
+        if p.size != blob.size {
+          problems.append(
+            FsckProblem(
+              digest: blob.digest, path: path,
+              message:
+                "\(label): \(what) \(blob.digest) is promised with \(p.size) bytes, its descriptor says \(blob.size)"
+            ))
+        }
+        promised[blob.digest] = p
+        return false
+      }
       guard store.hasBlob(blob.digest) else {
         problems.append(
           FsckProblem(
@@ -140,14 +157,16 @@ extension Repository {
       if MediaType.isManifest(d.mediaType) {
         let img = try image(d)
         _ = need(img.manifest.config, "config")
-        for (n, layer) in img.manifest.layers.enumerated() { _ = need(layer, "layer \(n + 1)") }
+        for (n, layer) in img.manifest.layers.enumerated() {
+          _ = need(layer, "layer \(n + 1)", mayBePromised: true)
+        }
       } else if MediaType.isIndex(d.mediaType) {
         // Every platform's image, not only the one history commands work on.
         let index = try CanonicalJSON.decode(
           ImageIndex.self, from: try store.readBlob(d.digest, size: d.size), what: "index \(d.digest)")
         for m in index.manifests {
           let platform = m.platform.map { " \($0.os)/\($0.architecture)" } ?? ""
-          problems += checkImage(m, label: "\(label)\(platform)", corrupt: corrupt)
+          problems += checkImage(m, label: "\(label)\(platform)", corrupt: corrupt, promised: &promised)
         }
       } else {
         // A kind imggit does not model (an artifact): what it references must be there.

@@ -10,6 +10,8 @@ public struct GCReport: Sendable {
   public var caches = 0
   public var reflogEntries = 0
   public var temporaryFiles = 0
+  /// Promise records of layers nothing reaches any more.
+  public var promises = 0
 }
 
 extension Repository {
@@ -49,6 +51,11 @@ extension Repository {
         }
         report.blobs = doomed
         if !dryRun { for digest in doomed { try store.removeBlob(digest) } }
+        // A promise is kept exactly as long as a blob would be: while something reaches it.
+        for p in try store.promises() where !reachable.contains(p.digest) {
+          report.promises += 1
+          if !dryRun { try store.removePromise(p.digest) }
+        }
         report.caches = try LayerIndexer(store: store).removeCaches(keeping: diffIDs, dryRun: dryRun)
         if !dryRun { report.temporaryFiles = try store.removeStaleTemporaryFiles(before: young) }
       }

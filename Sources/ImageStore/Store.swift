@@ -17,6 +17,8 @@ public final class Store: Sendable {
   /// This store's share of the store-wide use lock (see ``StoreUse``); nil when the store
   /// cannot be written (imggit's folder cannot be made), so no gc can run from here either.
   private let use: StoreUse?
+  /// Who fetches promised blobs (see ``fetcher``).
+  let fetcherSlot = FetcherSlot()
 
   /// Opens the layout at `path`. With `create`, a missing or empty folder becomes a new
   /// layout; a folder with other content that is not a layout is refused.
@@ -119,7 +121,7 @@ public final class Store: Sendable {
   /// Reads a small blob (manifest, config) whole and verifies its digest and, if given, size.
   public func readBlob(_ digest: Digest, size: Int64? = nil, limit: Int = 16 << 20) throws -> Data {
     let p = blobPath(digest)
-    guard FS.exists(p) else { throw StoreError.blobMissing(digest, path: p) }
+    try materialize(digest)
     let data: Data
     do {
       data = try FS.readFile(p, limit: limit)
@@ -193,10 +195,11 @@ public final class Store: Sendable {
     try FS.listDirectory("\(path)/blobs/sha256").compactMap { try? Digest(hex: $0) }.sorted()
   }
 
-  /// Opens a blob for reading (layers are read through this, in blocks).
+  /// Opens a blob for reading (layers are read through this, in blocks); a promised blob is
+  /// fetched first (see ``materialize(_:)``).
   public func openBlob(_ digest: Digest) throws -> BlobFile {
     let p = blobPath(digest)
-    guard FS.exists(p) else { throw StoreError.blobMissing(digest, path: p) }
+    try materialize(digest)
     return try BlobFile(path: p)
   }
 

@@ -23,6 +23,8 @@ public enum StoreError: ImggitError, Equatable {
   case ambiguousImport(source: String, count: Int)
   case tagMoved(TagName, expected: Digest?, actual: Digest?)
   case unnamedImage(source: String, number: Int, manifest: Digest)
+  /// A blob of a partial image that is promised by a registry and was not fetched.
+  case blobPromised(Digest, source: String)
 
   public var description: String {
     switch self {
@@ -32,6 +34,8 @@ public enum StoreError: ImggitError, Equatable {
       return "\(op) \(path): \(String(cString: strerror(e)))"
     case .blobMissing(let d, let path):
       return "blob \(d) missing (\(path))"
+    case .blobPromised(let d, let source):
+      return "blob \(d) is promised by \(source) and not in the store (offline)"
     case .blobCorrupt(let d, let actual, let path):
       return "blob \(d) is corrupt: its content hashes to \(actual) (\(path))"
     case .sizeMismatch(let d, let expected, let actual, let path):

@@ -13,6 +13,7 @@ import Synchronization
 /// - Throws: ``ImageInvalid`` naming the first problem.
 public func validateImage(_ store: Store, _ descriptor: Descriptor) throws {
   if Validated.seen.withLock({ $0.contains(descriptor.digest) }) { return }
+  var complete = true
   if MediaType.isIndex(descriptor.mediaType) {
     let index = try CanonicalJSON.decode(
       ImageIndex.self, from: try store.readBlob(descriptor.digest, size: descriptor.size), what: "index")
@@ -20,6 +21,15 @@ public func validateImage(_ store: Store, _ descriptor: Descriptor) throws {
   } else {
     let image = try store.image(descriptor)
     for layer in image.layers {
+      // A partial image's layer: promised by its registry, with the size the manifest gives.
+      if !store.hasBlob(layer.digest), let promise = store.promised(layer.digest) {
+        guard promise.size == layer.size else {
+          throw ImageInvalid(
+            "\(descriptor.digest): layer \(layer.position + 1) is promised with another size")
+        }
+        complete = false
+        continue
+      }
       try store.verifyBlob(layer.descriptor.digest, size: layer.descriptor.size)
       // An uncompressed blob's digest, just verified, is its content's digest.
       let content =
@@ -33,7 +43,7 @@ public func validateImage(_ store: Store, _ descriptor: Descriptor) throws {
       }
     }
   }
-  Validated.seen.withLock { _ = $0.insert(descriptor.digest) }
+  if complete { Validated.seen.withLock { _ = $0.insert(descriptor.digest) } }
 }
 
 /// Every tag of the store at `path` (and every reflog entry's image) validated.

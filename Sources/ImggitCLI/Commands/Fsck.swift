@@ -13,7 +13,7 @@ extension Imggit {
         Each problem is printed with the digest and path involved; the exit status is 1 if \
         there is any. Warnings (a reflog that disagrees with index.json, a tag update \
         that was interrupted and that the next command completes) lose nothing and do \
-        not change the exit status.
+        not change the exit status. Layers of partial images (imggit pull --layers none or         top) that a registry promises are listed apart and are not problems.
 
         Example:
           imggit fsck
@@ -35,12 +35,21 @@ extension Imggit {
             },
             warnings: report.warnings.map {
               .init(digest: $0.digest?.description, path: $0.path, message: $0.message)
+            },
+            promised: report.promised.map {
+              .init(digest: $0.digest.description, size: $0.size, source: $0.source)
             }))
       } else {
         for p in report.problems { print(Terminal.paint("error", .red) + ": \(p.message)") }
         for w in report.warnings { print(Terminal.paint("warning", .yellow) + ": \(w.message)") }
-        let summary =
-          "checked \(report.blobsChecked) blobs (\(Format.size(report.bytesChecked))) and \(report.imagesChecked) images"
+        var summary =
+          "checked \(Format.count(report.blobsChecked, "blob")) (\(Format.size(report.bytesChecked))) and \(Format.count(report.imagesChecked, "image"))"
+        if !report.promised.isEmpty {
+          let bytes = report.promised.reduce(Int64(0)) { $0 + $1.size }
+          let sources = Set(report.promised.map(\.source)).sorted().joined(separator: ", ")
+          summary +=
+            "; \(Format.count(report.promised.count, "layer")) (\(Format.size(bytes))) promised by \(sources)"
+        }
         quiet.say(
           report.problems.isEmpty
             ? "\(summary): ok"
@@ -60,6 +69,13 @@ extension Imggit {
       let images: Int
       let problems: [Problem]
       let warnings: [Problem]
+      let promised: [Promise]
+
+      struct Promise: Encodable {
+        let digest: String
+        let size: Int64
+        let source: String
+      }
     }
   }
 }

@@ -52,13 +52,13 @@ extension Imggit {
           GCJSON(
             dryRun: dryRun, blobs: report.blobs.map(\.description), bytes: report.bytes,
             caches: report.caches,
-            reflogEntries: report.reflogEntries))
+            reflogEntries: report.reflogEntries, promises: report.promises))
         return
       }
       let verb = dryRun ? "would remove" : "removed"
       for d in report.blobs { quiet.say("\(verb) \(d)") }
       quiet.say(
-        "\(verb) \(Format.count(report.blobs.count, "blob")) (\(Format.size(report.bytes))), \(Format.count(report.caches, "cached index", plural: "cached indexes")), \(Format.count(report.reflogEntries, "reflog entry", plural: "reflog entries"))"
+        "\(verb) \(Format.count(report.blobs.count, "blob")) (\(Format.size(report.bytes))), \(Format.count(report.caches, "cached index", plural: "cached indexes")), \(Format.count(report.reflogEntries, "reflog entry", plural: "reflog entries"))\(report.promises > 0 ? ", \(Format.count(report.promises, "promise"))" : "")"
       )
     }
 
@@ -78,9 +78,10 @@ extension Imggit {
       let bytes: Int64
       let caches: Int
       let reflogEntries: Int
+      let promises: Int
 
       enum CodingKeys: String, CodingKey {
-        case blobs, bytes, caches
+        case blobs, bytes, caches, promises
         case dryRun = "dry_run"
         case reflogEntries = "reflog_entries"
       }
