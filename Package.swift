@@ -9,12 +9,17 @@ let package = Package(
     .executable(name: "imggit", targets: ["imggit"]),
     .library(
       name: "ImggitKit",
-      targets: ["Errors", "ImageModel", "ImageStore", "TarStream", "LayerFS", "History", "GitMirror"]),
+      targets: [
+        "Errors", "ImageModel", "ImageStore", "TarStream", "LayerFS", "History", "GitMirror", "Registry",
+      ]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
   ],
   targets: [
     // C system libraries, found through pkg-config.
@@ -55,11 +60,24 @@ let package = Package(
     .target(
       name: "GitMirror",
       dependencies: ["CGit2", "Errors", "History", "LayerFS", "ImageStore", "ImageModel", "TarStream"]),
+    // The distribution protocol: references, auth, manifests, blobs, transfers (pull, push).
+    .target(
+      name: "Registry",
+      dependencies: [
+        "Errors", "ImageModel", "ImageStore",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]),
     // Command-line parsing and output formatting only.
     .target(
       name: "ImggitCLI",
       dependencies: [
-        "Errors", "History", "ImageStore", "ImageModel", "TarStream", "LayerFS", "GitMirror",
+        "Errors", "History", "ImageStore", "ImageModel", "TarStream", "LayerFS", "GitMirror", "Registry",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),

@@ -173,22 +173,22 @@ _imggit() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|mirror|help)
+    log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|pull|push|login|logout|init|fsck|gc|mirror|help)
         # Offer subcommand argument completions
         "_imggit_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'log show diff commit merge rebase tag reset reflog import export extract init fsck gc mirror help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'log show diff commit merge rebase tag reset reflog import export extract pull push login logout init fsck gc mirror help' -- "${cur}"))
         ;;
     esac
 }
 
 _imggit_log() {
     repeating_flags=()
-    non_repeating_flags=(--all --graph --oneline --stat --json --git-ids --version -h --help)
+    non_repeating_flags=(--all --graph --oneline --stat --offline --insecure --json --git-ids --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --max-count --store --git)
+    non_repeating_options=(-n --max-count --store --creds --jobs --cert --timeout --git)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -198,6 +198,19 @@ _imggit_log() {
         ;;
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--git')
@@ -217,15 +230,28 @@ _imggit_log() {
 
 _imggit_show() {
     repeating_flags=()
-    non_repeating_flags=(--stat --name-status --json --git-ids --version -h --help)
+    non_repeating_flags=(--stat --name-status --offline --insecure --json --git-ids --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store --git)
+    non_repeating_options=(--store --creds --jobs --cert --timeout --git)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     '--git')
@@ -245,15 +271,28 @@ _imggit_show() {
 
 _imggit_diff() {
     repeating_flags=()
-    non_repeating_flags=(--stat --name-status --exit-code --quiet -q --json --version -h --help)
+    non_repeating_flags=(--stat --name-status --exit-code --quiet -q --offline --insecure --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -273,9 +312,9 @@ _imggit_diff() {
 
 _imggit_commit() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --version -h --help)
+    non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
     repeating_options=(--add --rm --env --label)
-    non_repeating_options=(--message -m --tag -t --cmd --entrypoint --workdir --user --compression --level --store)
+    non_repeating_options=(--message -m --tag -t --cmd --entrypoint --workdir --user --compression --level --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
@@ -323,6 +362,19 @@ _imggit_commit() {
         __imggit_add_completions -d
         return
         ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -336,9 +388,9 @@ _imggit_commit() {
 
 _imggit_merge() {
     repeating_flags=()
-    non_repeating_flags=(--squash --quiet -q --version -h --help)
+    non_repeating_flags=(--squash --offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--strategy --tag -t --message -m --compression --level --store)
+    non_repeating_options=(--strategy --tag -t --message -m --compression --level --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -365,6 +417,19 @@ _imggit_merge() {
         __imggit_add_completions -d
         return
         ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -378,9 +443,9 @@ _imggit_merge() {
 
 _imggit_rebase() {
     repeating_flags=()
-    non_repeating_flags=(--all --strict --json --quiet -q --version -h --help)
+    non_repeating_flags=(--all --strict --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--onto --tag -t --store)
+    non_repeating_options=(--onto --tag -t --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -397,6 +462,19 @@ _imggit_rebase() {
         __imggit_add_completions -d
         return
         ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -410,9 +488,9 @@ _imggit_rebase() {
 
 _imggit_tag() {
     repeating_flags=()
-    non_repeating_flags=(--force -f --json --quiet -q --version -h --help)
+    non_repeating_flags=(--force -f --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=(--delete -d)
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 2
 
     # Offer option value completions
@@ -423,6 +501,19 @@ _imggit_tag() {
         ;;
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -442,15 +533,28 @@ _imggit_tag() {
 
 _imggit_reset() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --version -h --help)
+    non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 2
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -470,15 +574,28 @@ _imggit_reset() {
 
 _imggit_reflog() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--offline --insecure --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -494,9 +611,9 @@ _imggit_reflog() {
 
 _imggit_import() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-t --tag --store)
+    non_repeating_options=(-t --tag --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
@@ -506,6 +623,19 @@ _imggit_import() {
         ;;
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -521,9 +651,9 @@ _imggit_import() {
 
 _imggit_export() {
     repeating_flags=()
-    non_repeating_flags=(--quiet -q --version -h --help)
+    non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --format --name -n --store)
+    non_repeating_options=(--output -o --format --name -n --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
@@ -543,6 +673,19 @@ _imggit_export() {
         __imggit_add_completions -d
         return
         ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -556,9 +699,9 @@ _imggit_export() {
 
 _imggit_extract() {
     repeating_flags=()
-    non_repeating_flags=(--layer --quiet -q --version -h --help)
+    non_repeating_flags=(--layer --offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --output -o --store)
+    non_repeating_options=(-C --output -o --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -575,6 +718,19 @@ _imggit_extract() {
         __imggit_add_completions -d
         return
         ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -586,17 +742,142 @@ _imggit_extract() {
     esac
 }
 
-_imggit_init() {
+_imggit_pull() {
+    repeating_flags=()
+    non_repeating_flags=(--offline --insecure --json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-t --tag --platform --layers --store --creds --jobs --cert --timeout)
+    __imggit_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-t'|'--tag')
+        return
+        ;;
+    '--platform')
+        return
+        ;;
+    '--layers')
+        __imggit_add_completions -W 'all'$'\n''none'$'\n''top'
+        return
+        ;;
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_imggit_push() {
+    repeating_flags=()
+    non_repeating_flags=(--all --offline --insecure --json --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --creds --jobs --cert --timeout)
+    __imggit_offer_flags_options 2
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __imggit_add_completions -W "$(__imggit_custom_complete ---completion push -- positional@0 "${COMP_CWORD}" "$(__imggit_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
+}
+
+_imggit_login() {
+    repeating_flags=()
+    non_repeating_flags=(--password-stdin --insecure --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-u --username --creds --jobs --cert --timeout)
+    __imggit_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-u'|'--username')
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    esac
+}
+
+_imggit_logout() {
     repeating_flags=()
     non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=()
+    __imggit_offer_flags_options 1
+}
+
+_imggit_init() {
+    repeating_flags=()
+    non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -612,9 +893,9 @@ _imggit_init() {
 
 _imggit_fsck() {
     repeating_flags=()
-    non_repeating_flags=(--json --quiet -q --version -h --help)
+    non_repeating_flags=(--offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 0
 
     # Offer option value completions
@@ -623,14 +904,27 @@ _imggit_fsck() {
         __imggit_add_completions -d
         return
         ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
     esac
 }
 
 _imggit_gc() {
     repeating_flags=()
-    non_repeating_flags=(--dry-run --json --quiet -q --version -h --help)
+    non_repeating_flags=(--dry-run --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--expire-reflog --grace --store)
+    non_repeating_options=(--expire-reflog --grace --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 0
 
     # Offer option value completions
@@ -645,14 +939,27 @@ _imggit_gc() {
         __imggit_add_completions -d
         return
         ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
     esac
 }
 
 _imggit_mirror() {
     repeating_flags=()
-    non_repeating_flags=(--content --all --json --quiet -q --version -h --help)
+    non_repeating_flags=(--content --all --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--git --store)
+    non_repeating_options=(--git --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -663,6 +970,19 @@ _imggit_mirror() {
         ;;
     '--store')
         __imggit_add_completions -d
+        return
+        ;;
+    '--creds')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--cert')
+        __imggit_add_completions -f
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac

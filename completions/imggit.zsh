@@ -62,6 +62,10 @@ _imggit() {
             'import:Copy images into the store from an archive or an OCI layout.'
             'export:Write an image as a tarball for docker load, podman load or skopeo.'
             'extract:Write a commit'\''s root filesystem, or only its layer'\''s changes, to a folder or a tar.'
+            'pull:Fetch an image from a registry into the store.'
+            'push:Send an image of the store to a registry.'
+            'login:Check and store credentials for a registry.'
+            'logout:Remove the stored credentials of a registry.'
             'init:Create an empty image store (an OCI image layout).'
             'fsck:Verify every blob and every image of the store.'
             'gc:Delete blobs and caches that no tag and no reflog entry reaches.'
@@ -72,7 +76,7 @@ _imggit() {
         ;;
     arg)
         case "${words[1]}" in
-        log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|init|fsck|gc|mirror|help)
+        log|show|diff|commit|merge|rebase|tag|reset|reflog|import|export|extract|pull|push|login|logout|init|fsck|gc|mirror|help)
             "_imggit_${words[1]}" && ret=0
             ;;
         esac
@@ -92,6 +96,12 @@ _imggit_log() {
         '--stat[List the paths each layer adds, modifies and deletes, with sizes.]'
         '(-n --max-count)'{-n,--max-count}'[Show at most N commits.]:max-count:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '--git-ids[Show the git commit id of each commit in the mirror (run `imggit mirror` first).]'
         '--git[The mirror to read (default\: .imggit/mirror.git in the store).]:dir:_files -/'
@@ -110,6 +120,12 @@ _imggit_show() {
         '--stat[Sizes per path and a summary.]'
         '--name-status[Only the A/M/D lines.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '--git-ids[Show the git commit id of each commit in the mirror (run `imggit mirror` first).]'
         '--git[The mirror to read (default\: .imggit/mirror.git in the store).]:dir:_files -/'
@@ -131,6 +147,12 @@ _imggit_diff() {
         '--exit-code[Exit with status 1 when there are differences.]'
         '(--quiet -q)'{--quiet,-q}'[Print nothing; exit with status 1 when there are differences.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -158,6 +180,12 @@ _imggit_commit() {
         '--compression[Layer compression\: gzip, zstd or none.]:compression:{__imggit_complete "${___compression[@]}"}'
         '--level[Compression level (gzip 1-9, default 6; zstd 1-19, default 3).]:level:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -180,6 +208,12 @@ _imggit_merge() {
         '--compression[Layer compression\: gzip, zstd or none.]:compression:{__imggit_complete "${___compression[@]}"}'
         '--level[Compression level (gzip 1-9, default 6; zstd 1-19, default 3).]:level:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -198,6 +232,12 @@ _imggit_rebase() {
         '(--tag -t)'{--tag,-t}'[Tag the result NAME\[\:TAG\] (default\: move IMAGE'\''s tag).]:tag:{__imggit_custom_complete ---completion rebase -- --tag "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '--strict[Refuse when the conflict check finds anything.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
@@ -216,6 +256,12 @@ _imggit_tag() {
         '(--delete -d)'{--delete,-d}'[Delete these tags (their images stay in the reflog).]:tag:{__imggit_custom_complete ---completion tag -- --delete "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '(--force -f)'{--force,-f}'[Move the tag if it exists already.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
@@ -232,6 +278,12 @@ _imggit_reset() {
         ':tag:{__imggit_custom_complete ---completion reset -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         ':revision:{__imggit_custom_complete ---completion reset -- positional@1 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -246,6 +298,12 @@ _imggit_reflog() {
     local -ar arg_specs=(
         ':tag:{__imggit_custom_complete ---completion reflog -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -261,6 +319,12 @@ _imggit_import() {
         ':source:_files'
         '(-t --tag)'{-t,--tag}'[Tag the imported image NAME\[\:TAG\] (one image only).]:tag:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
@@ -280,6 +344,12 @@ _imggit_export() {
         '--format[Archive format\: docker or oci.]:format:{__imggit_complete "${___format[@]}"}'
         '(--name -n)'{--name,-n}'[The name to record in the archive (default\: the tag used, if any).]:name:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -298,6 +368,93 @@ _imggit_extract() {
         '-C[Write into this folder.]:dir:_files -/'
         '(--output -o)'{--output,-o}'[Write a tar to this file (- for standard output).]:file:_files'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_pull() {
+    local -i ret=1
+    local -ar ___layers=('all' 'none' 'top')
+    local -ar arg_specs=(
+        ':reference:'
+        '(-t --tag)'{-t,--tag}'[Tag the image NAME\[\:TAG\] (default\: the reference'\''s name).]:tag:'
+        '--platform[The platform of a multi-platform image.]:os/arch\[/variant\]:'
+        '--layers[Layers to fetch now\: all, none (a partial image) or top (the newest only).]:layers:{__imggit_complete "${___layers[@]}"}'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
+        '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_push() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':source:{__imggit_custom_complete ---completion push -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
+        ':destination:'
+        '--all[Push every tag NAME\:TAG to REGISTRY/NAMESPACE/NAME\:TAG.]'
+        '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
+        '--json[Print JSON for scripts instead of text.]'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_login() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':server:'
+        '(-u --username)'{-u,--username}'[The user name.]:username:'
+        '--password-stdin[Read the password from standard input.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
+        '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_imggit_logout() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':server:'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -312,6 +469,12 @@ _imggit_init() {
     local -ar arg_specs=(
         ':directory:_files -/'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -325,6 +488,12 @@ _imggit_fsck() {
     local -i ret=1
     local -ar arg_specs=(
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
@@ -342,6 +511,12 @@ _imggit_gc() {
         '--expire-reflog[Drop reflog entries older than this first (30d, 12h, 45m, 90s, 0).]:age:'
         '--grace[Keep blobs younger than this (default 1h).]:age:'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'
@@ -360,6 +535,12 @@ _imggit_mirror() {
         '--all[Every tagged image (the default when no REV is given).]'
         '*:revisions:{__imggit_custom_complete ---completion mirror -- positional@0 "${current_word_index}" "$(__imggit_cursor_index_in_current_word)"}'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
+        '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
+        '--insecure[Use plain HTTP, for loopback and lab registries.]'
+        '--creds[Credentials for the registry, winning over the auth file.]:user\:pass:'
+        '--jobs[How many blobs to move at once.]:jobs:'
+        '--cert[A PEM file of CA certificates to trust for the registry.]:file:_files'
+        '--timeout[Seconds without a byte before a transfer is retried.]:seconds:'
         '--json[Print JSON for scripts instead of text.]'
         '(--quiet -q)'{--quiet,-q}'[Print nothing but errors and warnings\: no summary, no progress bar.]'
         '--version[Show the version.]'

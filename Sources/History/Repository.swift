@@ -16,6 +16,13 @@ public struct CommitRef: Sendable {
 /// The store seen as commits: resolves revisions and caches the images it reads.
 ///
 /// One instance serves one command; it is not shared between tasks.
+/// Fetches an image of a registry into the store as a partial image (manifest and config,
+/// layers promised), under `tag`: what lets every command take a remote reference where it
+/// takes a revision. The registry module implements it; History only asks.
+public protocol RemoteImages: Sendable {
+  func fetch(_ reference: ImageReference, tag: TagName, into store: Store) throws
+}
+
 public final class Repository {
   public let store: Store
   private var images: [Digest: Image] = [:]
@@ -91,6 +98,10 @@ public final class Repository {
   /// ``saveCaches()``, which a command calls when it has succeeded: a refused command then
   /// leaves the store byte for byte as it was.
   public var deferCaches = false
+
+  /// Brings images of registries into the store when a revision names one; nil (offline)
+  /// resolves a reference to the store's own tag for it.
+  public var remote: (any RemoteImages)?
   private var unsaved: [LayerIndex] = []
 
   /// Writes the layer indexes built so far to the cache (see ``deferCaches``).
@@ -143,6 +154,18 @@ public final class Repository {
       }
       if n.isCommitPrefix { return try resolvePrefix(n.text) }
       throw HistoryError.unknownRevision(n.text, candidates: try tagCandidates(for: n.text))
+    case .remote(let ref):
+      guard let local = ref.localTag else {
+        throw HistoryError.unknownRevision(ref.description, candidates: [])
+      }
+      if let remote {
+        try remote.fetch(ref, tag: local, into: store)
+        cachedTags = nil
+      }
+      guard let tag = try tags().first(where: { $0.name == local }) else {
+        throw HistoryError.unknownRevision(ref.description, candidates: [])
+      }
+      return try tip(of: try image(tag.descriptor), revision: ref.description)
     case .reflog(let tag, let n):
       let entries = try store.reflog(tag)
       if entries.isEmpty, n == 0, let t = try tags().first(where: { $0.name == tag }) {

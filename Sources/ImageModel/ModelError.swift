@@ -9,6 +9,7 @@ public enum ModelError: ImggitError, Equatable {
   case layerCountMismatch(manifest: String, layers: Int, diffIDs: Int)
   case invalidTagName(String, reason: String)
   case invalidRevision(String, reason: String)
+  case invalidReference(String, reason: String)
 
   public var description: String {
     switch self {
@@ -27,6 +28,8 @@ public enum ModelError: ImggitError, Equatable {
       return "invalid tag name \"\(s)\": \(reason)"
     case .invalidRevision(let s, let reason):
       return "invalid revision \"\(s)\": \(reason)"
+    case .invalidReference(let s, let reason):
+      return "invalid image reference \"\(s)\": \(reason)"
     }
   }
 }

@@ -4,8 +4,11 @@
 /// - `name:tag@{N}` — the tag's value N moves ago, from its reflog
 /// - `@sha256:…` — the image whose manifest has that digest
 /// - `REV~N`, `REV^` — the N-th ancestor (every commit has exactly one parent)
+/// - `HOST[:PORT]/REPO[:TAG]` (or `docker://…`) — an image in a registry (``ImageReference``):
+///   a first component with a `.` or a `:`, or `localhost`, is a registry host
 public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
   case named(RevisionName)
+  case remote(ImageReference)
   case reflog(TagName, Int)
   case manifest(Digest)
   case ancestor(Revision, Int)
@@ -57,6 +60,9 @@ public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
     guard !base.isEmpty else {
       throw ModelError.invalidRevision(whole, reason: "nothing before ~ or ^")
     }
+    if ImageReference.looksRemote(base) {
+      return .remote(try ImageReference(parsing: base, defaultRegistry: false))
+    }
     if base.hasPrefix("@") {
       let d = String(base.dropFirst())
       guard d.hasPrefix("sha256:") else {
@@ -85,6 +91,7 @@ public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .named(let n): return n.text
+    case .remote(let r): return r.description
     case .reflog(let t, let n): return "\(t)@{\(n)}"
     case .manifest(let d): return "@\(d)"
     case .ancestor(let r, let n): return "\(r)~\(n)"
@@ -96,8 +103,11 @@ public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
 
   /// The tag a revision names directly, if it is a plain `name[:tag]`.
   public var tagName: TagName? {
-    if case .named(let n) = self { return n.tag }
-    return nil
+    switch self {
+    case .named(let n): return n.tag
+    case .remote(let r): return r.localTag
+    default: return nil
+    }
   }
 
   /// True when `s` could be a commit-id prefix: 4 to 64 lowercase hex digits.

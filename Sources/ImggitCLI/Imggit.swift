@@ -35,6 +35,7 @@ public struct Imggit: ParsableCommand {
         name: "History", subcommands: [Log.self, Show.self, Diff.self, Commit.self, Merge.self, Rebase.self]),
       CommandGroup(name: "Tags", subcommands: [TagCommand.self, Reset.self, Reflog.self]),
       CommandGroup(name: "Transport", subcommands: [Import.self, Export.self, Extract.self]),
+      CommandGroup(name: "Registries", subcommands: [Pull.self, Push.self, Login.self, Logout.self]),
       CommandGroup(name: "Store", subcommands: [Init.self, Fsck.self, GC.self, MirrorCommand.self]),
     ]
   )

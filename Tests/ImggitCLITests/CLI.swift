@@ -59,7 +59,7 @@ struct CLI {
   }
 
   /// Commands that make or move images.
-  static let writing: Set<String> = ["import", "commit", "merge", "rebase", "tag", "reset"]
+  static let writing: Set<String> = ["import", "commit", "merge", "rebase", "tag", "reset", "pull"]
 
   /// A new store holding these images of the fixture, and the fixture's path.
   static func withImages(_ tags: [String]) throws -> (CLI, String) {

@@ -4,6 +4,7 @@ import History
 import ImageModel
 import GitMirror
 import ImageStore
+import Registry
 
 /// Options every command that reads or writes a store takes.
 struct StoreOptions: ParsableArguments {
@@ -12,13 +13,24 @@ struct StoreOptions: ParsableArguments {
     completion: .directory)
   var store: String?
 
+  @Flag(help: "Never reach a registry: a layer a partial image only promises is an error.")
+  var offline = false
+
+  /// Any command may be given a remote reference, or meet a promised layer.
+  @OptionGroup(title: "Registry options") var registry: RegistryFlags
+
   /// Opens the store. The default per-user store is created on first use; a store named with
   /// --store or $IMGGIT_STORE only when `create` (commands that write).
   func open(create: Bool = false) throws -> Store {
     let env = ProcessInfo.processInfo.environment
     let path = store ?? Store.defaultPath(environment: env)
     let isDefault = store == nil && (env["IMGGIT_STORE"] ?? "").isEmpty
-    return try Store(path: path, create: create || isDefault)
+    let opened = try Store(path: path, create: create || isDefault)
+    if !offline {
+      // Layers of partial images come from the registry that promised them, as readers ask.
+      opened.fetcher = RegistryFetcher(options: try registry.options(), progress: ProgressBar.reporter())
+    }
+    return opened
   }
 
   /// The store as commits; `progress` is told how its long operations go. The layer indexes
@@ -26,6 +38,7 @@ struct StoreOptions: ParsableArguments {
   func repository(create: Bool = false, progress: ProgressReporter? = nil) throws -> Repository {
     let repo = Repository(store: try open(create: create), progress: progress)
     repo.deferCaches = true
+    if !offline { repo.remote = PartialPull(options: try registry.options()) }
     StoreOptions.opened.append(repo)
     return repo
   }

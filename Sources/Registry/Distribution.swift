@@ -1,0 +1,307 @@
+import AsyncHTTPClient
+import Foundation
+import ImageModel
+import ImageStore
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import SystemPackage
+
+/// A manifest or index as a registry served it: its exact bytes (so `@sha256:` digests match
+/// the registry's), its media type and its digest.
+struct FetchedManifest: Sendable {
+  let data: Data
+  let mediaType: String
+  let digest: Digest
+  var descriptor: Descriptor { Descriptor(mediaType: mediaType, digest: digest, size: Int64(data.count)) }
+}
+
+/// How one blob got into the store, for the summary.
+enum BlobOutcome: Sendable {
+  /// The store had it.
+  case skipped
+  /// Downloaded, `bytes` of it in this run; `resumed` when it continued a partial download.
+  case fetched(bytes: Int64, resumed: Bool, retries: Int)
+}
+
+/// The endpoints of the distribution spec, over a ``RegistryClient``.
+extension RegistryClient {
+  static let manifestTypes = [
+    MediaType.ociManifest, MediaType.ociIndex, MediaType.dockerManifest, MediaType.dockerManifestList,
+  ]
+
+  /// `GET /v2/<repo>/manifests/<tag|digest>`, verified against a pinned digest.
+  func manifest(_ ref: ImageReference, digest pinned: Digest? = nil) async throws -> FetchedManifest {
+    let reference = pinned?.description ?? ref.manifestReference
+    let what = "manifest \(ref.repository)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference)"
+    var headers = HTTPHeaders()
+    headers.add(name: "Accept", value: Self.manifestTypes.joined(separator: ", "))
+    return try await retrying(what) {
+      let response = try await send(
+        .GET, url(ref.repository, "manifests/\(reference)"), repository: ref.repository, headers: headers,
+        what: what)
+      switch response.status.code {
+      case 200: break
+      case 404: throw RegistryError.manifestUnknown(ref.with(tag: ref.tag, digest: pinned ?? ref.digest))
+      default: throw await failure(response, repository: ref.repository, what: what)
+      }
+      let body = try await response.body.collect(upTo: 4 << 20)
+      let data = Data(buffer: body)
+      let digest = Digest(of: data)
+      if let expected = pinned ?? ref.digest, expected != digest {
+        throw RegistryError.digestMismatch(
+          registry: registry, repository: ref.repository, expected: expected, actual: digest)
+      }
+      var mediaType = response.headers.first(name: "Content-Type")?.split(separator: ";").first.map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      if mediaType == nil || !Self.manifestTypes.contains(mediaType!),
+        let json = try? JSONDecoder().decode([String: JSONValue].self, from: data),
+        let t = json["mediaType"]?.stringValue
+      {
+        mediaType = t
+      }
+      guard let mediaType, Self.manifestTypes.contains(mediaType) else {
+        throw RegistryError.unsupportedMediaType(ref, mediaType ?? "none")
+      }
+      return FetchedManifest(data: data, mediaType: mediaType, digest: digest)
+    }
+  }
+
+  /// Runs `body` until it works, a failure is not worth retrying, or the tries run out.
+  func retrying<T: Sendable>(
+    _ what: String, onRetry: @Sendable () -> Void = {}, _ body: () async throws -> T
+  ) async throws -> T {
+    var attempt = 0
+    while true {
+      attempt += 1
+      do { return try await body() } catch {
+        guard Self.isRetryable(error) else { throw error }
+        guard attempt < options.attempts else {
+          throw RegistryError.gaveUp(registry: registry, what: what, attempts: attempt, last: error)
+        }
+        onRetry()
+        let wait = delay(attempt: attempt, retryAfter: (error as? TransferError)?.retryAfter)
+        try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+      }
+    }
+  }
+
+  /// Downloads a blob into the store, verified by size and digest while it streams. A try
+  /// that breaks off keeps its bytes: the next one (in this run or a later one) asks only for
+  /// the rest with `Range`, and a registry that ignores `Range` sends it whole again.
+  func fetchBlob(
+    _ blob: Descriptor, repository: String, into store: Store, progress: ProgressReporter?
+  ) async throws -> BlobOutcome {
+    if store.hasBlob(blob.digest) { return .skipped }
+    let partial = try PartialBlob(store: store, digest: blob.digest)
+    if store.hasBlob(blob.digest) { return .skipped }
+    let what = "blob \(blob.digest) of \(repository)"
+    let startedWith = partial.size
+    progress?.advance(by: min(startedWith, blob.size))
+    let counters = TransferCounters()
+    try await retrying(what, onRetry: { counters.retry() }) {
+      let offset = partial.size
+      if offset >= blob.size {
+        try finish(partial, blob, repository: repository, progress: progress, counted: offset)
+        return
+      }
+      var headers = HTTPHeaders()
+      if offset > 0 { headers.add(name: "Range", value: "bytes=\(offset)-") }
+      let response = try await send(
+        .GET, url(repository, "blobs/\(blob.digest)"), repository: repository, headers: headers, what: what)
+      let code = response.status.code
+      if code == 206, offset > 0,
+        response.headers.first(name: "Content-Range")?.hasPrefix("bytes \(offset)-") == true
+      {
+        counters.resumed()
+      } else if code == 200 || code == 206 || code == 416 {
+        // Sent from the start (no Range support), or a range we cannot use: start again.
+        if offset > 0 {
+          progress?.advance(by: -offset)
+          try partial.restart()
+        }
+        if code != 200 {
+          _ = try? await response.body.collect(upTo: 1 << 16)
+          throw TransferError(description: "the registry answered the range request with \(code)")
+        }
+      } else if code == 404 {
+        throw RegistryError.blobUnknown(registry: registry, repository: repository, blob.digest)
+      } else {
+        let error = await failure(response, repository: repository, what: what)
+        if code == 429 || code == 503 {
+          throw TransferError(
+            description: error.description, retryAfter: response.headers.first(name: "Retry-After"))
+        }
+        throw error
+      }
+      do {
+        for try await buffer in response.body {
+          try buffer.withUnsafeReadableBytes { try partial.append($0) }
+          counters.add(Int64(buffer.readableBytes))
+          progress?.advance(by: Int64(buffer.readableBytes))
+          if partial.size > blob.size { break }
+        }
+      } catch {
+        throw TransferError(description: "the transfer broke off after \(partial.size) bytes: \(error)")
+      }
+      guard partial.size >= blob.size else {
+        throw TransferError(description: "the body ended after \(partial.size) of \(blob.size) bytes")
+      }
+      try finish(partial, blob, repository: repository, progress: progress, counted: partial.size)
+    }
+    return .fetched(
+      bytes: counters.bytes, resumed: startedWith > 0 || counters.didResume, retries: counters.retries)
+  }
+
+  /// Publishes a complete download; one that does not verify is dropped and tried again.
+  private func finish(
+    _ partial: PartialBlob, _ blob: Descriptor, repository: String, progress: ProgressReporter?,
+    counted: Int64
+  ) throws {
+    do {
+      try partial.finish(expectedSize: blob.size, source: "\(registry)/\(repository)")
+    } catch let error as StoreError {
+      progress?.advance(by: -counted)
+      throw TransferError(description: "\(error)")
+    }
+  }
+
+  // MARK: - Push
+
+  /// `HEAD /v2/<repo>/blobs/<digest>`: whether the repository already has the blob.
+  func hasBlob(_ digest: Digest, repository: String) async throws -> Bool {
+    let what = "blob \(digest) of \(repository)"
+    return try await retrying(what) {
+      let response = try await send(
+        .HEAD, url(repository, "blobs/\(digest)"), repository: repository, actions: "pull,push", what: what)
+      switch response.status.code {
+      case 200: return true
+      case 404: return false
+      default: throw await failure(response, repository: repository, what: what)
+      }
+    }
+  }
+
+  /// Starts an upload, or mounts the blob from `from` (another repository of the registry):
+  /// nil when the mount worked, else the upload URL.
+  func startUpload(_ digest: Digest, repository: String, mountFrom from: String?) async throws -> String? {
+    var path = "blobs/uploads/"
+    if let from {
+      path +=
+        "?mount=\(digest)&from=\(from.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? from)"
+    }
+    let what = "upload of blob \(digest) to \(repository)"
+    return try await retrying(what) {
+      let response = try await send(
+        .POST, url(repository, path), repository: repository, actions: "pull,push",
+        headers: ["Content-Length": "0"], what: what)
+      let code = response.status.code
+      guard code == 202 || (code == 201 && from != nil) else {
+        throw await failure(response, repository: repository, what: what)
+      }
+      _ = try? await response.body.collect(upTo: 1 << 16)
+      switch code {
+      case 201: return nil
+      default:
+        guard let location = response.headers.first(name: "Location") else {
+          throw RegistryError.badResponse(
+            registry: registry, what: what, reason: "no Location for the upload")
+        }
+        return resolve(location)
+      }
+    }
+  }
+
+  /// Uploads a blob of the store in one `PUT` to the upload URL.
+  func upload(
+    _ blob: Descriptor, to location: String, repository: String, from store: Store,
+    progress: ProgressReporter?
+  ) async throws {
+    let what = "upload of blob \(blob.digest) to \(repository)"
+    let separator = location.contains("?") ? "&" : "?"
+    let target =
+      "\(location)\(separator)digest=\(blob.digest.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+    let path = store.blobPath(blob.digest)
+    let body = HTTPClientRequest.Body.stream(
+      FileChunks(path: path, progress: progress), length: .known(blob.size))
+    var headers = HTTPHeaders()
+    headers.add(name: "Content-Type", value: "application/octet-stream")
+    let response = try await send(
+      .PUT, target, repository: repository, actions: "pull,push", headers: headers, body: body, what: what)
+    guard response.status.code == 201 else {
+      throw await failure(response, repository: repository, what: what)
+    }
+    _ = try? await response.body.collect(upTo: 1 << 16)
+  }
+
+  /// `PUT /v2/<repo>/manifests/<tag>` with the manifest's own media type.
+  func putManifest(_ data: Data, mediaType: String, reference: String, repository: String) async throws {
+    let what = "manifest \(reference) of \(repository)"
+    try await retrying(what) {
+      var headers = HTTPHeaders()
+      headers.add(name: "Content-Type", value: mediaType)
+      let response = try await send(
+        .PUT, url(repository, "manifests/\(reference)"), repository: repository, actions: "pull,push",
+        headers: headers, body: .bytes(ByteBuffer(data: data)), what: what)
+      guard response.status.code == 201 else {
+        throw await failure(response, repository: repository, what: what)
+      }
+      _ = try? await response.body.collect(upTo: 1 << 16)
+    }
+  }
+
+  /// `GET /v2/`: whether the credentials (if any) are accepted; used by `login`.
+  func checkLogin() async throws {
+    let what = "login"
+    let response = try await send(.GET, apiRoot, repository: nil, what: what)
+    guard response.status.code == 200 else { throw await failure(response, repository: nil, what: what) }
+    _ = try? await response.body.collect(upTo: 1 << 16)
+  }
+}
+
+/// The tallies of one blob's transfer, shared with its retry callback.
+private final class TransferCounters: @unchecked Sendable {
+  private let lock = NSLock()
+  private var _bytes: Int64 = 0
+  private var _retries = 0
+  private var _resumed = false
+  var bytes: Int64 { lock.withLock { _bytes } }
+  var retries: Int { lock.withLock { _retries } }
+  var didResume: Bool { lock.withLock { _resumed } }
+  func add(_ n: Int64) { lock.withLock { _bytes += n } }
+  func retry() { lock.withLock { _retries += 1 } }
+  func resumed() { lock.withLock { _resumed = true } }
+}
+
+/// A file of the store as an upload body: 1 MiB buffers read as the connection takes them.
+struct FileChunks: AsyncSequence, Sendable {
+  typealias Element = ByteBuffer
+  let path: String
+  let progress: ProgressReporter?
+
+  struct AsyncIterator: AsyncIteratorProtocol {
+    let path: String
+    let progress: ProgressReporter?
+    var fd: SystemPackage.FileDescriptor?
+    var done = false
+
+    mutating func next() async throws -> ByteBuffer? {
+      if done { return nil }
+      if fd == nil { fd = try SystemPackage.FileDescriptor.open(FilePath(path), .readOnly) }
+      var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
+      let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1 << 20) { raw in
+        try fd!.read(into: raw)
+      }
+      if n == 0 {
+        done = true
+        try fd?.close()
+        return nil
+      }
+      progress?.advance(by: Int64(n))
+      return buffer
+    }
+  }
+
+  func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, progress: progress) }
+}
