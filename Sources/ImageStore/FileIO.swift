@@ -131,8 +131,8 @@ enum FS {
 
   /// Writes `data` to a temporary file in `tempDirectory`, fsyncs it, renames it over `path`
   /// and fsyncs the folder: readers see the old file or the new one, never a mix.
-  static func atomicWrite(_ data: Data, to path: String, tempDirectory: String) throws {
-    let temp = try TempFile(in: tempDirectory, prefix: "write")
+  static func atomicWrite(_ data: Data, to path: String, tempDirectory: String, mode: mode_t = 0o644) throws {
+    let temp = try TempFile(in: tempDirectory, prefix: "write", mode: mode)
     try data.withUnsafeBytes { try temp.file.writeAll($0) }
     try temp.file.sync()
     try temp.rename(to: path)
@@ -288,9 +288,10 @@ package enum Leftovers {
 /// A small file replaced whole, through a temporary file beside it: fsynced, renamed, and
 /// the folder fsynced, so a reader (or a crash) sees the old bytes or the new, never a mix.
 package enum AtomicFile {
-  package static func write(_ data: Data, to path: String) throws {
+  /// `mode` is the new file's (0600 for credentials).
+  package static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
     let dir = (path as NSString).deletingLastPathComponent
-    try FS.atomicWrite(data, to: path, tempDirectory: dir.isEmpty ? "." : dir)
+    try FS.atomicWrite(data, to: path, tempDirectory: dir.isEmpty ? "." : dir, mode: mode)
   }
 }
 

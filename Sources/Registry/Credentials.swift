@@ -1,5 +1,6 @@
 import Foundation
 import ImageModel
+import ImageStore
 
 /// A user name and password (or token) for one registry.
 public struct Credentials: Sendable, Hashable {
@@ -120,13 +121,9 @@ public struct AuthFile: Sendable {
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     var data = try encoder.encode(root)
     data.append(0x0a)
-    // Credentials: readable by the owner only, replaced whole.
-    let temp = "\(path).imggit-\(getpid())"
-    guard FileManager.default.createFile(atPath: temp, contents: data, attributes: [.posixPermissions: 0o600])
-    else { throw RegistryError.credentialsFile(path: path, reason: "cannot be written") }
-    guard rename(temp, path) == 0 else {
-      unlink(temp)
-      throw RegistryError.credentialsFile(path: path, reason: "cannot be replaced")
+    // Credentials: readable by the owner only, replaced whole (fsynced, renamed).
+    do { try AtomicFile.write(data, to: path, mode: 0o600) } catch {
+      throw RegistryError.credentialsFile(path: path, reason: "cannot be written: \(error)")
     }
     return true
   }
