@@ -22,8 +22,8 @@ done
 W=${BENCH_DIR:-/tmp/imggit-bench-registry}
 rm -rf "$W" && mkdir -p "$W"
 for t in docker-registry skopeo jq; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
-swift build -c release --product imggit >/dev/null
-B=$(swift build -c release --show-bin-path)/imggit
+swift build -c release --product imggit >/dev/null 2>&1
+B=$(swift build -c release --show-bin-path 2>/dev/null)/imggit
 . "$(dirname "$0")/bench-lib.sh"
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
