@@ -26,17 +26,22 @@ swift build -c release --product imggit >/dev/null 2>&1
 B=$(swift build -c release --show-bin-path 2>/dev/null)/imggit
 . "$(dirname "$0")/bench-lib.sh"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-REG=127.0.0.1:$PORT
-cat > "$W/registry.yml" <<YML
-version: 0.1
-log: {level: error}
-storage: {filesystem: {rootdirectory: $W/registry}}
-http: {addr: $REG}
-YML
-docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
-trap 'kill $! 2>/dev/null || true' EXIT
-for _ in $(seq 100); do curl -sf "http://$REG/v2/" >/dev/null && break; sleep 0.1; done
+# start_registry NAME: an empty registry on a free port; prints host:port
+start_registry() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf 'version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: 127.0.0.1:%s}\n' \
+    "$W/$1" "$port" > "$W/$1.yml"
+  docker-registry serve "$W/$1.yml" >"$W/$1.log" 2>&1 &
+  echo $! >> "$W/pids"
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+  echo "127.0.0.1:$port"
+}
+trap 'xargs kill < "$W/pids" 2>/dev/null || true' EXIT
+REG=$(start_registry registry)
+# Pushes go to registries of their own, so neither tool can mount what the pulls left.
+PUSH_SKOPEO=$(start_registry push-skopeo)
+PUSH_IMGGIT=$(start_registry push-imggit)
 name=${IMAGE%%:*}
 skopeo copy -q --dest-tls-verify=false "oci:$CORPUS:$IMAGE" "docker://$REG/src/$name:1"
 size=$(skopeo inspect --tls-verify=false --raw "docker://$REG/src/$name:1" | jq '[.layers[].size] | add')
@@ -47,8 +52,8 @@ measure skopeo-pull skopeo copy -q --src-tls-verify=false "docker://$REG/src/$na
 measure imggit-pull-jobs4 "$B" pull --insecure --jobs 4 --store "$W/s4" "$REG/src/$name:1" -q
 "$B" init "$W/s1" >/dev/null
 measure imggit-pull-jobs1 "$B" pull --insecure --jobs 1 --store "$W/s1" "$REG/src/$name:1" -q
-measure skopeo-push skopeo copy -q --dest-tls-verify=false "oci:$CORPUS:$IMAGE" "docker://$REG/skopeo-push/$name:1"
-measure imggit-push "$B" push --insecure --store "$W/s4" "$REG/src/$name:1" "$REG/imggit-push/$name:1" -q
+measure skopeo-push skopeo copy -q --dest-tls-verify=false "oci:$CORPUS:$IMAGE" "docker://$PUSH_SKOPEO/app/$name:1"
+measure imggit-push "$B" push --insecure --store "$W/s4" "$REG/src/$name:1" "$PUSH_IMGGIT/app/$name:1" -q
 table
 
 ratio() { awk -v a="$(grep "^$1 " "$W/results" | cut -d' ' -f2)" -v b="$(grep "^$2 " "$W/results" | cut -d' ' -f2)" \
