@@ -53,8 +53,11 @@ extension Imggit {
       let repo = try store.repository()
       var images: [(PushSource, ImageReference, String)] = []
       if all {
-        let namespace = try ImageReference(parsing: source.hasSuffix("/") ? source + "x" : source + "/x")
-        let prefix = namespace.repository.dropLast(2)
+        // REGISTRY[/NAMESPACE]: a reference of a placeholder repository below it says both.
+        var root = source
+        while root.hasSuffix("/") { root.removeLast() }
+        let namespace = try ImageReference(parsing: root + "/imggit-namespace", defaultRegistry: false)
+        let prefix = namespace.repository.dropLast("imggit-namespace".count)
         for tag in try repo.tags() {
           // A name that carries its own registry (a pulled image's) keeps only its path.
           var name = Substring(tag.name.name)
@@ -62,7 +65,7 @@ extension Imggit {
             name = name[name.index(after: slash)...]
           }
           let ref = try ImageReference(
-            parsing: "\(namespace.registry)/\(prefix)/\(name):\(tag.name.tag)", defaultRegistry: false)
+            parsing: "\(namespace.registry)/\(prefix)\(name):\(tag.name.tag)", defaultRegistry: false)
           images.append((try Push.source(repo, .name(tag.name.description)), ref, tag.name.description))
         }
       } else {
