@@ -79,15 +79,19 @@ public enum RegistryError: ImggitError {
       default: return "\(e)"
       }
     }
-    if let e = e as? NIOSSLError { return "TLS: \(e)" }
-    if let e = e as? BoringSSLError { return "TLS: \(e)" }
+    if let e = e as? NIOSSLError {
+      if case .handshakeFailed = e { return "the TLS handshake failed (does it speak plain HTTP?)" }
+      return "TLS: \(e)"
+    }
+    if e is BoringSSLError { return "the TLS handshake failed" }
     return String(describing: e)
   }
 
-  /// True when nothing could even be connected to: the HTTP client has already retried for
-  /// its whole connect timeout, so another try would only make the user wait.
+  /// True when nothing could even be connected to (the HTTP client has already retried for
+  /// its whole connect timeout), or TLS could not be agreed: another try would only make the
+  /// user wait.
   static func isConnectFailure(_ e: any Error) -> Bool {
-    if e is NIOConnectionError { return true }
+    if e is NIOConnectionError || e is NIOSSLError || e is BoringSSLError { return true }
     if let e = e as? HTTPClientError, e == .connectTimeout { return true }
     if let e = e as? IOError { return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(e.errnoCode) }
     return false
