@@ -40,6 +40,9 @@ public struct Platform: Sendable, Hashable, Codable {
     self.variant = variant
   }
 
+  /// `os/architecture[/variant]`, as `--platform` writes it.
+  public var label: String { [os, architecture, variant].compactMap { $0 }.joined(separator: "/") }
+
   enum CodingKeys: String, CodingKey {
     case architecture, os, variant
     case osVersion = "os.version"

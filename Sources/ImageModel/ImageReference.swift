@@ -65,11 +65,11 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
       throw ModelError.invalidReference(
         input, reason: "name a registry host first (HOST[:PORT]/REPOSITORY), or write docker://")
     }
-    if registry == "index.docker.io" || registry == "registry-1.docker.io" { registry = "docker.io" }
+    registry = ImageReference.canonicalRegistry(registry)
     var repository = String(path)
     if registry == "docker.io" && !repository.contains("/") { repository = "library/" + repository }
     try ImageReference.check(repository: repository, tag: tag, input: input)
-    self.init(registry: registry.lowercased(), repository: repository, tag: tag, digest: digest)
+    self.init(registry: registry, repository: repository, tag: tag, digest: digest)
   }
 
   /// The distribution spec's grammar: lowercase components of `[a-z0-9]` joined by `.`, `_`,
@@ -103,6 +103,12 @@ public struct ImageReference: Sendable, Hashable, CustomStringConvertible {
 
   /// The host HTTP requests go to (Docker Hub's API lives on another name than its references).
   public var apiHost: String { ImageReference.apiHost(of: registry) }
+
+  /// A registry host as references name it: lowercase, Docker Hub's aliases as `docker.io`.
+  public static func canonicalRegistry(_ host: String) -> String {
+    let h = host.lowercased()
+    return h == "index.docker.io" || h == "registry-1.docker.io" ? "docker.io" : h
+  }
 
   /// The API host of a registry as references name it.
   public static func apiHost(of registry: String) -> String {

@@ -77,5 +77,7 @@ public final class PartialBlob {
     } else {
       try FS.remove(path)
     }
+    // The blob is here: a promise of it (a partial image's layer) has been kept.
+    try? store.removePromise(digest)
   }
 }

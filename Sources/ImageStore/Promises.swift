@@ -84,7 +84,6 @@ extension Store {
     guard let promise = promised(digest) else { throw StoreError.blobMissing(digest, path: blobPath(digest)) }
     guard let fetcher else { throw StoreError.blobPromised(digest, source: promise.source) }
     try fetcher.fetch(promise, into: self)
-    try? removePromise(digest)
     guard hasBlob(digest) else { throw StoreError.blobMissing(digest, path: blobPath(digest)) }
   }
 }

@@ -37,7 +37,9 @@ public struct PlatformChoice: Sendable, Hashable, CustomStringConvertible {
     return p.os == os && p.architecture == architecture && (variant == nil || p.variant == variant)
   }
 
-  public var description: String { [os, architecture, variant].compactMap { $0 }.joined(separator: "/") }
+  public var description: String {
+    Platform(architecture: architecture, os: os, variant: variant).label
+  }
 }
 
 /// Which layers `pull` fetches; the others are promised (see ``BlobPromise``) and fetched
@@ -155,11 +157,7 @@ public struct Registry: Sendable {
           else {
             throw RegistryError.noPlatform(
               ref, wanted: request.platform.description,
-              available: images.compactMap {
-                $0.platform.map { p in
-                  [p.os, p.architecture, p.variant].compactMap { $0 }.joined(separator: "/")
-                }
-              })
+              available: images.compactMap { $0.platform?.label })
           }
           platform = chosen.platform
           stored.append(top)
@@ -205,7 +203,6 @@ public struct Registry: Sendable {
           try store.readBlob(manifest.config.digest), digest: manifest.config.digest)
         _ = try Image(descriptor: top.descriptor, manifest: manifest, config: config)
         for m in stored { _ = try store.writeBlob(m.data) }
-        for blob in missing { try? store.removePromise(blob.digest) }
         for layer in promised {
           try store.promise(
             BlobPromise(
@@ -321,13 +318,7 @@ public struct Registry: Sendable {
       }
       if let promise, !store.hasBlob(blob.digest) {
         // Promised by another registry: fetch it first (verified), then send it.
-        var options = client.options
-        if promise.plainHTTP { options.insecureRegistries.insert(promise.registry) }
-        let host = ImageReference.apiHost(of: promise.registry)
-        _ = try await RegistryClient.with(promise.registry, apiHost: host, options: options) {
-          try await $0.fetchBlob(blob, repository: promise.repository, into: store, progress: nil)
-        }
-        try? store.removePromise(blob.digest)
+        try await RegistryFetcher.fetch(promise, into: store, options: client.options, progress: nil)
       }
       try await client.upload(blob, to: location, repository: repository, from: store, progress: progress)
       await sent.record(blob.digest, in: repository)
@@ -392,18 +383,25 @@ public struct RegistryFetcher: BlobFetcher {
   }
 
   public func fetch(_ promise: BlobPromise, into store: Store) throws {
-    var options = self.options
-    if promise.plainHTTP { options.insecureRegistries.insert(promise.registry) }
-    let (settings, progress) = (options, self.progress)
-    let blob = Descriptor(mediaType: promise.mediaType, digest: promise.digest, size: promise.size)
-    let host = ImageReference.apiHost(of: promise.registry)
-    _ = try blocking {
-      try await RegistryClient.with(promise.registry, apiHost: host, options: settings) { client in
-        progress?.start("Fetching \(promise.digest.short) from \(promise.repository)", total: promise.size)
-        defer { progress?.finish() }
-        return try await client.fetchBlob(
-          blob, repository: promise.repository, into: store, progress: progress)
-      }
+    let (options, progress) = (self.options, self.progress)
+    try blocking {
+      progress?.start("Fetching \(promise.digest.short) from \(promise.repository)", total: promise.size)
+      defer { progress?.finish() }
+      try await RegistryFetcher.fetch(promise, into: store, options: options, progress: progress)
     }
+  }
+
+  /// Fetches a promised blob from the registry and repository that promised it, reached as
+  /// the promise says (plain HTTP or not).
+  static func fetch(
+    _ promise: BlobPromise, into store: Store, options: RegistryOptions, progress: ProgressReporter?
+  ) async throws {
+    var options = options
+    if promise.plainHTTP { options.insecureRegistries.insert(promise.registry) }
+    let blob = Descriptor(mediaType: promise.mediaType, digest: promise.digest, size: promise.size)
+    let settings = options
+    _ = try await RegistryClient.with(
+      promise.registry, apiHost: ImageReference.apiHost(of: promise.registry), options: settings
+    ) { try await $0.fetchBlob(blob, repository: promise.repository, into: store, progress: progress) }
   }
 }

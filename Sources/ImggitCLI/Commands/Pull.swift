@@ -81,7 +81,7 @@ extension Imggit {
       }
       let platform =
         result.platform.map {
-          " (\([$0.os, $0.architecture, $0.variant].compactMap { $0 }.joined(separator: "/")))"
+          " (\($0.label))"
         } ?? ""
       quiet.say(
         "pulled \(Terminal.paint(result.tag.description, .green)) \(result.manifest.digest.short)\(platform): \(result.summary.line("fetched"))"

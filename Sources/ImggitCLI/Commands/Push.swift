@@ -148,7 +148,7 @@ extension Imggit {
       }
       while h.hasSuffix("/") { h.removeLast() }
       guard !h.isEmpty, !h.contains("/") else { throw ValidationError("\(s) is not a registry HOST[:PORT]") }
-      return h == "index.docker.io" || h == "registry-1.docker.io" ? "docker.io" : h.lowercased()
+      return ImageReference.canonicalRegistry(h)
     }
   }
 
