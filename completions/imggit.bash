@@ -188,7 +188,7 @@ _imggit_log() {
     repeating_flags=()
     non_repeating_flags=(--all --graph --oneline --stat --offline --insecure --json --git-ids --version -h --help)
     repeating_options=()
-    non_repeating_options=(-n --max-count --store --creds --jobs --cert --timeout --git)
+    non_repeating_options=(-n --max-count --store --creds --jobs --cert --timeout --platform --git)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -213,6 +213,9 @@ _imggit_log() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     '--git')
         __imggit_add_completions -d
         return
@@ -232,7 +235,7 @@ _imggit_show() {
     repeating_flags=()
     non_repeating_flags=(--stat --name-status --offline --insecure --json --git-ids --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store --creds --jobs --cert --timeout --git)
+    non_repeating_options=(--store --creds --jobs --cert --timeout --platform --git)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
@@ -254,6 +257,9 @@ _imggit_show() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     '--git')
         __imggit_add_completions -d
         return
@@ -273,7 +279,7 @@ _imggit_diff() {
     repeating_flags=()
     non_repeating_flags=(--stat --name-status --exit-code --quiet -q --offline --insecure --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store --creds --jobs --cert --timeout)
+    non_repeating_options=(--store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 2
 
     # Offer option value completions
@@ -295,6 +301,9 @@ _imggit_diff() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -314,7 +323,7 @@ _imggit_commit() {
     repeating_flags=()
     non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
     repeating_options=(--add --rm --env --label)
-    non_repeating_options=(--message -m --tag -t --cmd --entrypoint --workdir --user --compression --level --store --creds --jobs --cert --timeout)
+    non_repeating_options=(--message -m --tag -t --cmd --entrypoint --workdir --user --compression --level --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
@@ -375,6 +384,9 @@ _imggit_commit() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -390,7 +402,7 @@ _imggit_merge() {
     repeating_flags=()
     non_repeating_flags=(--squash --offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--strategy --tag -t --message -m --compression --level --store --creds --jobs --cert --timeout)
+    non_repeating_options=(--strategy --tag -t --message -m --compression --level --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -430,6 +442,9 @@ _imggit_merge() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -445,7 +460,7 @@ _imggit_rebase() {
     repeating_flags=()
     non_repeating_flags=(--all --strict --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--onto --tag -t --store --creds --jobs --cert --timeout)
+    non_repeating_options=(--onto --tag -t --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -475,6 +490,9 @@ _imggit_rebase() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -490,7 +508,7 @@ _imggit_tag() {
     repeating_flags=()
     non_repeating_flags=(--force -f --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=(--delete -d)
-    non_repeating_options=(--store --creds --jobs --cert --timeout)
+    non_repeating_options=(--store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 2
 
     # Offer option value completions
@@ -516,6 +534,9 @@ _imggit_tag() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -535,7 +556,7 @@ _imggit_reset() {
     repeating_flags=()
     non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store --creds --jobs --cert --timeout)
+    non_repeating_options=(--store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 2
 
     # Offer option value completions
@@ -555,6 +576,9 @@ _imggit_reset() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--platform')
         return
         ;;
     esac
@@ -653,7 +677,7 @@ _imggit_export() {
     repeating_flags=()
     non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--output -o --format --name -n --store --creds --jobs --cert --timeout)
+    non_repeating_options=(--output -o --format --name -n --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 1
 
     # Offer option value completions
@@ -686,6 +710,9 @@ _imggit_export() {
     '--timeout')
         return
         ;;
+    '--platform')
+        return
+        ;;
     esac
 
     # Offer positional completions
@@ -701,7 +728,7 @@ _imggit_extract() {
     repeating_flags=()
     non_repeating_flags=(--layer --offline --insecure --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(-C --output -o --store --creds --jobs --cert --timeout)
+    non_repeating_options=(-C --output -o --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -729,6 +756,9 @@ _imggit_extract() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--platform')
         return
         ;;
     esac
@@ -785,7 +815,7 @@ _imggit_push() {
     repeating_flags=()
     non_repeating_flags=(--all --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store --creds --jobs --cert --timeout)
+    non_repeating_options=(--store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 2
 
     # Offer option value completions
@@ -805,6 +835,9 @@ _imggit_push() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--platform')
         return
         ;;
     esac
@@ -959,7 +992,7 @@ _imggit_mirror() {
     repeating_flags=()
     non_repeating_flags=(--content --all --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
-    non_repeating_options=(--git --store --creds --jobs --cert --timeout)
+    non_repeating_options=(--git --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options -1
 
     # Offer option value completions
@@ -983,6 +1016,9 @@ _imggit_mirror() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--platform')
         return
         ;;
     esac

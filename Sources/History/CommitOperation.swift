@@ -33,6 +33,9 @@ public struct CommitResult: Sendable {
   public let ref: CommitRef
   /// The tag that now points at it.
   public let tag: TagName
+  /// The platforms the commit was added to, one image each of a new index; empty for a
+  /// single-platform image.
+  public var platforms: [Platform] = []
 }
 
 extension Repository {
@@ -41,11 +44,29 @@ extension Repository {
   @discardableResult
   public func commit(onto revision: Revision, tag: TagName?, _ request: CommitRequest) throws -> CommitResult
   {
-    let ref = try resolve(revision)
+    _ = try resolve(revision)
     let target = try targetTag(tag, for: revision)
     let expected = try startingValue(target)
-    var (manifest, config) = ref.image.truncated(at: ref.position)
+    // One time for every platform, so that their new layers are the same blob.
     let now = request.options.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
+    let rewrite = try forEachPlatform(of: revision) {
+      let image = try commitOnePlatform(onto: revision, request, at: now)
+      return (image.descriptor, image)
+    }
+    try moveTag(
+      target, from: expected, to: rewrite.descriptor, command: "commit \(target) -m \(request.message)")
+    let image = rewrite.result
+    return CommitResult(
+      ref: CommitRef(image: image, position: image.commits.count - 1), tag: target,
+      platforms: rewrite.platforms)
+  }
+
+  /// The image with the new commit on one platform, written, with no tag moved.
+  private func commitOnePlatform(onto revision: Revision, _ request: CommitRequest, at now: Date) throws
+    -> Image
+  {
+    let ref = try resolve(revision)
+    var (manifest, config) = ref.image.truncated(at: ref.position)
     let created = ISO8601DateFormatter().string(from: now)
     let mtime = Int64(now.timeIntervalSince1970)
 
@@ -63,10 +84,7 @@ extension Repository {
     config.history.append(entry)
     config.created = created
     applyConfig(request, to: &config)
-    let image = try write(manifest: manifest, config: config)
-    let descriptor = image.descriptor
-    try moveTag(target, from: expected, to: descriptor, command: "commit \(target) -m \(request.message)")
-    return CommitResult(ref: CommitRef(image: image, position: image.commits.count - 1), tag: target)
+    return try write(manifest: manifest, config: config)
   }
 
   private func writeLayer(for ref: CommitRef, _ request: CommitRequest, mtime: Int64) throws -> WrittenLayer {

@@ -18,6 +18,8 @@ public struct MergeResult: Sendable {
   public let fastForward: Bool
   public let replayed: Int
   public let conflicts: [RebaseConflict]
+  /// The platforms merged, each with the same platform of B; empty for single-platform A.
+  public var platforms: [Platform] = []
 }
 
 extension Repository {
@@ -31,6 +33,22 @@ extension Repository {
     _ a: Revision, _ b: Revision, tag: TagName, squash: Bool, strategy: MergeStrategy?, options: LayerOptions
   ) throws -> MergeResult {
     let expected = try startingValue(tag)
+    let rewrite = try forEachPlatform(of: a) {
+      let r = try mergeOnePlatform(a, b, squash: squash, strategy: strategy, options: options, tag: tag)
+      return (r.descriptor, r.result)
+    }
+    var result = rewrite.result
+    result.platforms = rewrite.platforms
+    let command =
+      result.fastForward ? "merge \(a) \(b) (fast-forward)" : "merge \(a) \(b)\(squash ? " --squash" : "")"
+    try moveTag(tag, from: expected, to: rewrite.descriptor, command: command)
+    return result
+  }
+
+  /// One platform's merge, its image written, no tag moved.
+  private func mergeOnePlatform(
+    _ a: Revision, _ b: Revision, squash: Bool, strategy: MergeStrategy?, options: LayerOptions, tag: TagName
+  ) throws -> (descriptor: Descriptor, result: MergeResult) {
     let ours = try resolve(a)
     let theirs = try resolve(b)
     let chainA = ours.image.commits[...ours.position]
@@ -44,9 +62,10 @@ extension Repository {
       // One side contains the other: the result is the longer one.
       let winner = common == chainA.count ? theirs : ours
       let descriptor = try materialize(winner)
-      try moveTag(tag, from: expected, to: descriptor, command: "merge \(a) \(b) (fast-forward)")
-      return MergeResult(
-        tag: tag, ref: winner, fastForward: common == chainA.count, replayed: 0, conflicts: [])
+      return (
+        descriptor,
+        MergeResult(tag: tag, ref: winner, fastForward: common == chainA.count, replayed: 0, conflicts: [])
+      )
     }
     let base = CommitRef(image: ours.image, position: common - 1)
     let replayed = Array(chainB[common...])
@@ -82,10 +101,11 @@ extension Repository {
       config = squashed.config
     }
     let result = try write(manifest: manifest, config: config)
-    let descriptor = result.descriptor
-    try moveTag(tag, from: expected, to: descriptor, command: "merge \(a) \(b)\(squash ? " --squash" : "")")
-    return MergeResult(
-      tag: tag, ref: CommitRef(image: result, position: result.commits.count - 1), fastForward: false,
-      replayed: replayed.count, conflicts: conflicts)
+    return (
+      result.descriptor,
+      MergeResult(
+        tag: tag, ref: CommitRef(image: result, position: result.commits.count - 1), fastForward: false,
+        replayed: replayed.count, conflicts: conflicts)
+    )
   }
 }

@@ -24,6 +24,9 @@ public struct RebaseResult: Sendable {
   public let ref: CommitRef
   public let replayed: Int
   public let conflicts: [RebaseConflict]
+  /// The platforms rebased, each onto the new base's image of the same platform; empty for
+  /// a single-platform image. The other fields are the repository's own platform's.
+  public var platforms: [Platform] = []
 }
 
 extension Repository {
@@ -36,20 +39,37 @@ extension Repository {
     -> RebaseResult
   {
     let plan = try planRebase(onto: new, old: old, image: image, tag: tag, strict: strict)
-    try moveTag(
-      plan.result.tag, from: plan.expected, to: plan.result.ref.image.descriptor, command: plan.command)
+    try moveTag(plan.result.tag, from: plan.expected, to: plan.descriptor, command: plan.command)
     return plan.result
   }
 
-  /// A rebase computed and its image written, its tag not yet moved.
+  /// A rebase computed and its images written, its tag not yet moved.
   struct RebasePlan {
-    let result: RebaseResult
+    var result: RebaseResult
     /// The tag's value when the rebase started: the old value of its compare-and-swap.
     let expected: Descriptor?
     let command: String
+    /// Where the tag moves: the new image, or the new index of a multi-platform one.
+    var descriptor: Descriptor
   }
 
+  /// The rebase of every platform of `image` (see ``forEachPlatform(of:_:)``).
   func planRebase(onto new: Revision, old: Revision?, image: Revision, tag: TagName?, strict: Bool) throws
+    -> RebasePlan
+  {
+    let rewrite = try forEachPlatform(of: image) {
+      let plan = try planRebaseOnePlatform(onto: new, old: old, image: image, tag: tag, strict: strict)
+      return (plan.descriptor, plan)
+    }
+    var plan = rewrite.result
+    plan.descriptor = rewrite.descriptor
+    plan.result.platforms = rewrite.platforms
+    return plan
+  }
+
+  private func planRebaseOnePlatform(
+    onto new: Revision, old: Revision?, image: Revision, tag: TagName?, strict: Bool
+  ) throws
     -> RebasePlan
   {
     let top = try resolve(image)
@@ -76,7 +96,8 @@ extension Repository {
       result: RebaseResult(
         tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
         replayed: replayed.count, conflicts: conflicts),
-      expected: expected, command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)")
+      expected: expected, command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)",
+      descriptor: result.descriptor)
   }
 
   /// The image `replayed` (commits of `top`) makes on `onto`: the config is top's, with
@@ -124,7 +145,7 @@ extension Repository {
     guard !plans.isEmpty else { return [] }
     try updateTags(command: "rebase --onto \(new) \(old) --all") { update in
       for plan in plans {
-        try update.move(plan.result.tag, from: plan.expected, to: plan.result.ref.image.descriptor)
+        try update.move(plan.result.tag, from: plan.expected, to: plan.descriptor)
       }
     }
     return plans.map(\.result)

@@ -8,6 +8,8 @@ import LayerFS
 public struct CommitRef: Sendable {
   public let image: Image
   public let position: Int
+  /// The multi-platform index the image was chosen from, when the revision named one.
+  public var index: Descriptor? = nil
   public var commit: Commit { image.commits[position] }
   /// True when the commit is the image's newest, so the image itself is the commit's image.
   public var isTip: Bool { position == image.commits.count - 1 }
@@ -102,6 +104,8 @@ public final class Repository {
   /// Brings images of registries into the store when a revision names one; nil (offline)
   /// resolves a reference to the store's own tag for it.
   public var remote: (any RemoteImages)?
+  /// The remote references fetched by this command: each is asked for once.
+  private var fetchedRemotes = Set<ImageReference>()
   private var unsaved: [LayerIndex] = []
 
   /// Writes the layer indexes built so far to the cache (see ``deferCaches``).
@@ -116,8 +120,31 @@ public final class Repository {
     try layerIndexes(Array(image.layers.prefix(count)))
   }
 
-  /// Reads (once) the image a manifest descriptor names.
+  /// Which image of a multi-platform index commands work on; nil: the host's, else the
+  /// index's first.
+  public var platform: PlatformChoice? {
+    didSet { chosen = [:] }
+  }
+  /// Set while one platform of a multi-platform image is rewritten: then a single-platform
+  /// image whose config names another platform is refused as well, so that no platform is
+  /// ever rebuilt on another's base (see ``forEachPlatform(of:_:)``).
+  var exactPlatform = false
+  /// Index digest → the entry ``platform`` chose.
+  private var chosen: [Digest: Descriptor] = [:]
+
+  /// Reads (once) the image a manifest descriptor names; for a multi-platform index, the
+  /// image of ``platform``.
   public func image(_ descriptor: Descriptor) throws -> Image {
+    var descriptor = descriptor
+    if MediaType.isIndex(descriptor.mediaType) {
+      if let c = chosen[descriptor.digest] {
+        descriptor = c
+      } else {
+        let c = try store.platformImage(descriptor, platform: platform)
+        chosen[descriptor.digest] = c
+        descriptor = c
+      }
+    }
     if let i = images[descriptor.digest] { return i }
     let i = try store.image(descriptor)
     images[descriptor.digest] = i
@@ -150,7 +177,7 @@ public final class Repository {
     switch revision {
     case .named(let n):
       if let t = n.tag, let tag = try tags().first(where: { $0.name == t }) {
-        return try tip(of: try image(tag.descriptor), revision: n.text)
+        return try tip(of: tag.descriptor, revision: n.text)
       }
       if n.isCommitPrefix { return try resolvePrefix(n.text) }
       throw HistoryError.unknownRevision(n.text, candidates: try tagCandidates(for: n.text))
@@ -158,36 +185,48 @@ public final class Repository {
       guard let local = ref.localTag else {
         throw HistoryError.unknownRevision(ref.description, candidates: [])
       }
-      if let remote {
+      if let remote, fetchedRemotes.insert(ref).inserted {
         try remote.fetch(ref, tag: local, into: store)
         cachedTags = nil
       }
       guard let tag = try tags().first(where: { $0.name == local }) else {
         throw HistoryError.unknownRevision(ref.description, candidates: [])
       }
-      return try tip(of: try image(tag.descriptor), revision: ref.description)
+      return try tip(of: tag.descriptor, revision: ref.description)
     case .reflog(let tag, let n):
       let entries = try store.reflog(tag)
       if entries.isEmpty, n == 0, let t = try tags().first(where: { $0.name == tag }) {
-        return try tip(of: try image(t.descriptor), revision: revision.description)
+        return try tip(of: t.descriptor, revision: revision.description)
       }
       guard n < entries.count else { throw HistoryError.noReflogEntry(tag, n, count: entries.count) }
       guard let d = entries[n].new else { throw HistoryError.deletedInReflog(tag, n) }
-      return try tip(of: try image(d), revision: revision.description)
+      return try tip(of: d, revision: revision.description)
     case .manifest(let digest):
-      return try tip(of: try image(try manifestDescriptor(digest)), revision: revision.description)
+      return try tip(of: try manifestDescriptor(digest), revision: revision.description)
     case .ancestor(let base, let n):
       let ref = try resolve(base)
       guard ref.position - n >= 0 else {
         throw HistoryError.noSuchAncestor(revision.description, available: ref.position)
       }
-      return CommitRef(image: ref.image, position: ref.position - n)
+      return CommitRef(image: ref.image, position: ref.position - n, index: ref.index)
     }
   }
 
-  private func tip(of image: Image, revision: String) throws -> CommitRef {
+  /// The newest commit of the image `descriptor` names (of ``platform``'s image, for an index).
+  private func tip(of descriptor: Descriptor, revision: String) throws -> CommitRef {
+    let image: Image
+    do {
+      image = try self.image(descriptor)
+    } catch ModelError.noPlatform(_, let wanted, let available) {
+      throw ModelError.noPlatform(what: revision, wanted: wanted, available: available)
+    }
+    if exactPlatform, let wanted = platform, let p = image.config.platform, !wanted.matches(p) {
+      throw ModelError.noPlatform(what: revision, wanted: wanted.description, available: [p.label])
+    }
     guard !image.commits.isEmpty else { throw HistoryError.emptyImage(revision) }
-    return CommitRef(image: image, position: image.commits.count - 1)
+    return CommitRef(
+      image: image, position: image.commits.count - 1,
+      index: MediaType.isIndex(descriptor.mediaType) ? descriptor.bare : nil)
   }
 
   private func resolvePrefix(_ prefix: String) throws -> CommitRef {
@@ -226,9 +265,11 @@ public final class Repository {
       throw HistoryError.unknownRevision("@\(digest)", candidates: [])
     }
     let data = try store.readBlob(digest)
-    let mediaType = (try? CanonicalJSON.decode(JSONValue.self, from: data, what: "blob"))?["mediaType"]?
-      .stringValue
-    return Descriptor(mediaType: mediaType ?? MediaType.ociManifest, digest: digest, size: Int64(data.count))
+    let json = try? CanonicalJSON.decode(JSONValue.self, from: data, what: "blob")
+    // An OCI index need not say its media type; its list of manifests says it.
+    let implied = json?["manifests"] != nil ? MediaType.ociIndex : MediaType.ociManifest
+    let mediaType = json?["mediaType"]?.stringValue ?? implied
+    return Descriptor(mediaType: mediaType, digest: digest, size: Int64(data.count))
   }
 
   // MARK: - Making a commit an image
@@ -247,6 +288,31 @@ public final class Repository {
     let image = try store.write(manifest: manifest, config: config)
     images[image.descriptor.digest] = image
     return image
+  }
+
+  /// What `push` sends for `revision`: a multi-platform tag's whole index (every platform's
+  /// manifest and what it names, attestations too), else the image whose tip the revision's
+  /// commit is (made, not stored, for an intermediate commit).
+  public func content(of revision: Revision) throws -> ImageContent {
+    let ref = try resolve(revision)
+    guard let index = ref.index, ref.isTip else {
+      let data = try imageData(ref)
+      return ImageContent(
+        data: data.manifestData, mediaType: data.manifest.mediaType ?? MediaType.ociManifest,
+        blobs: [data.manifest.config] + data.manifest.layers, made: [data.configData])
+    }
+    let children = try store.index(index).manifests.map { entry in
+      let data = try store.readBlob(entry.digest, size: entry.size)
+      let blobs = try JSONValue.referencedDescriptors(in: data, what: "manifest \(entry.digest)").filter {
+        !MediaType.isManifest($0.mediaType ?? "") && !MediaType.isIndex($0.mediaType ?? "")
+      }
+      return ImageContent(
+        data: data, mediaType: entry.mediaType,
+        blobs: blobs.map { Descriptor(mediaType: $0.mediaType ?? "", digest: $0.digest, size: $0.size) })
+    }
+    return ImageContent(
+      data: try store.readBlob(index.digest, size: index.size), mediaType: index.mediaType, blobs: [],
+      children: children)
   }
 
   /// The manifest and config bytes of the image whose tip is `ref`'s commit, without writing

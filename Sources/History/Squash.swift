@@ -21,6 +21,9 @@ public struct SquashResult: Sendable {
   /// The paths the new layer adds or changes, and removes (whiteouts and opaque folders).
   public let changed: Int
   public let removed: Int
+  /// The platforms squashed, each into its own image of a new index; empty for a
+  /// single-platform image. The counts above are the repository's own platform's.
+  public let platforms: [Platform]
 }
 
 /// One layer that takes the tree `from` to the tree `to`, replacing an image's layers past
@@ -93,9 +96,27 @@ extension Repository {
   public func squash(base: Revision?, image: Revision, tag: TagName?, message: String?, options: LayerOptions)
     throws -> SquashResult
   {
-    let top = try resolve(image)
+    _ = try resolve(image)
     let target = try targetTag(tag, for: image)
     let expected = try startingValue(target)
+    let rewrite = try forEachPlatform(of: image) {
+      let r = try squashOnePlatform(base: base, image: image, tag: target, message: message, options: options)
+      return (r.ref.image.descriptor, r)
+    }
+    try moveTag(
+      target, from: expected, to: rewrite.descriptor,
+      command: "merge --squash \(base.map { "\($0).." } ?? "")\(image)")
+    let r = rewrite.result
+    return SquashResult(
+      ref: r.ref, tag: target, squashed: r.squashed, changed: r.changed, removed: r.removed,
+      platforms: rewrite.platforms)
+  }
+
+  /// The squash of one platform's image, written, with no tag moved.
+  private func squashOnePlatform(
+    base: Revision?, image: Revision, tag: TagName, message: String?, options: LayerOptions
+  ) throws -> SquashResult {
+    let top = try resolve(image)
     var basePosition = -1
     if let base {
       let b = try resolve(base)
@@ -126,12 +147,8 @@ extension Repository {
       options: options)
     let plan = squashed.plan
     let result = try write(manifest: squashed.manifest, config: squashed.config)
-    let descriptor = result.descriptor
-    try moveTag(
-      target, from: expected, to: descriptor,
-      command: "merge --squash \(base.map { "\($0).." } ?? "")\(image)")
     return SquashResult(
-      ref: CommitRef(image: result, position: result.commits.count - 1), tag: target, squashed: range.count,
-      changed: plan.changed.count, removed: plan.whiteouts.count + plan.opaque.count)
+      ref: CommitRef(image: result, position: result.commits.count - 1), tag: tag, squashed: range.count,
+      changed: plan.changed.count, removed: plan.whiteouts.count + plan.opaque.count, platforms: [])
   }
 }

@@ -29,7 +29,7 @@ extension Repository {
   public func createTag(_ name: TagName, at revision: Revision, force: Bool = false) throws -> CommitRef {
     let expected = try startingValue(name)
     let ref = try resolve(revision)
-    let descriptor = try materialize(ref)
+    let descriptor = try materializeAllPlatforms(revision)
     try updateTags(command: "tag \(name) \(revision)") { update in
       if update.current(name) != nil, !force { throw HistoryError.tagExists(name) }
       try update.move(name, from: force ? expected : nil, to: descriptor)
@@ -42,12 +42,22 @@ extension Repository {
   public func reset(_ name: TagName, to revision: Revision) throws -> CommitRef {
     let expected = try startingValue(name)
     let ref = try resolve(revision)
-    let descriptor = try materialize(ref)
+    let descriptor = try materializeAllPlatforms(revision)
     try updateTags(command: "reset \(name) \(revision)") { update in
       guard update.current(name) != nil else { throw StoreError.unknownTag(name) }
       try update.move(name, from: expected, to: descriptor)
     }
     return ref
+  }
+
+  /// ``materialize(_:)`` on every platform: a revision of a multi-platform image (`app:1~2`,
+  /// `app:1@{1}`) names that commit on each platform, so the tag keeps them all. The
+  /// revision's own index when it names a tip.
+  private func materializeAllPlatforms(_ revision: Revision) throws -> Descriptor {
+    let ref = try resolve(revision)
+    guard let index = ref.index else { return try materialize(ref) }
+    if ref.isTip { return index }
+    return try forEachPlatform(of: revision) { (try materialize(try resolve(revision)), ()) }.descriptor
   }
 
   /// Deletes tags; their images stay reachable through the reflog until `gc` expires it.

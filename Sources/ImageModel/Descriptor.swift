@@ -26,30 +26,6 @@ public struct Descriptor: Sendable, Hashable, Codable {
   }
 }
 
-/// The platform an image runs on, as index entries and configs record it.
-public struct Platform: Sendable, Hashable, Codable {
-  public var architecture: String
-  public var os: String
-  public var osVersion: String?
-  public var osFeatures: [String]?
-  public var variant: String?
-
-  public init(architecture: String, os: String, variant: String? = nil) {
-    self.architecture = architecture
-    self.os = os
-    self.variant = variant
-  }
-
-  /// `os/architecture[/variant]`, as `--platform` writes it.
-  public var label: String { [os, architecture, variant].compactMap { $0 }.joined(separator: "/") }
-
-  enum CodingKeys: String, CodingKey {
-    case architecture, os, variant
-    case osVersion = "os.version"
-    case osFeatures = "os.features"
-  }
-}
-
 /// An image manifest: one config and the layers in order, lowest first.
 public struct Manifest: Sendable, Hashable, Codable {
   public var schemaVersion: Int

@@ -10,6 +10,8 @@ public enum ModelError: ImggitError, Equatable {
   case invalidTagName(String, reason: String)
   case invalidRevision(String, reason: String)
   case invalidReference(String, reason: String)
+  /// A multi-platform image without the platform asked for (`available`: what it has).
+  case noPlatform(what: String, wanted: String, available: [String])
 
   public var description: String {
     switch self {
@@ -30,6 +32,9 @@ public enum ModelError: ImggitError, Equatable {
       return "invalid revision \"\(s)\": \(reason)"
     case .invalidReference(let s, let reason):
       return "invalid image reference \"\(s)\": \(reason)"
+    case .noPlatform(let what, let wanted, let available):
+      let has = available.isEmpty ? "no platform images" : available.joined(separator: ", ")
+      return "\(what) has no \(wanted) image (it has \(has))"
     }
   }
 }

@@ -211,14 +211,15 @@ public final class Store: Sendable {
 
   // MARK: - Images
 
-  /// Reads the manifest and config `descriptor` names, verifying both.
+  /// Reads the manifest and config `descriptor` names, verifying both. For a multi-platform
+  /// index, the image of `platform` (see ``platformImage(_:platform:)``).
   ///
   /// - Throws: ``StoreError`` for a missing or corrupt blob, ``ModelError`` for content that is
-  ///   not an image (an index, malformed JSON, history that does not match the layers).
-  public func image(_ descriptor: Descriptor) throws -> Image {
+  ///   not an image (malformed JSON, history that does not match the layers, an index without
+  ///   the platform).
+  public func image(_ descriptor: Descriptor, platform: PlatformChoice? = nil) throws -> Image {
     if MediaType.isIndex(descriptor.mediaType) {
-      let nested = try nestedManifest(descriptor)
-      return try image(nested)
+      return try image(try platformImage(descriptor, platform: platform))
     }
     guard MediaType.isManifest(descriptor.mediaType) else {
       throw ModelError.unsupportedMediaType(descriptor.mediaType, what: "manifest \(descriptor.digest)")
@@ -230,31 +231,26 @@ public final class Store: Sendable {
     return try Image(descriptor: descriptor, manifest: manifest, config: config)
   }
 
-  /// Picks the linux/amd64 (or only) manifest of a multi-platform index.
-  func nestedManifest(_ descriptor: Descriptor) throws -> Descriptor {
+  /// Reads a multi-platform index, verified.
+  public func index(_ descriptor: Descriptor) throws -> ImageIndex {
     let data = try readBlob(descriptor.digest, size: descriptor.size)
-    let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index \(descriptor.digest)")
-    return try Store.pickPlatform(index.manifests, what: "index \(descriptor.digest)")
+    return try CanonicalJSON.decode(ImageIndex.self, from: data, what: "index \(descriptor.digest)")
   }
 
-  static func pickPlatform(_ manifests: [Descriptor], what: String) throws -> Descriptor {
-    let images = manifests.filter { MediaType.isManifest($0.mediaType) }
-    if images.count == 1 { return images[0] }
-    if let m = images.first(where: {
-      $0.platform?.os == "linux" && $0.platform?.architecture == hostArchitecture
-    }) {
-      return m
+  /// The entry of the index `descriptor` names that `platform` chooses; without a choice,
+  /// the host's image, else the first one (so listings work on any store).
+  ///
+  /// - Throws: ``ModelError/noPlatform(what:wanted:available:)`` when it has none.
+  public func platformImage(_ descriptor: Descriptor, platform: PlatformChoice?) throws -> Descriptor {
+    let index = try self.index(descriptor)
+    let chosen =
+      platform.map { $0.pick(from: index) } ?? PlatformChoice.host.pick(from: index) ?? index.images.first
+    guard let chosen else {
+      throw ModelError.noPlatform(
+        what: "index \(descriptor.digest.short)", wanted: platform?.description ?? "linux/amd64",
+        available: index.platformLabels)
     }
-    throw ModelError.unsupportedMediaType(
-      "multi-platform index without a linux/\(hostArchitecture) image", what: what)
-  }
-
-  static var hostArchitecture: String {
-    #if arch(arm64)
-      "arm64"
-    #else
-      "amd64"
-    #endif
+    return chosen
   }
 
   /// Writes the manifest and config of a new image (from `tag`ging an intermediate commit,

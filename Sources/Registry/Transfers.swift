@@ -2,46 +2,6 @@ import Foundation
 import ImageModel
 import ImageStore
 
-/// `os/architecture[/variant]`, as `--platform` takes it.
-public struct PlatformChoice: Sendable, Hashable, CustomStringConvertible {
-  public let os: String
-  public let architecture: String
-  public let variant: String?
-
-  public init(os: String, architecture: String, variant: String? = nil) {
-    self.os = os
-    self.architecture = architecture
-    self.variant = variant
-  }
-
-  public init(parsing s: String) throws {
-    let parts = s.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-    guard (2...3).contains(parts.count), parts.allSatisfy({ !$0.isEmpty }) else {
-      throw ModelError.invalidReference(
-        s, reason: "a platform is written OS/ARCH[/VARIANT], e.g. linux/amd64")
-    }
-    self.init(os: parts[0], architecture: parts[1], variant: parts.count == 3 ? parts[2] : nil)
-  }
-
-  /// This machine's: `linux/amd64` or `linux/arm64`.
-  public static var host: PlatformChoice {
-    #if arch(arm64)
-      PlatformChoice(os: "linux", architecture: "arm64")
-    #else
-      PlatformChoice(os: "linux", architecture: "amd64")
-    #endif
-  }
-
-  func matches(_ p: Platform?) -> Bool {
-    guard let p else { return false }
-    return p.os == os && p.architecture == architecture && (variant == nil || p.variant == variant)
-  }
-
-  public var description: String {
-    Platform(architecture: architecture, os: os, variant: variant).label
-  }
-}
-
 /// Which layers `pull` fetches; the others are promised (see ``BlobPromise``) and fetched
 /// when a command needs their bytes.
 public enum LayerSelection: String, Sendable, CaseIterable {
@@ -59,8 +19,9 @@ public struct PullRequest: Sendable {
   /// The local tag; by default the reference's own name (`registry/repo:tag`, Docker Hub's
   /// without `docker.io/library/`).
   public var tag: TagName?
-  /// The platform to take from a multi-platform image (the host's by default).
-  public var platform: PlatformChoice = .host
+  /// The platform of a multi-platform image whose layers are fetched; nil: the host's, else
+  /// the first. The index is stored whole either way.
+  public var platform: PlatformChoice?
   public var layers: LayerSelection = .all
 
   public init(reference: ImageReference) { self.reference = reference }
@@ -82,35 +43,30 @@ public struct TransferSummary: Sendable, Equatable {
   public var promised = 0
   /// Bytes moved over the network (blob bodies).
   public var bytes: Int64 = 0
+
+  /// Adds another transfer's counts to these.
+  public mutating func add(_ other: TransferSummary) {
+    transferred += other.transferred
+    skipped += other.skipped
+    mounted += other.mounted
+    resumed += other.resumed
+    retries += other.retries
+    promised += other.promised
+    bytes += other.bytes
+  }
 }
 
 /// The outcome of `pull`.
 public struct PullResult: Sendable {
   public let reference: ImageReference
   public let tag: TagName
-  /// The manifest now tagged (the chosen platform's, for a multi-platform image).
+  /// The manifest now tagged (an index, for a multi-platform image).
   public let manifest: Descriptor
-  /// The platform chosen from an index, when the reference named one.
+  /// The platform whose layers were fetched, when the reference named an index.
   public let platform: Platform?
+  /// Every platform of the index; empty for a single-platform image.
+  public let platforms: [Platform]
   public let summary: TransferSummary
-}
-
-/// An image of the store as `push` sends it: the exact manifest and config bytes (an
-/// intermediate commit's are made, not stored) and the layers, which are blobs of the store.
-public struct PushSource: Sendable {
-  public let manifestData: Data
-  public let mediaType: String
-  public let configData: Data
-  public let manifest: Manifest
-
-  public init(manifestData: Data, mediaType: String, configData: Data, manifest: Manifest) {
-    self.manifestData = manifestData
-    self.mediaType = mediaType
-    self.configData = configData
-    self.manifest = manifest
-  }
-
-  public var digest: Digest { Digest(of: manifestData) }
 }
 
 /// The outcome of `push`.
@@ -144,44 +100,16 @@ public struct Registry: Sendable {
     let (store, options, progress) = (self.store, self.options, self.progress)
     return try blocking {
       try await RegistryClient.with(ref.registry, apiHost: ref.apiHost, options: options) { client in
-        var top = try await client.manifest(ref)
-        var platform: Platform?
-        var stored: [FetchedManifest] = []
-        if MediaType.isIndex(top.mediaType) {
-          let index = try CanonicalJSON.decode(
-            ImageIndex.self, from: top.data, what: "index \(top.digest) of \(ref)")
-          let images = index.manifests.filter { MediaType.isManifest($0.mediaType) }
-          guard
-            let chosen = images.first(where: { request.platform.matches($0.platform) })
-              ?? (images.count == 1 ? images.first : nil)
-          else {
-            throw RegistryError.noPlatform(
-              ref, wanted: request.platform.description,
-              available: images.compactMap { $0.platform?.label })
-          }
-          platform = chosen.platform
-          stored.append(top)
-          top = try await client.manifest(ref, digest: chosen.digest)
-        }
-        guard MediaType.isManifest(top.mediaType) else {
-          throw RegistryError.unsupportedMediaType(ref, top.mediaType)
-        }
-        let manifest = try Manifest.parse(top.data, digest: top.digest)
-        stored.append(top)
+        let top = try await client.manifest(ref)
+        let plan = try await Registry.planPull(top, request: request, client: client)
         var summary = TransferSummary()
-        let wanted: [Descriptor]
-        switch request.layers {
-        case .all: wanted = manifest.layers
-        case .none: wanted = []
-        case .top: wanted = Array(manifest.layers.suffix(1))
-        }
-        let wantedDigests = Set(wanted.map(\.digest))
-        let promised = Registry.unique(manifest.layers).filter {
+        let wantedDigests = Set(plan.wanted.map(\.digest))
+        let promised = Registry.unique(plan.layers).filter {
           !wantedDigests.contains($0.digest) && !store.hasBlob($0.digest)
         }
-        let blobs = [manifest.config] + wanted
-        let missing = Registry.unique(blobs).filter { !store.hasBlob($0.digest) }
-        summary.skipped = Registry.unique(blobs).count - missing.count
+        let blobs = Registry.unique(plan.small + plan.wanted)
+        let missing = blobs.filter { !store.hasBlob($0.digest) }
+        summary.skipped = blobs.count - missing.count
         summary.promised = promised.count
         progress?.start("Pulling \(ref.repository)", total: missing.reduce(0) { $0 + $1.size })
         let outcomes = try await Registry.inParallel(missing, jobs: options.jobs) { blob in
@@ -198,11 +126,13 @@ public struct Registry: Sendable {
             if resumed { summary.resumed += 1 }
           }
         }
-        // Every blob is in: check the image, then store the manifests and move the tag.
-        let config = try ImageConfig.parse(
-          try store.readBlob(manifest.config.digest), digest: manifest.config.digest)
-        _ = try Image(descriptor: top.descriptor, manifest: manifest, config: config)
-        for m in stored { _ = try store.writeBlob(m.data) }
+        // Every blob is in: check each image, then store the manifests and move the tag.
+        for (descriptor, manifest) in plan.images {
+          let config = try ImageConfig.parse(
+            try store.readBlob(manifest.config.digest), digest: manifest.config.digest)
+          _ = try Image(descriptor: descriptor, manifest: manifest, config: config)
+        }
+        for m in plan.manifests { _ = try store.writeBlob(m.data) }
         for layer in promised {
           try store.promise(
             BlobPromise(
@@ -211,9 +141,87 @@ public struct Registry: Sendable {
         }
         try store.update(command: "pull \(ref)") { $0.set(tag, to: top.descriptor) }
         return PullResult(
-          reference: ref, tag: tag, manifest: top.descriptor, platform: platform, summary: summary)
+          reference: ref, tag: tag, manifest: top.descriptor, platform: plan.platform,
+          platforms: plan.platforms, summary: summary)
       }
     }
+  }
+
+  /// What a pull stores: every manifest (an index's, each platform's, each attestation's),
+  /// byte for byte; the small blobs they name; the layers of the chosen platform that the
+  /// selection wants. Every other layer is promised.
+  private struct PullPlan {
+    var manifests: [FetchedManifest] = []
+    /// The images, to check once their configs are in.
+    var images: [(Descriptor, Manifest)] = []
+    /// Configs, and whatever an attestation names: always fetched.
+    var small: [Descriptor] = []
+    /// Every layer of every platform.
+    var layers: [Descriptor] = []
+    var wanted: [Descriptor] = []
+    var platform: Platform?
+    var platforms: [Platform] = []
+  }
+
+  private static func planPull(_ top: FetchedManifest, request: PullRequest, client: RegistryClient)
+    async throws -> PullPlan
+  {
+    let ref = request.reference
+    var plan = PullPlan()
+    plan.manifests.append(top)
+    func select(_ layers: [Descriptor]) -> [Descriptor] {
+      switch request.layers {
+      case .all: return layers
+      case .none: return []
+      case .top: return Array(layers.suffix(1))
+      }
+    }
+    guard MediaType.isIndex(top.mediaType) else {
+      guard MediaType.isManifest(top.mediaType) else {
+        throw RegistryError.unsupportedMediaType(ref, top.mediaType)
+      }
+      let manifest = try Manifest.parse(top.data, digest: top.digest)
+      plan.images.append((top.descriptor, manifest))
+      plan.small.append(manifest.config)
+      plan.layers = manifest.layers
+      plan.wanted = select(manifest.layers)
+      return plan
+    }
+    // An index is kept whole: every platform's manifest and config now, the chosen
+    // platform's layers as selected, the others' promised.
+    let index = try CanonicalJSON.decode(
+      ImageIndex.self, from: top.data, what: "index \(top.digest) of \(ref)")
+    let choice = request.platform ?? .host
+    guard
+      let chosen = choice.pick(from: index)
+        ?? (request.platform == nil ? index.images.first : nil)
+    else {
+      throw RegistryError.noPlatform(ref, wanted: choice.description, available: index.platformLabels)
+    }
+    plan.platform = chosen.platform
+    let children = try await inParallel(index.manifests, jobs: client.options.jobs) { entry in
+      try await client.manifest(ref, digest: entry.digest)
+    }
+    for (entry, child) in zip(index.manifests, children) {
+      plan.manifests.append(child)
+      if MediaType.isManifest(child.mediaType), !ImageIndex.isAttestation(entry) {
+        let manifest = try Manifest.parse(child.data, digest: child.digest)
+        plan.images.append((child.descriptor, manifest))
+        plan.small.append(manifest.config)
+        plan.layers += manifest.layers
+        if let p = entry.platform { plan.platforms.append(p) }
+        if entry.digest == chosen.digest { plan.wanted = select(manifest.layers) }
+      } else {
+        // An attestation or an artifact: small, and fsck wants all of it.
+        for r in try JSONValue.referencedDescriptors(
+          in: child.data, what: "manifest \(child.digest) of \(ref)")
+        where r.size >= 0 && !MediaType.isManifest(r.mediaType ?? "") && !MediaType.isIndex(r.mediaType ?? "")
+        {
+          plan.small.append(Descriptor(mediaType: r.mediaType ?? "", digest: r.digest, size: r.size))
+        }
+      }
+    }
+    return plan
   }
 
   /// `registry/repo:tag` as a local tag: Docker Hub's without `docker.io/library/`.
@@ -259,13 +267,13 @@ public struct Registry: Sendable {
   /// Sends `source` to `ref`: blobs the repository has are skipped, blobs this run already
   /// sent to another repository of the registry are mounted, the rest uploaded in parallel;
   /// the manifest goes last.
-  public func push(_ source: PushSource, to ref: ImageReference) throws -> PushResult {
+  public func push(_ source: ImageContent, to ref: ImageReference) throws -> PushResult {
     try push([(source, ref)]).first!
   }
 
   /// Pushes several images to one registry over one client, so a blob sent for one image is
   /// mounted, not sent again, for the next (`push --all`).
-  public func push(_ images: [(PushSource, ImageReference)]) throws -> [PushResult] {
+  public func push(_ images: [(ImageContent, ImageReference)]) throws -> [PushResult] {
     guard let registry = images.first?.1.registry, let host = images.first?.1.apiHost else { return [] }
     precondition(images.allSatisfy { $0.1.registry == registry })
     let (store, options, progress) = (self.store, self.options, self.progress)
@@ -283,24 +291,49 @@ public struct Registry: Sendable {
     }
   }
 
+  /// Pushes one image, or an index after each manifest it lists (by digest).
   private static func push(
-    _ source: PushSource, to ref: ImageReference, client: RegistryClient, store: Store, sent: SentBlobs,
+    _ source: ImageContent, to ref: ImageReference, client: RegistryClient, store: Store, sent: SentBlobs,
     progress: ProgressReporter?
   ) async throws -> PushResult {
+    var summary = TransferSummary()
+    for child in source.children {
+      summary.add(
+        try await pushBlobs(child, to: ref, client: client, store: store, sent: sent, progress: progress))
+      try await client.putManifest(
+        child.data, mediaType: child.mediaType, reference: child.digest.description,
+        repository: ref.repository)
+    }
+    summary.add(
+      try await pushBlobs(source, to: ref, client: client, store: store, sent: sent, progress: progress))
+    try await client.putManifest(
+      source.data, mediaType: source.mediaType, reference: ref.tag ?? source.digest.description,
+      repository: ref.repository)
+    return PushResult(reference: ref, digest: source.digest, summary: summary)
+  }
+
+  /// Sends the blobs one manifest names that the repository lacks: mounted when they can
+  /// be, else uploaded in parallel.
+  private static func pushBlobs(
+    _ source: ImageContent, to ref: ImageReference, client: RegistryClient, store: Store, sent: SentBlobs,
+    progress: ProgressReporter?
+  ) async throws -> TransferSummary {
     let repository = ref.repository
     var summary = TransferSummary()
     // The config may be made, not stored (an intermediate commit): write it first.
-    _ = try store.writeBlob(source.configData)
-    let blobs = unique(source.manifest.layers + [source.manifest.config])
+    for data in source.made { _ = try store.writeBlob(data) }
+    let blobs = unique(source.blobs)
     for blob in blobs where !store.hasBlob(blob.digest) && store.promised(blob.digest) == nil {
       throw RegistryError.badResponse(
         registry: ref.registry, what: "push of \(ref)", reason: "blob \(blob.digest) is not in the store")
     }
+    guard !blobs.isEmpty else { return summary }
     let present = try await inParallel(blobs, jobs: client.options.jobs) { blob in
       try await client.hasBlob(blob.digest, repository: repository)
     }
     let toSend = zip(blobs, present).filter { !$0.1 }.map(\.0)
     summary.skipped = blobs.count - toSend.count
+    guard !toSend.isEmpty else { return summary }
     progress?.start("Pushing \(repository)", total: toSend.reduce(0) { $0 + $1.size })
     let mountedFlags = try await inParallel(toSend, jobs: client.options.jobs) { blob -> Bool in
       // A layer the store only promises is mounted from the repository that promised it,
@@ -333,10 +366,7 @@ public struct Registry: Sendable {
         summary.bytes += blob.size
       }
     }
-    try await client.putManifest(
-      source.manifestData, mediaType: source.mediaType, reference: ref.tag ?? source.digest.description,
-      repository: repository)
-    return PushResult(reference: ref, digest: source.digest, summary: summary)
+    return summary
   }
 
   // MARK: - Login

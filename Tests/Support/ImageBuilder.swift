@@ -86,11 +86,13 @@ public struct ImageBuilder {
   /// Writes an image: `base`'s history and layers, then `steps`. Returns the manifest
   /// descriptor; tags it when `tag` is given.
   @discardableResult
-  public func image(base: Image? = nil, _ steps: [Step], tag: String? = nil) throws -> Descriptor {
+  public func image(base: Image? = nil, _ steps: [Step], tag: String? = nil, architecture: String = "amd64")
+    throws -> Descriptor
+  {
     var config =
       base?.config
       ?? ImageConfig(json: [
-        "architecture": .string("amd64"), "os": .string("linux"),
+        "architecture": .string(architecture), "os": .string("linux"),
         "config": .object(["Env": .array([.string("PATH=/usr/bin:/bin")])]),
         "rootfs": .object(["type": .string("layers"), "diff_ids": .array([])]),
       ])
@@ -112,6 +114,25 @@ public struct ImageBuilder {
     config.created = steps.last?.created ?? config.created
     let placeholder = Descriptor(mediaType: MediaType.ociConfig, digest: Digest(of: Data()), size: 0)
     let d = try store.writeImage(manifest: Manifest(config: placeholder, layers: layers), config: config)
+    if let tag {
+      try store.update(command: "test") { $0.set(try TagName(parsing: tag), to: d) }
+    }
+    return d
+  }
+
+  /// A multi-platform index of `images` (linux/ARCH each), tagged `tag` when given.
+  @discardableResult
+  public func index(_ images: [(architecture: String, manifest: Descriptor)], tag: String? = nil) throws
+    -> Descriptor
+  {
+    var index = ImageIndex()
+    index.manifests = images.map {
+      var d = $0.manifest.bare
+      d.platform = Platform(architecture: $0.architecture, os: "linux")
+      return d
+    }
+    let (digest, size) = try store.writeBlob(try CanonicalJSON.encode(index))
+    let d = Descriptor(mediaType: MediaType.ociIndex, digest: digest, size: size)
     if let tag {
       try store.update(command: "test") { $0.set(try TagName(parsing: tag), to: d) }
     }

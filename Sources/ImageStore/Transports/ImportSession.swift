@@ -119,7 +119,18 @@ final class ImportSession {
 
   // MARK: - OCI index
 
-  /// The images an OCI `index.json` names, with every blob they need checked.
+  /// Whether the blob a descriptor names is at hand: staged, in the store, or in the layout
+  /// folder being imported.
+  func has(_ d: Descriptor) -> Bool {
+    if staged[d.digest] != nil || store.hasBlob(d.digest) { return true }
+    guard let layout = layoutPath else { return false }
+    return FS.exists("\(layout)/blobs/sha256/\(d.digest.hex)")
+  }
+
+  /// The images an OCI `index.json` names, with every blob they need checked. A
+  /// multi-platform index stays an index: each platform's image is read and checked, and a
+  /// platform whose blobs the source lacks (`docker save` keeps only the host's) is left out
+  /// of a new index, by name, rather than tagged incomplete.
   func images(from index: ImageIndex, tagFilter: String?) throws -> [FoundImage] {
     var result: [FoundImage] = []
     var byDigest: [Digest: Int] = [:]
@@ -130,31 +141,28 @@ final class ImportSession {
     for var entry in index.manifests {
       let name = Tag.name(of: entry)
       if let filter, name != filter, entry.annotations?[Tag.refName] != tagFilter { continue }
-      var blobs: [Descriptor] = []
+      var found = FoundImage(descriptor: entry.bare, names: name.map { [$0] } ?? [], blobs: [])
       if MediaType.isIndex(entry.mediaType) {
-        let nested = try CanonicalJSON.decode(
-          ImageIndex.self, from: try small(entry, what: "index"), what: "\(source): index \(entry.digest)")
-        blobs.append(entry.bare)
-        let picked = try Store.pickPlatform(nested.manifests, what: "\(source): index \(entry.digest)")
+        let platforms = try platformImages(entry)
+        found.leftOut = platforms.leftOut
+        found.blobs = platforms.blobs
+        found.generated = platforms.generated
+        found.descriptor = platforms.descriptor
         entry = Descriptor(
-          mediaType: picked.mediaType, digest: picked.digest, size: picked.size,
-          annotations: entry.annotations)
+          mediaType: platforms.descriptor.mediaType, digest: platforms.descriptor.digest,
+          size: platforms.descriptor.size, annotations: entry.annotations)
+        layers += platforms.layers.filter { seen.insert($0.digest).inserted }
+      } else {
+        let manifest = try checkedImage(entry)
+        layers += manifest.layers.filter { seen.insert($0.digest).inserted }
+        found.blobs = [entry.bare, manifest.config] + manifest.layers
       }
-      guard MediaType.isManifest(entry.mediaType) else {
-        throw ModelError.unsupportedMediaType(entry.mediaType, what: "\(source): index entry \(entry.digest)")
-      }
-      let manifest = try Manifest.parse(try small(entry, what: "manifest"), digest: entry.digest)
-      let config = try ImageConfig.parse(
-        try small(manifest.config, what: "config"), digest: manifest.config.digest)
-      _ = try Image(descriptor: entry.bare, manifest: manifest, config: config)
-      layers += manifest.layers.filter { seen.insert($0.digest).inserted }
-      blobs += [entry.bare, manifest.config] + manifest.layers
       if let i = byDigest[entry.digest] {
         if let name { result[i].names.append(name) }
         continue
       }
       byDigest[entry.digest] = result.count
-      result.append(FoundImage(descriptor: entry.bare, names: name.map { [$0] } ?? [], blobs: blobs))
+      result.append(found)
     }
     if let tagFilter, result.isEmpty {
       throw StoreError.badSource(source, reason: "no image tagged \(tagFilter)")
@@ -165,6 +173,88 @@ final class ImportSession {
     try (total > 0 ? progress : nil).phase("Copying layers", total: total) {
       for layer in layers { try require(layer, what: "layer") }
     }
+    return result
+  }
+
+  /// Reads and checks one image manifest and its config; returns the manifest.
+  private func checkedImage(_ entry: Descriptor) throws -> Manifest {
+    guard MediaType.isManifest(entry.mediaType) else {
+      throw ModelError.unsupportedMediaType(entry.mediaType, what: "\(source): index entry \(entry.digest)")
+    }
+    let manifest = try Manifest.parse(try small(entry, what: "manifest"), digest: entry.digest)
+    let config = try ImageConfig.parse(
+      try small(manifest.config, what: "config"), digest: manifest.config.digest)
+    _ = try Image(descriptor: entry.bare, manifest: manifest, config: config)
+    return manifest
+  }
+
+  /// A multi-platform index as it will be stored: the platforms the source holds whole.
+  private struct PlatformImages {
+    var descriptor: Descriptor
+    var blobs: [Descriptor] = []
+    var layers: [Descriptor] = []
+    var generated: [Data] = []
+    var leftOut: [String] = []
+  }
+
+  private func platformImages(_ entry: Descriptor) throws -> PlatformImages {
+    let what = "\(source): index \(entry.digest)"
+    var index = try CanonicalJSON.decode(ImageIndex.self, from: try small(entry, what: "index"), what: what)
+    var result = PlatformImages(descriptor: entry.bare)
+    var kept: [Descriptor] = []
+    var dropped = Set<Digest>()
+    for child in index.manifests
+    where MediaType.isManifest(child.mediaType) && !ImageIndex.isAttestation(child) {
+      guard has(child) else {
+        result.leftOut.append(child.platform?.label ?? child.digest.description)
+        dropped.insert(child.digest)
+        continue
+      }
+      let manifest = try Manifest.parse(try small(child, what: "manifest"), digest: child.digest)
+      guard has(manifest.config), manifest.layers.allSatisfy(has) else {
+        result.leftOut.append(child.platform?.label ?? child.digest.description)
+        dropped.insert(child.digest)
+        continue
+      }
+      _ = try checkedImage(child)
+      kept.append(child)
+      result.blobs += [child.bare, manifest.config] + manifest.layers
+      result.layers += manifest.layers
+    }
+    guard !kept.isEmpty else {
+      throw StoreError.badSource(
+        source, reason: "index \(entry.digest) has no platform whose blobs are all in the source")
+    }
+    // Whatever else the index lists (attestations, artifacts) comes along when it is whole
+    // and what it describes was kept.
+    var others: [Descriptor] = []
+    for child in index.manifests where !kept.contains(child) && !dropped.contains(child.digest) {
+      let subject = child.annotations?["vnd.docker.reference.digest"].flatMap { try? Digest(parsing: $0) }
+      guard has(child), subject.map({ !dropped.contains($0) }) ?? true,
+        child.size <= 4 << 20,
+        let refs = try? JSONValue.referencedDescriptors(in: try small(child, what: "manifest"), what: what),
+        refs.allSatisfy({ has(Descriptor(mediaType: $0.mediaType ?? "", digest: $0.digest, size: $0.size)) })
+      else {
+        dropped.insert(child.digest)
+        continue
+      }
+      others.append(child)
+      result.blobs.append(child.bare)
+      for r in refs where r.size >= 0 {
+        let d = Descriptor(mediaType: r.mediaType ?? "", digest: r.digest, size: r.size)
+        try require(d, what: "blob")
+        result.blobs.append(d)
+      }
+    }
+    if dropped.isEmpty {
+      result.blobs.insert(entry.bare, at: 0)
+      return result
+    }
+    index.manifests = index.manifests.filter { !dropped.contains($0.digest) }
+    let data = try CanonicalJSON.encode(index)
+    result.generated.append(data)
+    result.descriptor = Descriptor(
+      mediaType: entry.mediaType, digest: Digest(of: data), size: Int64(data.count))
     return result
   }
 

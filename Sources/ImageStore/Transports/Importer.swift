@@ -8,6 +8,9 @@ public struct ImportedImage: Sendable, Hashable {
   public let tags: [TagName]
   /// Blobs copied into the store; the rest were there already.
   public let newBlobs: Int
+  /// Platforms of a multi-platform index that the source did not hold whole, and that the
+  /// stored index therefore leaves out.
+  public let leftOut: [String]
 }
 
 /// Copies images into the store from archives and layout folders.
@@ -63,7 +66,8 @@ public struct Importer {
     var results: [ImportedImage] = []
     for (image, names) in images {
       let published = try session.publish(image)
-      results.append(ImportedImage(descriptor: image.descriptor, tags: names, newBlobs: published))
+      results.append(
+        ImportedImage(descriptor: image.descriptor, tags: names, newBlobs: published, leftOut: image.leftOut))
     }
     try store.update(command: "import \(source)") { update in
       for (image, names) in images {
@@ -142,6 +146,8 @@ struct FoundImage {
   var names: [TagName]
   /// Every blob the image needs: manifest, config, layers (and a nested index).
   var blobs: [Descriptor]
-  /// A manifest imggit wrote itself (for classic docker archives), published with the rest.
+  /// Manifests and indexes imggit wrote itself (for classic docker archives, and indexes of
+  /// which the source lacked a platform), published with the rest.
   var generated: [Data] = []
+  var leftOut: [String] = []
 }

@@ -65,6 +65,7 @@ extension Imggit {
     @OptionGroup var layer: LayerOutputOptions
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var quiet: QuietOption
 
     func validate() throws {
@@ -95,10 +96,11 @@ extension Imggit {
         request.labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
       }
       request.options = try layer.options()
-      let result = try store.repository(create: true).commit(onto: image, tag: tag, request)
+      let result = try store.repository(create: true, platform: platform).commit(
+        onto: image, tag: tag, request)
       let c = result.ref.commit
       quiet.say(
-        "\(Terminal.paint(result.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) \(Summary.title(c)) [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
+        "\(Terminal.paint(result.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) \(Summary.title(c)) [\(c.layer.map { Format.size($0.size) } ?? "empty")]\(Format.platforms(result.platforms))"
       )
     }
 

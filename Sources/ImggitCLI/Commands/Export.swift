@@ -38,10 +38,11 @@ extension Imggit {
     var name: TagName?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var quiet: QuietOption
 
     func run() throws {
-      let repo = try store.repository()
+      let repo = try store.repository(platform: platform)
       let ref = try repo.resolve(revision)
       let data = try repo.imageData(ref)
       var recorded = name

@@ -47,6 +47,7 @@ extension Imggit {
     var output: String?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var quiet: QuietOption
 
     func validate() throws {
@@ -56,7 +57,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: quiet.progress())
+      let repo = try store.repository(progress: quiet.progress(), platform: platform)
       let ref = try repo.resolve(revision)
       var warnings = Repository.ExtractReport()
       if let directory {

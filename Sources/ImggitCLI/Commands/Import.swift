@@ -41,7 +41,7 @@ extension Imggit {
           imported.map {
             ImportJSON(
               manifest: $0.descriptor.digest.description, tags: $0.tags.map(\.description),
-              newBlobs: $0.newBlobs)
+              newBlobs: $0.newBlobs, leftOut: $0.leftOut)
           })
         return
       }
@@ -50,6 +50,11 @@ extension Imggit {
         quiet.say(
           "imported \(names) \(i.descriptor.digest.short) (\(Format.count(i.newBlobs, "new blob")))"
         )
+        for p in i.leftOut {
+          Terminal.printError(
+            "imggit: warning: \(p) left out of \(i.descriptor.digest.short): not all its blobs are in \(source)"
+          )
+        }
       }
     }
 
@@ -57,6 +62,8 @@ extension Imggit {
       let manifest: String
       let tags: [String]
       let newBlobs: Int
+      /// Platforms of an index the source did not hold whole.
+      let leftOut: [String]
 
       enum CodingKeys: String, CodingKey {
         case manifest, tags

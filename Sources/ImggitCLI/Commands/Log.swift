@@ -43,6 +43,7 @@ extension Imggit {
     var maxCount: Int?
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var output: JSONOption
     @OptionGroup var git: GitIDOptions
 
@@ -51,7 +52,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: ProgressBar.reporter())
+      let repo = try store.repository(progress: ProgressBar.reporter(), platform: platform)
       let gitIDs = git.map(for: repo.store)
       let entries = try repo.log(revisions, all: all, graph: graph && !output.json, limit: maxCount)
       let stats = stat ? try repo.changes(of: entries.map(\.commit)) : [:]

@@ -53,6 +53,7 @@ extension Imggit {
     @OptionGroup var layer: LayerOutputOptions
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var quiet: QuietOption
 
     func validate() throws {
@@ -75,7 +76,7 @@ extension Imggit {
 
     func run() throws {
       let options = try layer.options()
-      let repo = try store.repository(progress: quiet.progress())
+      let repo = try store.repository(progress: quiet.progress(), platform: platform)
       if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
         let r = try repo.merge(
           a, b, tag: tag!, squash: squash, strategy: strategy, options: options)
@@ -84,7 +85,7 @@ extension Imggit {
           ? "fast-forward"
           : "\(Format.count(r.replayed, "commit")) of \(b) \(squash ? "squashed" : "replayed")"
         quiet.say(
-          "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(how))"
+          "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(how))\(Format.platforms(r.platforms))"
         )
         for c in r.conflicts {
           Terminal.printError("imggit: warning: \(c) (\(strategy?.rawValue ?? "") wins)")
@@ -100,7 +101,7 @@ extension Imggit {
         base: base, image: image, tag: tag, message: message, options: options)
       let c = r.ref.commit
       quiet.say(
-        "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) squashed \(Format.count(r.squashed, "commit")) into one: \(Format.count(r.changed, "path")) written, \(r.removed) removed [\(c.layer.map { Format.size($0.size) } ?? "empty")]"
+        "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) squashed \(Format.count(r.squashed, "commit")) into one: \(Format.count(r.changed, "path")) written, \(r.removed) removed [\(c.layer.map { Format.size($0.size) } ?? "empty")]\(Format.platforms(r.platforms))"
       )
     }
   }

@@ -43,6 +43,7 @@ extension Imggit {
     var revisions: [Revision] = []
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
 
@@ -53,7 +54,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: quiet.progress())
+      let repo = try store.repository(progress: quiet.progress(), platform: platform)
       let report = try Mirror(repository: repo).run(
         revisions: revisions, content: content, gitPath: gitPath)
       if output.json {

@@ -22,8 +22,10 @@ extension Imggit {
         stored byte for byte, so its digest is the registry's. The image is tagged only once \
         every blob is in.
 
-        From a multi-platform image, --platform chooses the image (the host's by default); \
-        that image is tagged.
+        A multi-platform image (an OCI index or a Docker manifest list) is kept whole: every \
+        platform's manifest and config is stored and the index is tagged. Layers are \
+        fetched for the platform --platform chooses (the host's by default); the other \
+        platforms' layers are promised, and fetched if a command ever needs them.
 
         --layers none makes a partial image, as git's partial clone does: only the manifest \
         and the config are stored, and each layer is recorded as promised by the registry \
@@ -53,7 +55,8 @@ extension Imggit {
     var tag: TagName?
 
     @Option(
-      help: ArgumentHelp("The platform of a multi-platform image.", valueName: "os/arch[/variant]"),
+      help: ArgumentHelp(
+        "Whose layers to fetch from a multi-platform image.", valueName: "os/arch[/variant]"),
       transform: Parse.platform)
     var platform: PlatformChoice?
 
@@ -80,9 +83,9 @@ extension Imggit {
         return
       }
       let platform =
-        result.platform.map {
-          " (\($0.label))"
-        } ?? ""
+        result.platforms.isEmpty
+        ? ""
+        : " (\(Format.count(result.platforms.count, "platform")); layers of \(result.platform?.label ?? "none"))"
       quiet.say(
         "pulled \(Terminal.paint(result.tag.description, .green)) \(result.manifest.digest.short)\(platform): \(result.summary.line("fetched"))"
       )

@@ -14,7 +14,10 @@ extension Imggit {
         Each blob is first asked for (HEAD); blobs the repository has are not sent, and a \
         blob this run sent to another repository of the registry is mounted there instead \
         of uploaded. Uploads run in parallel (--jobs); the manifest goes last, with its own \
-        media type, so the registry's digest is the store's.
+        media type, so the registry's digest is the store's. A multi-platform tag goes \
+        whole: every platform's manifest, then the index. A layer a partial image only \
+        promises is mounted from its repository on the same registry, or fetched from its \
+        own registry and sent.
 
         With --all, every tag NAME:TAG of the store goes to REGISTRY/NAMESPACE/NAME:TAG: \
         after a base is patched and `imggit rebase --all` has run, only the patch layer and \
@@ -37,6 +40,7 @@ extension Imggit {
     var all = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
 
@@ -50,8 +54,8 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository()
-      var images: [(PushSource, ImageReference, String)] = []
+      let repo = try store.repository(platform: platform)
+      var images: [(ImageContent, ImageReference, String)] = []
       if all {
         // REGISTRY[/NAMESPACE]: a reference of a placeholder repository below it says both.
         var root = source
@@ -66,11 +70,11 @@ extension Imggit {
           }
           let ref = try ImageReference(
             parsing: "\(namespace.registry)/\(prefix)\(name):\(tag.name.tag)", defaultRegistry: false)
-          images.append((try Push.source(repo, .name(tag.name.description)), ref, tag.name.description))
+          images.append((try repo.content(of: .name(tag.name.description)), ref, tag.name.description))
         }
       } else {
         let ref = try ImageReference(parsing: destination!)
-        images.append((try Push.source(repo, try Revision(parsing: source)), ref, source))
+        images.append((try repo.content(of: try Revision(parsing: source)), ref, source))
       }
       let client = Registry(
         store: repo.store, options: try store.registry.options(), progress: quiet.progress())
@@ -88,14 +92,6 @@ extension Imggit {
           "pushed \(Terminal.paint(image.2, .green)) -> \(result.reference) \(result.digest.short): \(result.summary.line("uploaded"))"
         )
       }
-    }
-
-    static func source(_ repo: Repository, _ revision: Revision) throws -> PushSource {
-      let ref = try repo.resolve(revision)
-      let data = try repo.imageData(ref)
-      return PushSource(
-        manifestData: data.manifestData, mediaType: data.manifest.mediaType ?? MediaType.ociManifest,
-        configData: data.configData, manifest: data.manifest)
     }
   }
 

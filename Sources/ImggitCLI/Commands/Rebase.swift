@@ -50,6 +50,7 @@ extension Imggit {
     var strict = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
 
@@ -65,7 +66,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: quiet.progress())
+      let repo = try store.repository(progress: quiet.progress(), platform: platform)
       let results: [RebaseResult]
       if all {
         results = try repo.rebaseAll(onto: onto!, old: revisions[0], strict: strict)
@@ -90,7 +91,7 @@ extension Imggit {
       if results.isEmpty { quiet.say("no tagged image descends from \(revisions[0])") }
       for r in results {
         quiet.say(
-          "\(Terminal.paint(r.tag.description, .green)): \(Terminal.paint(r.oldTip.short, .yellow)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(Format.count(r.replayed, "commit")) replayed)"
+          "\(Terminal.paint(r.tag.description, .green)): \(Terminal.paint(r.oldTip.short, .yellow)) -> \(Terminal.paint(r.ref.commit.id.short, .yellow)) (\(Format.count(r.replayed, "commit")) replayed)\(Format.platforms(r.platforms))"
         )
         for c in r.conflicts { Terminal.printError("imggit: warning: \(r.tag): \(c)") }
       }

@@ -23,10 +23,11 @@ extension Imggit {
     var revision: Revision
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var quiet: QuietOption
 
     func run() throws {
-      let ref = try store.repository().reset(tag, to: revision)
+      let ref = try store.repository(platform: platform).reset(tag, to: revision)
       quiet.say(
         "\(Terminal.paint(tag.description, .green)) is now at \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
       )

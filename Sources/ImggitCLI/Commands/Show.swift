@@ -28,12 +28,13 @@ extension Imggit {
     var nameStatus = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var output: JSONOption
     @OptionGroup var git: GitIDOptions
 
     func run() throws {
       // Indexing a big image's layers the first time takes a while: say so on a terminal.
-      let repo = try store.repository(progress: ProgressBar.reporter())
+      let repo = try store.repository(progress: ProgressBar.reporter(), platform: platform)
       let ref = try repo.resolve(revision)
       let changes = try repo.changes(of: ref)
       let tags = try repo.tags().filter { try repo.image($0.descriptor).tip?.id == ref.commit.id }.map(\.name)
@@ -86,10 +87,11 @@ extension Imggit {
     var quiet = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var output: JSONOption
 
     func run() throws {
-      let repo = try store.repository(progress: quiet ? nil : ProgressBar.reporter())
+      let repo = try store.repository(progress: quiet ? nil : ProgressBar.reporter(), platform: platform)
       let changes = try repo.diff(try repo.resolve(a), try repo.resolve(b))
       if output.json && !quiet {
         try Terminal.printJSON(changes.map(ChangeJSON.init))

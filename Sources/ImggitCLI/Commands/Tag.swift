@@ -38,6 +38,7 @@ extension Imggit {
     var force = false
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var platform: PlatformOption
     @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
 
@@ -51,12 +52,12 @@ extension Imggit {
 
     func run() throws {
       if !delete.isEmpty {
-        try store.repository().deleteTags(delete)
+        try store.repository(platform: platform).deleteTags(delete)
         for n in delete { quiet.say("Deleted tag \(n)") }
         return
       }
       guard let name, let revision else { return try list() }
-      let repo = try store.repository(create: true)
+      let repo = try store.repository(create: true, platform: platform)
       let ref = try repo.createTag(name, at: revision, force: force)
       quiet.say(
         "\(Terminal.paint(name.description, .green)) -> \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
@@ -64,7 +65,7 @@ extension Imggit {
     }
 
     private func list() throws {
-      let tags = try store.repository().tagList()
+      let tags = try store.repository(platform: platform).tagList()
       if output.json {
         try Terminal.printJSON(
           tags.map {

@@ -1,5 +1,6 @@
 import Errors
 import History
+import ImageModel
 import ImageStore
 import LayerFS
 
@@ -21,6 +22,13 @@ enum Hints {
     case HistoryError.mergeConflicts: return "choose --strategy theirs, or --squash --strategy ours"
     case HistoryError.oursNeedsSquash: return "--strategy ours needs --squash"
     case HistoryError.needsTag: return "name the tag to write with -t NAME:TAG"
+    case ModelError.noPlatform: return "choose one with --platform OS/ARCH"
+    case let e as PlatformError:
+      if case ModelError.noPlatform = e.underlying {
+        return
+          "a multi-platform image is rewritten on every platform, so what the command names must have each"
+      }
+      return hint(for: e.underlying)
     default: return nil
     }
   }

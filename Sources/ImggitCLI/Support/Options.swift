@@ -35,8 +35,11 @@ struct StoreOptions: ParsableArguments {
 
   /// The store as commits; `progress` is told how its long operations go. The layer indexes
   /// it builds are cached when the command succeeds (``saveCaches()``), not before.
-  func repository(create: Bool = false, progress: ProgressReporter? = nil) throws -> Repository {
+  func repository(create: Bool = false, progress: ProgressReporter? = nil, platform: PlatformOption? = nil)
+    throws -> Repository
+  {
     let repo = Repository(store: try open(create: create), progress: progress)
+    repo.platform = platform?.platform
     repo.deferCaches = true
     if !offline { repo.remote = PartialPull(options: try registry.options()) }
     StoreOptions.opened.append(repo)
@@ -51,6 +54,16 @@ struct StoreOptions: ParsableArguments {
     for repo in opened { repo.saveCaches() }
     opened = []
   }
+}
+
+/// `--platform`, for the commands that read or rewrite images.
+struct PlatformOption: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "The image of a multi-platform index to show or report (default: the host's). Rewrites change every platform.",
+      valueName: "os/arch[/variant]"),
+    transform: Parse.platform)
+  var platform: PlatformChoice?
 }
 
 /// `--json` for listing commands.

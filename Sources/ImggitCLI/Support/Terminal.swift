@@ -41,6 +41,11 @@ enum Terminal {
 
 /// Human forms of sizes and dates.
 enum Format {
+  /// ` on 2 platforms (linux/amd64, linux/arm64)`, or nothing for a single-platform image.
+  static func platforms(_ ps: [Platform]) -> String {
+    ps.isEmpty ? "" : " on \(count(ps.count, "platform")) (\(ps.map(\.label).joined(separator: ", ")))"
+  }
+
   /// `1 blob`, `2 blobs`: a count with its noun, in the plural when it is not one.
   static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
     "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
