@@ -218,13 +218,19 @@ extension RegistryClient {
     _ blob: Descriptor, to location: String, repository: String, from store: Store,
     progress: ProgressReporter?
   ) async throws {
+    let body = HTTPClientRequest.Body.stream(
+      FileChunks(path: store.blobPath(blob.digest), progress: progress), length: .known(blob.size))
+    try await upload(blob, to: location, repository: repository, body: body)
+  }
+
+  /// Uploads a blob in one `PUT` to the upload URL, its bytes taken from `body`.
+  func upload(_ blob: Descriptor, to location: String, repository: String, body: HTTPClientRequest.Body)
+    async throws
+  {
     let what = "upload of blob \(blob.digest) to \(repository)"
     let separator = location.contains("?") ? "&" : "?"
     let target =
       "\(location)\(separator)digest=\(blob.digest.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-    let path = store.blobPath(blob.digest)
-    let body = HTTPClientRequest.Body.stream(
-      FileChunks(path: path, progress: progress), length: .known(blob.size))
     var headers = HTTPHeaders()
     headers.add(name: "Content-Type", value: "application/octet-stream")
     let response = try await send(
@@ -233,6 +239,21 @@ extension RegistryClient {
       throw await failure(response, repository: repository, what: what)
     }
     _ = try? await response.body.collect(upTo: 1 << 16)
+  }
+
+  /// `GET /v2/<repo>/blobs/<digest>` from the start, for `body` to read as it arrives: how a
+  /// blob goes from one registry to another without being stored on the way.
+  func withBlobBody<T: Sendable>(
+    _ blob: Descriptor, repository: String, _ body: (HTTPClientResponse.Body) async throws -> T
+  ) async throws -> T {
+    let what = "blob \(blob.digest) of \(repository)"
+    let response = try await send(
+      .GET, url(repository, "blobs/\(blob.digest)"), repository: repository, what: what)
+    switch response.status.code {
+    case 200: return try await body(response.body)
+    case 404: throw RegistryError.blobUnknown(registry: registry, repository: repository, blob.digest)
+    default: throw await failure(response, repository: repository, what: what)
+    }
   }
 
   /// `PUT /v2/<repo>/manifests/<tag>` with the manifest's own media type.
@@ -304,4 +325,48 @@ struct FileChunks: AsyncSequence, Sendable {
   }
 
   func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, progress: progress) }
+}
+
+/// A blob's bytes on their way from one registry to another, hashed as they pass: the
+/// sequence fails, and with it the upload before it completes, when they are not the
+/// blob's size and digest.
+struct VerifiedChunks<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
+where Base.Element == ByteBuffer {
+  typealias Element = ByteBuffer
+  let base: Base
+  let blob: Descriptor
+  let progress: ProgressReporter?
+
+  struct AsyncIterator: AsyncIteratorProtocol {
+    var base: Base.AsyncIterator
+    let blob: Descriptor
+    let progress: ProgressReporter?
+    var hasher = DigestHasher()
+
+    mutating func next() async throws -> ByteBuffer? {
+      let chunk: ByteBuffer?
+      do { chunk = try await base.next() } catch {
+        throw TransferError(description: "the source broke off after \(hasher.count) bytes: \(error)")
+      }
+      guard let chunk else {
+        let actual = hasher.finalize()
+        guard hasher.count == blob.size, actual == blob.digest else {
+          throw TransferError(
+            description: "the source sent \(hasher.count) bytes hashing to \(actual), not blob \(blob.digest)"
+          )
+        }
+        return nil
+      }
+      chunk.withUnsafeReadableBytes { hasher.update($0) }
+      guard hasher.count <= blob.size else {
+        throw TransferError(description: "the source sent more than the blob's \(blob.size) bytes")
+      }
+      progress?.advance(by: Int64(chunk.readableBytes))
+      return chunk
+    }
+  }
+
+  func makeAsyncIterator() -> AsyncIterator {
+    AsyncIterator(base: base.makeAsyncIterator(), blob: blob, progress: progress)
+  }
 }

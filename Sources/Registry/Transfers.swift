@@ -350,10 +350,13 @@ public struct Registry: Sendable {
         return true
       }
       if let promise, !store.hasBlob(blob.digest) {
-        // Promised by another registry: fetch it first (verified), then send it.
-        try await RegistryFetcher.fetch(promise, into: store, options: client.options, progress: nil)
+        // Promised by another registry: its bytes go from there to here as they arrive,
+        // verified on the way, and are never stored.
+        try await stream(
+          promise, blob, to: location, repository: repository, client: client, progress: progress)
+      } else {
+        try await client.upload(blob, to: location, repository: repository, from: store, progress: progress)
       }
-      try await client.upload(blob, to: location, repository: repository, from: store, progress: progress)
       await sent.record(blob.digest, in: repository)
       return false
     }
@@ -367,6 +370,41 @@ public struct Registry: Sendable {
       }
     }
     return summary
+  }
+
+  /// Sends a promised blob from the registry that promised it straight to an upload of
+  /// `client`'s registry. A try that breaks off starts again, with a new upload.
+  private static func stream(
+    _ promise: BlobPromise, _ blob: Descriptor, to firstLocation: String, repository: String,
+    client: RegistryClient, progress: ProgressReporter?
+  ) async throws {
+    var source = client.options
+    if promise.plainHTTP { source.insecureRegistries.insert(promise.registry) }
+    let settings = source
+    let location = Locations(firstLocation)
+    try await RegistryClient.with(
+      promise.registry, apiHost: ImageReference.apiHost(of: promise.registry), options: settings
+    ) { from in
+      try await client.retrying("copy of blob \(blob.digest) from \(promise.registry)/\(promise.repository)")
+      {
+        let target: String
+        if let first = await location.take() {
+          target = first
+        } else if let fresh = try await client.startUpload(
+          blob.digest, repository: repository, mountFrom: nil)
+        {
+          target = fresh
+        } else {
+          return
+        }
+        try await from.withBlobBody(blob, repository: promise.repository) { body in
+          try await client.upload(
+            blob, to: target, repository: repository,
+            body: .stream(
+              VerifiedChunks(base: body, blob: blob, progress: progress), length: .known(blob.size)))
+        }
+      }
+    }
   }
 
   // MARK: - Login
@@ -386,6 +424,16 @@ public struct Registry: Sendable {
       try await RegistryClient.with(registry, apiHost: host, options: checked) { try await $0.checkLogin() }
     }
     try file.store(credentials, for: registry)
+  }
+}
+
+/// The upload URL a first try of a streamed copy uses; later tries start their own.
+private actor Locations {
+  private var first: String?
+  init(_ first: String) { self.first = first }
+  func take() -> String? {
+    defer { first = nil }
+    return first
   }
 }
 

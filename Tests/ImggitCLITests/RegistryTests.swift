@@ -327,4 +327,31 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: cli.store + "/.imggit/promised").isEmpty)
     try cli.ok("fsck")
   }
+
+  @Test func aPromisedLayerGoesFromItsRegistryToAnotherWithoutBeingStored() throws {
+    guard TestRegistry.available else { return }
+    let (cli, fx, source) = try RegistryTests.registryWithApp(proxy: true)
+    let target = try TestRegistry(tmp: cli.tmp)
+    try cli.ok("pull", "--insecure", "--layers", "none", "\(source.address)/team/app:1", "--tag", "app:1")
+    let before = try FileManager.default.contentsOfDirectory(atPath: cli.store + "/blobs/sha256").count
+    // One cut and one corrupt byte on the way: each copy starts again, and the bad one
+    // never completes an upload.
+    try source.inject([["cut_after": 100, "times": 1], ["corrupt": true, "times": 1]])
+    try source.clearRequests()
+    let pushed = try RegistryTests.json(
+      try cli.ok("push", "--insecure", "app:1", "\(target.address)/copy/app:1", "--json"))
+    #expect((pushed["transferred"] as? Int ?? 0) > 1, "\(pushed)")
+    // Each promised layer was read from the source once, and the two broken copies again.
+    let promised = try FileManager.default.contentsOfDirectory(atPath: cli.store + "/.imggit/promised").count
+    let reads = try source.requests().filter { $0.method == "GET" && $0.path.contains("/blobs/") }
+    #expect(reads.count == promised + 2, "\(reads.map { "\($0.path) \($0.status) \($0.bytes)" })")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: cli.store + "/blobs/sha256").count == before)
+    #expect(
+      try RegistryTests.registryDigest(cli, "\(target.direct)/copy/app:1") == pushed["manifest"] as? String)
+    let back = cli.tmp.sub("copied")
+    try cli.tool(
+      "skopeo", "copy", "--src-tls-verify=false", "docker://\(target.direct)/copy/app:1", "oci:\(back):x")
+    #expect(try RegistryTests.tree(cli, back, "x") == RegistryTests.tree(cli, fx, "app:1"))
+    try cli.ok("fsck")
+  }
 }

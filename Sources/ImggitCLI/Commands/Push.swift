@@ -16,8 +16,8 @@ extension Imggit {
         of uploaded. Uploads run in parallel (--jobs); the manifest goes last, with its own \
         media type, so the registry's digest is the store's. A multi-platform tag goes \
         whole: every platform's manifest, then the index. A layer a partial image only \
-        promises is mounted from its repository on the same registry, or fetched from its \
-        own registry and sent.
+        promises is mounted from its repository on the same registry, or copied from its \
+        own registry straight into the upload, never stored.
 
         With --all, every tag NAME:TAG of the store goes to REGISTRY/NAMESPACE/NAME:TAG: \
         after a base is patched and `imggit rebase --all` has run, only the patch layer and \
