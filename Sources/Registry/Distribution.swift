@@ -194,7 +194,7 @@ extension RegistryClient {
     let what = "upload of blob \(digest) to \(repository)"
     return try await retrying(what) {
       let response = try await send(
-        .POST, url(repository, path), repository: repository, actions: "pull,push",
+        .POST, url(repository, path), repository: repository, actions: "pull,push", alsoPulling: from,
         headers: ["Content-Length": "0"], what: what)
       let code = response.status.code
       guard code == 202 || (code == 201 && from != nil) else {

@@ -101,9 +101,13 @@ final class RegistryClient: Sendable {
   /// that carries one should come after another to the same scope, so auth is settled first.
   func send(
     _ method: HTTPMethod, _ url: String, repository: String?, actions: String = "pull",
-    headers: HTTPHeaders = [:], body: HTTPClientRequest.Body? = nil, what: String
+    alsoPulling other: String? = nil, headers: HTTPHeaders = [:], body: HTTPClientRequest.Body? = nil,
+    what: String
   ) async throws -> HTTPClientResponse {
-    let scope = repository.map { "repository:\($0):\(actions)" }
+    // A cross-repository mount needs a token that may read the repository it mounts from.
+    let scope = repository.map {
+      "repository:\($0):\(actions)" + (other.map { " repository:\($0):pull" } ?? "")
+    }
     var target = url
     var sameHost = true
     var challenged = false
@@ -164,7 +168,10 @@ final class RegistryClient: Sendable {
       }
       var query = components.queryItems ?? []
       if let service = params["service"] { query.append(URLQueryItem(name: "service", value: service)) }
-      if let scope = scope ?? params["scope"] { query.append(URLQueryItem(name: "scope", value: scope)) }
+      // Several scopes are several `scope` parameters, as Docker's token specification has it.
+      for one in (scope ?? params["scope"] ?? "").split(separator: " ") {
+        query.append(URLQueryItem(name: "scope", value: String(one)))
+      }
       components.queryItems = query
       guard let tokenURL = components.url?.absoluteString else {
         throw RegistryError.badResponse(
