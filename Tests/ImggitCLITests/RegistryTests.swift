@@ -154,7 +154,8 @@ import Testing
     try cli.ok("tag", "other:1", "app:1")
     let all = try cli(["push", "--insecure", "--all", "\(registry.address)/ns", "--json"], env: env)
     #expect(all.status == 0, "\(all.stderr)")
-    let results = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
+    let results = try #require(
+      try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
     #expect(results.map { $0["mounted"] as? Int ?? 0 }.reduce(0, +) > 0, "\(results)")
     #expect(try cli(["logout", registry.address], env: env).status == 0)
     #expect(try cli(["pull", "--insecure", ref, "--tag", "app:again"], env: env).status == 1)
