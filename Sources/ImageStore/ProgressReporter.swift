@@ -24,6 +24,16 @@ public final class ProgressReporter: @unchecked Sendable {
     /// Nil when the size of the work is not known ahead (an archive read from a pipe).
     public var total: Int64?
     public var finished: Bool
+    /// The parts under way inside the phase (the blobs of a pull, each with its own bar),
+    /// oldest first; their counts are part of the phase's.
+    public var items: [Item] = []
+  }
+
+  /// One part of a phase that is counted on its own as well (one blob of several moving at once).
+  public struct Item: Sendable, Equatable {
+    public var name: String
+    public var completed: Int64
+    public var total: Int64?
   }
 
   private let lock = NSLock()
@@ -49,9 +59,31 @@ public final class ProgressReporter: @unchecked Sendable {
 
   /// Counts `n` more units of the current phase.
   public func advance(by n: Int64) {
+    change { $0.completed += n }
+  }
+
+  /// Begins a part of the current phase that is also counted on its own.
+  public func startItem(_ name: String, total: Int64?) {
+    change { $0.items.append(Item(name: name, completed: 0, total: total)) }
+  }
+
+  /// Counts `n` more units of the current phase, done by the part `item`.
+  public func advance(by n: Int64, item: String) {
+    change { s in
+      s.completed += n
+      if let i = s.items.firstIndex(where: { $0.name == item }) { s.items[i].completed += n }
+    }
+  }
+
+  /// Ends a part of the current phase; the phase goes on.
+  public func finishItem(_ name: String) {
+    change { $0.items.removeAll { $0.name == name } }
+  }
+
+  private func change(_ body: (inout State) -> Void) {
     let s: State? = lock.withLock {
       guard var s = state, !s.finished else { return nil }
-      s.completed += n
+      body(&s)
       state = s
       return s
     }
@@ -72,13 +104,10 @@ public final class ProgressReporter: @unchecked Sendable {
 
   /// Ends the current phase; nothing happens when none is open.
   public func finish() {
-    let s: State? = lock.withLock {
-      guard var s = state, !s.finished else { return nil }
-      s.finished = true
-      state = s
-      return s
+    change {
+      $0.finished = true
+      $0.items = []
     }
-    if let s { observer(s) }
   }
 }
 

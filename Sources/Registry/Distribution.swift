@@ -98,7 +98,10 @@ extension RegistryClient {
     if store.hasBlob(blob.digest) { return .skipped }
     let what = "blob \(blob.digest) of \(repository)"
     let startedWith = partial.size
-    progress?.advance(by: min(startedWith, blob.size))
+    let item = blob.digest.short
+    progress?.startItem(item, total: blob.size)
+    defer { progress?.finishItem(item) }
+    progress?.advance(by: min(startedWith, blob.size), item: item)
     let counters = TransferCounters()
     try await retrying(what, onRetry: { counters.retry() }) {
       let offset = partial.size
@@ -118,7 +121,7 @@ extension RegistryClient {
       } else if code == 200 || code == 206 || code == 416 {
         // Sent from the start (no Range support), or a range we cannot use: start again.
         if offset > 0 {
-          progress?.advance(by: -offset)
+          progress?.advance(by: -offset, item: item)
           try partial.restart()
         }
         if code != 200 {
@@ -139,7 +142,7 @@ extension RegistryClient {
         for try await buffer in response.body {
           try buffer.withUnsafeReadableBytes { try partial.append($0) }
           counters.add(Int64(buffer.readableBytes))
-          progress?.advance(by: Int64(buffer.readableBytes))
+          progress?.advance(by: Int64(buffer.readableBytes), item: item)
           if partial.size > blob.size { break }
         }
       } catch {
@@ -162,7 +165,7 @@ extension RegistryClient {
     do {
       try partial.finish(expectedSize: blob.size, source: "\(registry)/\(repository)")
     } catch let error as StoreError {
-      progress?.advance(by: -counted)
+      progress?.advance(by: -counted, item: blob.digest.short)
       throw TransferError(description: "\(error)")
     }
   }
@@ -218,8 +221,11 @@ extension RegistryClient {
     _ blob: Descriptor, to location: String, repository: String, from store: Store,
     progress: ProgressReporter?
   ) async throws {
+    progress?.startItem(blob.digest.short, total: blob.size)
+    defer { progress?.finishItem(blob.digest.short) }
     let body = HTTPClientRequest.Body.stream(
-      FileChunks(path: store.blobPath(blob.digest), progress: progress), length: .known(blob.size))
+      FileChunks(path: store.blobPath(blob.digest), progress: progress, item: blob.digest.short),
+      length: .known(blob.size))
     try await upload(blob, to: location, repository: repository, body: body)
   }
 
@@ -300,10 +306,13 @@ struct FileChunks: AsyncSequence, Sendable {
   typealias Element = ByteBuffer
   let path: String
   let progress: ProgressReporter?
+  /// The part of the progress these bytes count for.
+  let item: String
 
   struct AsyncIterator: AsyncIteratorProtocol {
     let path: String
     let progress: ProgressReporter?
+    let item: String
     var fd: SystemPackage.FileDescriptor?
     var done = false
 
@@ -319,12 +328,12 @@ struct FileChunks: AsyncSequence, Sendable {
         try fd?.close()
         return nil
       }
-      progress?.advance(by: Int64(n))
+      progress?.advance(by: Int64(n), item: item)
       return buffer
     }
   }
 
-  func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, progress: progress) }
+  func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, progress: progress, item: item) }
 }
 
 /// A blob's bytes on their way from one registry to another, hashed as they pass: the
@@ -361,7 +370,7 @@ where Base.Element == ByteBuffer {
       guard hasher.count <= blob.size else {
         throw TransferError(description: "the source sent more than the blob's \(blob.size) bytes")
       }
-      progress?.advance(by: Int64(chunk.readableBytes))
+      progress?.advance(by: Int64(chunk.readableBytes), item: blob.digest.short)
       return chunk
     }
   }

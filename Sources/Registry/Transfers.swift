@@ -397,6 +397,8 @@ public struct Registry: Sendable {
         } else {
           return
         }
+        progress?.startItem(blob.digest.short, total: blob.size)
+        defer { progress?.finishItem(blob.digest.short) }
         try await from.withBlobBody(blob, repository: promise.repository) { body in
           try await client.upload(
             blob, to: target, repository: repository,

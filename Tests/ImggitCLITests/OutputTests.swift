@@ -24,6 +24,27 @@ import Testing
     return (r.status, r.stdout)
   }
 
+  @Test func pullDrawsABarPerBlobUnderTheTotal() throws {
+    guard TestRegistry.available else { return }
+    let (cli, _, registry) = try RegistryTests.registryWithApp(proxy: true)
+    // Slow enough that the bar is drawn while the blobs move.
+    try registry.inject([["rate": 100_000, "times": 100]])
+    let (status, screen) = try onTerminal(
+      cli, ["pull", "--insecure", "\(registry.address)/team/app:1", "--tag", "app:1"],
+      env: ["IMGGIT_PROGRESS_DELAY": "0"])
+    #expect(status == 0, "\(screen)")
+    #expect(screen.contains("Pulling team/app 100%") && screen.contains(", done."), "\(screen)")
+    // A line per blob under way: its short digest, its own share and its size.
+    let layers = try array(cli.ok("log", "--json", "app:1")).compactMap {
+      ($0["layer"] as? [String: Any])?["digest"] as? String
+    }
+    let shown = layers.filter { screen.contains("  \($0.dropFirst("sha256:".count).prefix(12)) ") }
+    #expect(!shown.isEmpty, "\(screen)")
+    // The item lines are gone once the pull is done: the last line is the total, done.
+    let last = screen.components(separatedBy: "\r").last { $0.contains("Pulling") } ?? ""
+    #expect(last.contains(", done."), "\(last)")
+  }
+
   @Test func progressBarsOnlyOnATerminalAndNeverWhenQuiet() throws {
     let cli = try CLI()
     let fx = try cli.fixture()

@@ -34,6 +34,10 @@ final class ProgressBar: @unchecked Sendable {
   private var phase = 0
   /// True while a drawn, unfinished line is on screen.
   private var lineOpen = false
+  /// How many item lines are drawn below the phase's line; the cursor ends the last one.
+  private var below = 0
+  /// At most this many parts get a line of their own (the rest count in the total).
+  private static let maxItems = 8
 
   private init() {
     let env = ProcessInfo.processInfo.environment
@@ -54,6 +58,7 @@ final class ProgressBar: @unchecked Sendable {
       if shared.lineOpen {
         shared.write("\n")
         shared.lineOpen = false
+        shared.below = 0
       }
     }
   }
@@ -67,11 +72,14 @@ final class ProgressBar: @unchecked Sendable {
         phase = state.serial
         phaseBegan = now
         lineOpen = false
+        below = 0
         fresh = true
       }
       if state.finished {
-        if lineOpen { write("\r" + line(state, now: now) + ", done.\u{1b}[K\n") }
+        if lineOpen { draw(line(state, now: now) + ", done.", items: []) }
+        if lineOpen { write("\n") }
         lineOpen = false
+        below = 0
         return
       }
       guard now.timeIntervalSince(began) >= delay, fresh || now.timeIntervalSince(lastDraw) >= 0.1 else {
@@ -79,8 +87,34 @@ final class ProgressBar: @unchecked Sendable {
       }
       lastDraw = now
       lineOpen = true
-      write("\r" + line(state, now: now) + "\u{1b}[K")
+      let items = state.items.prefix(Self.maxItems).map { itemLine($0, unit: state.unit) }
+      draw(line(state, now: now), items: items)
     }
+  }
+
+  /// Redraws the phase's line and one line per item under it, clearing item lines of the
+  /// last drawing that are gone; the cursor ends on the last line drawn.
+  private func draw(_ head: String, items: [String]) {
+    var out = below > 0 ? "\u{1b}[\(below)A\r" : "\r"
+    out += head + "\u{1b}[K"
+    for item in items { out += "\n" + item + "\u{1b}[K" }
+    let gone = below - items.count
+    if gone > 0 { out += String(repeating: "\n\u{1b}[K", count: gone) + "\u{1b}[\(gone)A" }
+    below = items.count
+    write(out)
+  }
+
+  /// `  3f2a9c1d07b4  42% [########            ] 1.2 MB / 3.0 MB`
+  private func itemLine(_ item: ProgressReporter.Item, unit: ProgressReporter.Unit) -> String {
+    func amount(_ n: Int64) -> String { unit == .bytes ? Format.size(n) : String(n) }
+    guard let total = item.total, total > 0 else { return "  \(item.name) \(amount(item.completed))" }
+    let done = min(max(item.completed, 0), total)
+    let fraction = Double(done) / Double(total)
+    let filled = Int(fraction * 20)
+    let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: 20 - filled)
+    let text =
+      "  \(item.name) \(String(Int(fraction * 100)).leftPad(3))% [\(bar)] \(amount(done)) / \(amount(total))"
+    return String(text.prefix(max(20, Terminal.width() - 1)))
   }
 
   private func line(_ s: ProgressReporter.State, now: Date) -> String {
