@@ -137,5 +137,21 @@ import Testing
     for arch in Self.archs {
       #expect(try Self.tree(other, other.store, "app:1", arch) == Self.tree(cli, multi, "app:1", arch))
     }
+    // A Docker manifest list, as skopeo writes one, is kept whole the same way.
+    try cli.tool(
+      "skopeo", "copy", "--all", "--format", "v2s2", "--dest-tls-verify=false", "oci:\(multi):app:1",
+      "docker://\(registry.direct)/team/docker:1")
+    let list = try RegistryTests.json(
+      try other.ok("pull", "--insecure", "\(registry.address)/team/docker:1", "--tag", "docker:1", "--json"))
+    #expect(
+      list["manifest"] as? String
+        == (try RegistryTests.registryDigest(cli, "\(registry.direct)/team/docker:1")))
+    #expect(
+      try Self.indexEntry(other.store, "docker:1")["mediaType"] as? String == MediaType.dockerManifestList)
+    // (skopeo reads no Docker media type from a layout, so imggit extracts it here.)
+    let docker = other.tmp.sub("docker-arm")
+    try other.ok("extract", "--platform", "linux/arm64", "docker:1", "-C", docker)
+    #expect(try String(contentsOfFile: docker + "/app/main", encoding: .utf8) == "main2-arm64")
+    try other.ok("fsck")
   }
 }
