@@ -50,8 +50,7 @@ extension Repository {
     // One time for every platform, so that their new layers are the same blob.
     let now = request.options.sourceDateEpoch.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
     let rewrite = try forEachPlatform(of: revision) {
-      let image = try commitOnePlatform(onto: revision, request, at: now)
-      return (image.descriptor, image)
+      try commitOnePlatform(onto: revision, request, at: now)
     }
     try moveTag(
       target, from: expected, to: rewrite.descriptor, command: "commit \(target) -m \(request.message)")
@@ -61,9 +60,10 @@ extension Repository {
       platforms: rewrite.platforms)
   }
 
-  /// The image with the new commit on one platform, written, with no tag moved.
+  /// The new commit on one platform, checked (paths to remove exist, files to add are
+  /// there); the step returned writes its layer and image.
   private func commitOnePlatform(onto revision: Revision, _ request: CommitRequest, at now: Date) throws
-    -> Image
+    -> Rewrite<Image>
   {
     let ref = try resolve(revision)
     var (manifest, config) = ref.image.truncated(at: ref.position)
@@ -72,11 +72,7 @@ extension Repository {
 
     var entry = HistoryEntry(createdBy: request.message, created: created, emptyLayer: !request.changesFiles)
     entry.json["comment"] = .string("imggit commit")
-    if request.changesFiles {
-      let layer = try writeLayer(for: ref, request, mtime: mtime)
-      manifest.layers.append(layer.descriptor)
-      config.diffIDs.append(layer.diffID)
-    }
+    let entries = request.changesFiles ? try layerEntries(for: ref, request, mtime: mtime) : nil
     if ref.commit.synthetic {
       // Keep history and layers in step: the synthetic entries become real ones.
       config.history = ref.image.commits.prefix(ref.position + 1).map(\.history)
@@ -84,10 +80,23 @@ extension Repository {
     config.history.append(entry)
     config.created = created
     applyConfig(request, to: &config)
-    return try write(manifest: manifest, config: config)
+    return {
+      if let entries {
+        let layer = try LayerWriter(
+          store: self.store, compression: request.options.compression, level: request.options.level
+        ).write(entries)
+        manifest.layers.append(layer.descriptor)
+        config.diffIDs.append(layer.diffID)
+      }
+      let image = try self.write(manifest: manifest, config: config)
+      return (image.descriptor, image)
+    }
   }
 
-  private func writeLayer(for ref: CommitRef, _ request: CommitRequest, mtime: Int64) throws -> WrittenLayer {
+  /// What the new layer holds: whiteouts for the removed paths (each must exist), the added
+  /// files, and the folders above them that the image lacks.
+  private func layerEntries(for ref: CommitRef, _ request: CommitRequest, mtime: Int64) throws -> [LayerEntry]
+  {
     let tree = try rootFS(ref)
     var entries: [LayerEntry] = []
     for path in request.removes {
@@ -111,10 +120,7 @@ extension Repository {
     for p in parents where !added.contains(p) && tree.nodes[p]?.entry.type != .directory {
       entries.append(LayerEntry(FileEntry(path: p, type: .directory, mode: 0o755, mtime: mtime)))
     }
-    return try LayerWriter(
-      store: store, compression: request.options.compression, level: request.options.level
-    ).write(
-      entries)
+    return entries
   }
 
   private func applyConfig(_ r: CommitRequest, to config: inout ImageConfig) {

@@ -34,8 +34,7 @@ extension Repository {
   ) throws -> MergeResult {
     let expected = try startingValue(tag)
     let rewrite = try forEachPlatform(of: a) {
-      let r = try mergeOnePlatform(a, b, squash: squash, strategy: strategy, options: options, tag: tag)
-      return (r.descriptor, r.result)
+      try mergeOnePlatform(a, b, squash: squash, strategy: strategy, options: options, tag: tag)
     }
     var result = rewrite.result
     result.platforms = rewrite.platforms
@@ -45,10 +44,11 @@ extension Repository {
     return result
   }
 
-  /// One platform's merge, its image written, no tag moved.
+  /// One platform's merge, checked (related, no unresolved conflicts); the step returned
+  /// writes its image.
   private func mergeOnePlatform(
     _ a: Revision, _ b: Revision, squash: Bool, strategy: MergeStrategy?, options: LayerOptions, tag: TagName
-  ) throws -> (descriptor: Descriptor, result: MergeResult) {
+  ) throws -> Rewrite<MergeResult> {
     let ours = try resolve(a)
     let theirs = try resolve(b)
     let chainA = ours.image.commits[...ours.position]
@@ -61,11 +61,13 @@ extension Repository {
     if common == chainA.count || common == chainB.count {
       // One side contains the other: the result is the longer one.
       let winner = common == chainA.count ? theirs : ours
-      let descriptor = try materialize(winner)
-      return (
-        descriptor,
-        MergeResult(tag: tag, ref: winner, fastForward: common == chainA.count, replayed: 0, conflicts: [])
-      )
+      let fastForward = common == chainA.count
+      return {
+        (
+          try self.materialize(winner),
+          MergeResult(tag: tag, ref: winner, fastForward: fastForward, replayed: 0, conflicts: [])
+        )
+      }
     }
     let base = CommitRef(image: ours.image, position: common - 1)
     let replayed = Array(chainB[common...])
@@ -73,7 +75,17 @@ extension Repository {
     if !conflicts.isEmpty && strategy == nil {
       throw HistoryError.mergeConflicts(conflicts.map(\.description))
     }
+    return {
+      try self.writeMerge(
+        ours, theirs, a, b, replayed: replayed, conflicts: conflicts, squash: squash, strategy: strategy,
+        options: options, tag: tag)
+    }
+  }
 
+  private func writeMerge(
+    _ ours: CommitRef, _ theirs: CommitRef, _ a: Revision, _ b: Revision, replayed: [Commit],
+    conflicts: [RebaseConflict], squash: Bool, strategy: MergeStrategy?, options: LayerOptions, tag: TagName
+  ) throws -> (Descriptor, MergeResult) {
     var (manifest, config) = try assemble(onto: ours, named: a, replaying: replayed, from: theirs)
     if squash {
       // The merged tree, then one layer that takes A's tree there.

@@ -12,6 +12,9 @@ public struct PlatformError: ImggitError {
   public var description: String { "\(platform): \(underlying.description)" }
 }
 
+/// The writing step of a rewrite whose checks have passed.
+typealias Rewrite<R> = () throws -> (Descriptor, R)
+
 /// A rewrite applied to every platform of the image it started from.
 struct PlatformRewrite<R> {
   /// What the tag now points to: the new index, or the new image of a single-platform one.
@@ -27,13 +30,15 @@ extension Repository {
   /// once for a single-platform image; once per platform for a multi-platform index, and then
   /// a new index of the results, in the same order, with the same platforms and annotations.
   ///
-  /// While `rewrite` runs for a platform, every revision resolves to that platform's image,
+  /// While a platform is prepared and written, every revision resolves to that platform's image,
   /// exactly: a base or range that lacks the platform stops the whole rewrite (with
   /// ``ModelError/noPlatform(what:wanted:available:)``) before any tag moves. A
   /// single-platform image is rewritten the same way, for the platform its config names.
   ///
-  /// `rewrite` returns the new image's descriptor and its own result; it must not move tags.
-  func forEachPlatform<R>(of revision: Revision, _ rewrite: () throws -> (Descriptor, R)) throws
+  /// `prepare` does every check that can refuse the command and returns the writing step,
+  /// which returns the new image's descriptor and its own result; neither moves tags. Every
+  /// platform is prepared before any is written, so a refusal leaves the store as it was.
+  func forEachPlatform<R>(of revision: Revision, _ prepare: () throws -> Rewrite<R>) throws
     -> PlatformRewrite<R>
   {
     let ref = try resolve(revision)
@@ -45,7 +50,7 @@ extension Repository {
     guard let indexDescriptor = ref.index else {
       if let p = ref.image.config.platform { platform = PlatformChoice(p) }
       exactPlatform = true
-      let (descriptor, result) = try rewrite()
+      let (descriptor, result) = try prepare()()
       return PlatformRewrite(descriptor: descriptor, result: result, platforms: [])
     }
     let index = try store.index(indexDescriptor)
@@ -53,6 +58,7 @@ extension Repository {
     var replaced: [Digest: Descriptor] = [:]
     var results: [(Digest, R)] = []
     var platforms: [Platform] = []
+    var steps: [(entry: Descriptor, platform: Platform, write: Rewrite<R>)] = []
     for entry in index.images {
       guard let p = try entry.platform ?? store.image(entry).config.platform else {
         throw ModelError.noPlatform(
@@ -61,15 +67,20 @@ extension Repository {
       }
       platform = PlatformChoice(p)
       exactPlatform = true
-      let (descriptor, result): (Descriptor, R)
-      do {
-        (descriptor, result) = try rewrite()
-      } catch let e as any ImggitError {
+      do { steps.append((entry, p, try prepare())) } catch let e as any ImggitError {
         throw PlatformError(platform: p.label, underlying: e)
       }
-      replaced[entry.digest] = descriptor
-      results.append((entry.digest, result))
-      platforms.append(p)
+    }
+    for step in steps {
+      platform = PlatformChoice(step.platform)
+      exactPlatform = true
+      let (descriptor, result): (Descriptor, R)
+      do { (descriptor, result) = try step.write() } catch let e as any ImggitError {
+        throw PlatformError(platform: step.platform.label, underlying: e)
+      }
+      replaced[step.entry.digest] = descriptor
+      results.append((step.entry.digest, result))
+      platforms.append(step.platform)
     }
     guard let first = results.first else {
       throw ModelError.noPlatform(what: revision.description, wanted: "any", available: [])

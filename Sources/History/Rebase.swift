@@ -58,8 +58,7 @@ extension Repository {
     -> RebasePlan
   {
     let rewrite = try forEachPlatform(of: image) {
-      let plan = try planRebaseOnePlatform(onto: new, old: old, image: image, tag: tag, strict: strict)
-      return (plan.descriptor, plan)
+      try planRebaseOnePlatform(onto: new, old: old, image: image, tag: tag, strict: strict)
     }
     var plan = rewrite.result
     plan.descriptor = rewrite.descriptor
@@ -67,10 +66,12 @@ extension Repository {
     return plan
   }
 
+  /// One platform's rebase, checked (fork point, conflicts with `strict`); the step
+  /// returned writes its image.
   private func planRebaseOnePlatform(
     onto new: Revision, old: Revision?, image: Revision, tag: TagName?, strict: Bool
   ) throws
-    -> RebasePlan
+    -> Rewrite<RebasePlan>
   {
     let top = try resolve(image)
     let target = try targetTag(tag, for: image)
@@ -90,14 +91,18 @@ extension Repository {
       old: CommitRef(image: top.image, position: oldPosition), new: onto, replayed: replayed, in: top.image)
     if strict && !conflicts.isEmpty { throw HistoryError.rebaseConflicts(conflicts.map(\.description)) }
 
-    let (manifest, config) = try assemble(onto: onto, named: new, replaying: replayed, from: top)
-    let result = try write(manifest: manifest, config: config)
-    return RebasePlan(
-      result: RebaseResult(
-        tag: target, oldTip: top.commit.id, ref: CommitRef(image: result, position: result.commits.count - 1),
-        replayed: replayed.count, conflicts: conflicts),
-      expected: expected, command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)",
-      descriptor: result.descriptor)
+    return {
+      let (manifest, config) = try self.assemble(onto: onto, named: new, replaying: replayed, from: top)
+      let result = try self.write(manifest: manifest, config: config)
+      let plan = RebasePlan(
+        result: RebaseResult(
+          tag: target, oldTip: top.commit.id,
+          ref: CommitRef(image: result, position: result.commits.count - 1),
+          replayed: replayed.count, conflicts: conflicts),
+        expected: expected, command: "rebase --onto \(new) \(old?.description ?? oldID.short) \(image)",
+        descriptor: result.descriptor)
+      return (result.descriptor, plan)
+    }
   }
 
   /// The image `replayed` (commits of `top`) makes on `onto`: the config is top's, with

@@ -100,8 +100,7 @@ extension Repository {
     let target = try targetTag(tag, for: image)
     let expected = try startingValue(target)
     let rewrite = try forEachPlatform(of: image) {
-      let r = try squashOnePlatform(base: base, image: image, tag: target, message: message, options: options)
-      return (r.ref.image.descriptor, r)
+      try squashOnePlatform(base: base, image: image, tag: target, message: message, options: options)
     }
     try moveTag(
       target, from: expected, to: rewrite.descriptor,
@@ -112,10 +111,10 @@ extension Repository {
       platforms: rewrite.platforms)
   }
 
-  /// The squash of one platform's image, written, with no tag moved.
+  /// The squash of one platform's image, checked; the step returned writes it.
   private func squashOnePlatform(
     base: Revision?, image: Revision, tag: TagName, message: String?, options: LayerOptions
-  ) throws -> SquashResult {
+  ) throws -> Rewrite<SquashResult> {
     let top = try resolve(image)
     var basePosition = -1
     if let base {
@@ -131,12 +130,24 @@ extension Repository {
     let baseTree = try rootFS(top.image, layers: baseLayers)
     let topTree = try rootFS(top.image, layers: top.commit.layerCount)
     let created = creationTime(options, else: top.commit.history.created)
-    let cut = top.image.truncated(at: top.position)
     let replaced = range.map { "- " + Summary.title($0) }.joined(separator: "\n")
     var entry = HistoryEntry(
       createdBy: message ?? "imggit merge --squash \(base.map { "\($0).." } ?? "")\(image)",
       created: created, comment: "squashed \(range.count) commit\(range.count == 1 ? "" : "s"):\n\(replaced)")
     if let author = top.commit.history.author { entry.json["author"] = .string(author) }
+    return {
+      try self.writeSquash(
+        top, basePosition: basePosition, trees: (baseTree, topTree), entry, range, tag, options)
+    }
+  }
+
+  private func writeSquash(
+    _ top: CommitRef, basePosition: Int, trees: (RootFS, RootFS), _ entry: HistoryEntry,
+    _ range: ArraySlice<Commit>, _ tag: TagName, _ options: LayerOptions
+  ) throws -> (Descriptor, SquashResult) {
+    let (baseTree, topTree) = trees
+    let baseLayers = basePosition >= 0 ? top.image.commits[basePosition].layerCount : 0
+    let cut = top.image.truncated(at: top.position)
     // A range whose layers cancel out still gets a layer: it stood for file changes.
     let squashed = try replaceLayers(
       manifest: cut.manifest, config: cut.config,
@@ -147,8 +158,11 @@ extension Repository {
       options: options)
     let plan = squashed.plan
     let result = try write(manifest: squashed.manifest, config: squashed.config)
-    return SquashResult(
-      ref: CommitRef(image: result, position: result.commits.count - 1), tag: tag, squashed: range.count,
-      changed: plan.changed.count, removed: plan.whiteouts.count + plan.opaque.count, platforms: [])
+    return (
+      result.descriptor,
+      SquashResult(
+        ref: CommitRef(image: result, position: result.commits.count - 1), tag: tag, squashed: range.count,
+        changed: plan.changed.count, removed: plan.whiteouts.count + plan.opaque.count, platforms: [])
+    )
   }
 }

@@ -57,7 +57,10 @@ extension Repository {
     let ref = try resolve(revision)
     guard let index = ref.index else { return try materialize(ref) }
     if ref.isTip { return index }
-    return try forEachPlatform(of: revision) { (try materialize(try resolve(revision)), ()) }.descriptor
+    return try forEachPlatform(of: revision) { () -> Rewrite<Void> in
+      let ref = try resolve(revision)
+      return { (try self.materialize(ref), ()) }
+    }.descriptor
   }
 
   /// Deletes tags; their images stay reachable through the reflog until `gc` expires it.

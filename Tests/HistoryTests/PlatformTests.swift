@@ -120,10 +120,15 @@ struct PlatformFixture {
     let f = try PlatformFixture()
     try f.patchBase(["amd64"])
     let before = try f.store.tag(try TagName(parsing: "app:1")).descriptor
+    let files = try snapshot(f.store.path)
+    let repo = Repository(store: f.store)
+    repo.deferCaches = true
     let error = #expect(throws: PlatformError.self) {
-      try Repository(store: f.store).rebase(
+      try repo.rebase(
         onto: .name("base:2"), old: .name("base:1"), image: .name("app:1"), tag: nil, strict: false)
     }
+    // Every platform is checked before any is written: not a byte of the store changed.
+    #expect(try snapshot(f.store.path) == files)
     #expect(error?.platform == "linux/arm64")
     #expect(
       error?.underlying as? ModelError
