@@ -11,7 +11,7 @@ final class LayerStream {
   let layer: Layer
   private let file: BlobFile
   private let fileSource: FileSource
-  private let tarSource: DecompressingSource
+  private let tarSource: ByteSource
   private let compressedHash = HashBox()
   private let diffIDHash = HashBox()
 
@@ -28,13 +28,26 @@ final class LayerStream {
       progress?.advance(by: Int64($0.count))
     }
     do {
-      tarSource = try DecompressingSource(fileSource, context: "layer \(layer.digest)") {
-        uncompressed.update($0)
-      }
+      tarSource = try LayerStream.decompressor(
+        fileSource, context: "layer \(layer.digest)", observer: { uncompressed.update($0) })
       reader = try ArchiveReader(source: tarSource, context: "layer \(layer.digest)", decompress: false)
     } catch let e as TarError {
       throw LayerFSError.unreadableLayer(layer.digest, e)
     }
+  }
+
+  /// gzip, by far the most common layer compression, is inflated by ISA-L; anything else
+  /// (zstd, none, the rare bzip2 or xz) by libarchive's filters. The blob's first bytes
+  /// decide, not its media type, as libarchive's detection did.
+  static func decompressor(
+    _ source: FileSource, context: String, observer: @escaping (UnsafeRawBufferPointer) -> Void
+  ) throws -> ByteSource {
+    let first = try source.nextBlock()
+    let rest = PrefixedSource(first: first, rest: source)
+    if first.count >= 2, first[0] == 0x1f, first[1] == 0x8b {
+      return GzipSource(rest, context: context, observer: observer)
+    }
+    return try DecompressingSource(rest, context: context, observer: observer)
   }
 
   /// True when the tar ended without its end-of-archive blocks (see ``next()``).

@@ -8,6 +8,13 @@ public protocol ByteSource: AnyObject {
   func nextBlock() throws -> UnsafeRawBufferPointer
 }
 
+extension ByteSource {
+  /// Reads to the end, so that whoever observes the blocks (a hash) has seen every byte.
+  public func drain() throws {
+    while try !nextBlock().isEmpty {}
+  }
+}
+
 /// Reads a file descriptor in 1 MiB blocks and shows every block to `observer` (to hash it)
 /// before handing it on. The caller keeps the fd.
 public final class FileSource: ByteSource {
@@ -37,10 +44,6 @@ public final class FileSource: ByteSource {
     }
   }
 
-  /// Reads to the end, so the observer has seen every byte of the file.
-  public func drain() throws {
-    while try !nextBlock().isEmpty {}
-  }
 }
 
 /// Decompresses another source (gzip, zstd, xz, bzip2, or none) with libarchive's filters
@@ -97,10 +100,6 @@ public final class DecompressingSource: ByteSource {
     }
   }
 
-  /// Reads to the end of the decompressed stream (past a tar's end-of-archive blocks).
-  public func drain() throws {
-    while try !nextBlock().isEmpty {}
-  }
 }
 
 /// Carries a ``ByteSource`` through libarchive's C read callback, and the first error it
