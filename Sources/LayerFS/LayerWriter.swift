@@ -92,7 +92,10 @@ public final class LayerSink: TarSink {
   /// Hashes the tar for the DiffID when the blob is compressed; uncompressed, the blob's
   /// own digest is the DiffID and nothing hashes twice.
   private let tarHash: HashingSink?
-  private let compressor: ArchiveWriter?
+  /// Ends the compressed stream (its last block, its trailer), once every byte is in.
+  private let finishCompressor: (() throws -> Void)?
+  /// What compressed the layer, recorded on its descriptor.
+  private let compressorName: String?
   /// Runs the compressor on its own thread (see ``BackgroundSink``).
   private let background: BackgroundSink?
   private var result: WrittenLayer?
@@ -107,16 +110,31 @@ public final class LayerSink: TarSink {
     let tarSink: any ByteSink
     switch compression {
     case .none:
-      compressor = nil
+      finishCompressor = nil
+      compressorName = nil
       background = nil
       tarHash = nil
       tarSink = blobSink
+    case .gzip where level == nil:
+      // The default: ISA-L on every core, well ahead of zlib at a ratio within a few percent.
+      let gzip = ParallelGzipSink(
+        level: LayerSink.isalLevel, threads: ProcessInfo.processInfo.activeProcessorCount,
+        context: "new layer (compression)", next: blobSink)
+      finishCompressor = { try gzip.finish() }
+      compressorName = gzip.name
+      let b = BackgroundSink { try gzip.write($0) }
+      background = b
+      let hash = HashingSink { try b.write($0) }
+      tarHash = hash
+      tarSink = hash
     case .gzip, .zstd:
+      // A zlib level asked for, or zstd: libarchive's filters, on their own thread.
       let c = try ArchiveWriter.compressor(
         sink: blobSink,
         compression: compression == .gzip ? .gzip(level: level ?? 6) : .zstd(level: level ?? 3),
         context: "new layer (compression)")
-      compressor = c
+      finishCompressor = { try c.finish() }
+      compressorName = nil
       let b = BackgroundSink { try c.writeData($0) }
       background = b
       let hash = HashingSink { try b.write($0) }
@@ -148,17 +166,25 @@ public final class LayerSink: TarSink {
   /// Part of ``TreeSink``: ends the layer (see ``close()`` for the result).
   public override func finish() throws { _ = try close() }
 
+  /// ISA-L's level for default gzip layers (1–3; see docs/performance.md for the measure).
+  static let isalLevel: UInt32 = 3
+  /// The annotation of a layer descriptor that names the compressor which made the blob, so
+  /// that the bytes can be made again.
+  public static let compressorAnnotation = "io.imggit.layer.compressor"
+
   /// Ends the tar, flushes the compressor, verifies and publishes the blob.
   public func close() throws -> WrittenLayer {
     if let result { return result }
     try writer.finish()
     try background?.finish()
-    try compressor?.finish()
+    try finishCompressor?()
     let staged = try blob.finish()
     try store.publish(staged)
     let diffID = tarHash?.hasher.finalize() ?? staged.digest
     let written = WrittenLayer(
-      descriptor: Descriptor(mediaType: compression.ociMediaType, digest: staged.digest, size: staged.size),
+      descriptor: Descriptor(
+        mediaType: compression.ociMediaType, digest: staged.digest, size: staged.size,
+        annotations: compressorName.map { [LayerSink.compressorAnnotation: $0] }),
       diffID: diffID)
     result = written
     return written

@@ -93,3 +93,54 @@ final class ChunkedSource: ByteSource {
     return piece
   }
 }
+
+/// ISA-L's parallel deflate, as new layers are written: gzip(1) reads it back, and the bytes
+/// do not depend on the number of threads or on how the writes were cut.
+@Suite struct ParallelGzipTests {
+  final class Collect: ByteSink {
+    var data = Data()
+    func write(_ bytes: UnsafeRawBufferPointer) throws { data.append(contentsOf: bytes) }
+  }
+
+  static func compress(_ data: Data, threads: Int, piece: Int, level: UInt32 = 3) throws -> Data {
+    let out = Collect()
+    let sink = ParallelGzipSink(level: level, threads: threads, context: "test", next: out)
+    var offset = 0
+    try data.withUnsafeBytes { all in
+      while offset < all.count {
+        let n = min(piece, all.count - offset)
+        try sink.write(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + n)]))
+        offset += n
+      }
+    }
+    try sink.finish()
+    return out.data
+  }
+
+  static func gunzip(_ gz: Data) throws -> Data {
+    let tmp = try TempDirectory()
+    let file = tmp.sub("x.gz")
+    try gz.write(to: URL(fileURLWithPath: file))
+    let r = try run("/bin/sh", ["-c", "gzip -dc '\(file)' | base64 -w0"])
+    try #require(r.status == 0, "gzip -d: \(r.stderr)")
+    return try #require(Data(base64Encoded: r.stdout))
+  }
+
+  @Test(arguments: [0, 1, 1 << 20, (1 << 20) + 1, 5 << 20, 3_333_333])
+  func gzipReadsItBackAndTheBytesAreTheSameForAnyThreadsAndWrites(_ size: Int) throws {
+    let data = GzipSourceTests.sample(size)
+    let reference = try Self.compress(data, threads: 1, piece: 1 << 20)
+    #expect(try Self.gunzip(reference) == data)
+    #expect(try GzipSourceTests.inflate(reference) == data)
+    for (threads, piece) in [(2, 4096), (3, 1_000_003), (8, 65536)] {
+      #expect(try Self.compress(data, threads: threads, piece: piece) == reference, "\(threads) threads")
+    }
+  }
+
+  @Test func everyLevelIsValidGzip() throws {
+    let data = GzipSourceTests.sample(2 << 20)
+    for level: UInt32 in [1, 2, 3] {
+      #expect(try Self.gunzip(try Self.compress(data, threads: 2, piece: 1 << 16, level: level)) == data)
+    }
+  }
+}

@@ -137,7 +137,10 @@ struct LayerOutputOptions: ParsableArguments {
   @Option(help: "Layer compression: gzip, zstd or none.")
   var compression: LayerCompression = .gzip
 
-  @Option(help: "Compression level (gzip 1-9, default 6; zstd 1-19, default 3).")
+  @Option(
+    help:
+      "Compression level. gzip: without it, ISA-L on every core (within 5% of gzip -6's size); 1-9 asks for that zlib level, on one core. zstd: 1-19, default 3."
+  )
   var level: Int?
 
   /// The options, with `SOURCE_DATE_EPOCH` from the environment.
