@@ -26,7 +26,7 @@ struct PlatformRewrite<R> {
 }
 
 extension Repository {
-  /// Runs `rewrite` on the image `revision` names, on every platform it has, as regctl does:
+  /// Runs a rewrite of the image `revision` names on every platform it has, as regctl does:
   /// once for a single-platform image; once per platform for a multi-platform index, and then
   /// a new index of the results, in the same order, with the same platforms and annotations.
   ///
@@ -62,7 +62,7 @@ extension Repository {
     for entry in index.images {
       guard let p = try entry.platform ?? store.image(entry).config.platform else {
         throw ModelError.noPlatform(
-          what: "\(revision) (index \(indexDescriptor.digest.short))", wanted: "named",
+          what: "\(revision) (index \(indexDescriptor.digest.short))", wanted: "platform-labelled",
           available: index.platformLabels)
       }
       platform = PlatformChoice(p)
