@@ -378,13 +378,8 @@ public struct Registry: Sendable {
     _ promise: BlobPromise, _ blob: Descriptor, to firstLocation: String, repository: String,
     client: RegistryClient, progress: ProgressReporter?
   ) async throws {
-    var source = client.options
-    if promise.plainHTTP { source.insecureRegistries.insert(promise.registry) }
-    let settings = source
     let location = Locations(firstLocation)
-    try await RegistryClient.with(
-      promise.registry, apiHost: ImageReference.apiHost(of: promise.registry), options: settings
-    ) { from in
+    try await RegistryFetcher.withSource(of: promise, options: client.options) { from in
       try await client.retrying("copy of blob \(blob.digest) from \(promise.registry)/\(promise.repository)")
       {
         let target: String
@@ -476,12 +471,21 @@ public struct RegistryFetcher: BlobFetcher {
   static func fetch(
     _ promise: BlobPromise, into store: Store, options: RegistryOptions, progress: ProgressReporter?
   ) async throws {
+    let blob = Descriptor(mediaType: promise.mediaType, digest: promise.digest, size: promise.size)
+    _ = try await withSource(of: promise, options: options) {
+      try await $0.fetchBlob(blob, repository: promise.repository, into: store, progress: progress)
+    }
+  }
+
+  /// A client of the registry that promised a blob, reached as the promise says (plain HTTP
+  /// or not), whatever the command's own flags.
+  static func withSource<T: Sendable>(
+    of promise: BlobPromise, options: RegistryOptions, _ body: (RegistryClient) async throws -> T
+  ) async throws -> T {
     var options = options
     if promise.plainHTTP { options.insecureRegistries.insert(promise.registry) }
-    let blob = Descriptor(mediaType: promise.mediaType, digest: promise.digest, size: promise.size)
     let settings = options
-    _ = try await RegistryClient.with(
-      promise.registry, apiHost: ImageReference.apiHost(of: promise.registry), options: settings
-    ) { try await $0.fetchBlob(blob, repository: promise.repository, into: store, progress: progress) }
+    return try await RegistryClient.with(
+      promise.registry, apiHost: ImageReference.apiHost(of: promise.registry), options: settings, body)
   }
 }
