@@ -28,6 +28,10 @@ let package = Package(
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     // ISA-L's deflate and inflate: several times zlib's speed, streaming.
     .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+    // zlib's deflate, for the levels a user asks for by number, on every core.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // zstd's compressor, with a pinned job size so that its workers stay small.
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
     // The one protocol every error of the library conforms to.
     .target(name: "Errors"),
@@ -36,11 +40,12 @@ let package = Package(
       name: "ImageModel",
       dependencies: ["Errors", .product(name: "Crypto", package: "swift-crypto")]),
     // Streaming tar reading and writing over libarchive, and the byte sources that feed it
-    // (gzip inflated by ISA-L).
+    // (gzip inflated by ISA-L), and the parallel gzip and zstd compressors.
     .target(
       name: "TarStream",
       dependencies: [
-        "CArchive", "CISAL", "Errors", .product(name: "SystemPackage", package: "swift-system"),
+        "CArchive", "CISAL", "CZlib", "CZstd", "Errors",
+        .product(name: "SystemPackage", package: "swift-system"),
       ]),
     // The OCI layout on disk: blobs, index.json, lock, reflog; import and export transports.
     .target(

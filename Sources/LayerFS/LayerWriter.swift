@@ -115,27 +115,21 @@ public final class LayerSink: TarSink {
       background = nil
       tarHash = nil
       tarSink = blobSink
-    case .gzip where level == nil:
-      // The default: ISA-L on every core, well ahead of zlib at a ratio within a few percent.
-      let gzip = ParallelGzipSink(
-        level: LayerSink.isalLevel, threads: ProcessInfo.processInfo.activeProcessorCount,
-        context: "new layer (compression)", next: blobSink)
-      finishCompressor = { try gzip.finish() }
-      compressorName = gzip.name
-      let b = BackgroundSink { try gzip.write($0) }
-      background = b
-      let hash = HashingSink { try b.write($0) }
-      tarHash = hash
-      tarSink = hash
     case .gzip, .zstd:
-      // A zlib level asked for, or zstd: libarchive's filters, on their own thread.
-      let c = try ArchiveWriter.compressor(
-        sink: blobSink,
-        compression: compression == .gzip ? .gzip(level: level ?? 6) : .zstd(level: level ?? 3),
-        context: "new layer (compression)")
-      finishCompressor = { try c.finish() }
-      compressorName = nil
-      let b = BackgroundSink { try c.writeData($0) }
+      let threads = ProcessInfo.processInfo.activeProcessorCount
+      let context = "new layer (compression)"
+      // gzip by default is ISA-L, well ahead of zlib at a ratio within a few percent; a level
+      // asked for by number is zlib's. Every compressor runs on every core.
+      let compressor: any StreamCompressor =
+        compression == .zstd
+        ? try ZstdSink(level: Int32(level ?? 3), threads: threads, context: context, next: blobSink)
+        : ParallelGzipSink(
+          compressor: level.map { .zlib(level: Int32($0)) } ?? .isal(level: LayerSink.isalLevel),
+          threads: threads, context: context, next: blobSink)
+      finishCompressor = { try compressor.finish() }
+      compressorName = compressor.name
+      // The compressor gets its own thread: the tar is made and hashed on this one.
+      let b = BackgroundSink { try compressor.write($0) }
       background = b
       let hash = HashingSink { try b.write($0) }
       tarHash = hash

@@ -7,23 +7,21 @@ import Foundation
 /// The writer owns its libarchive handle; call ``finish()`` to flush and learn about write
 /// errors, `deinit` only frees.
 public final class ArchiveWriter {
-  public enum Compression: Sendable { case none, gzip(level: Int), zstd(level: Int) }
-
   private let handle: OpaquePointer
   private let context: String
   private var finished = false
 
   /// Writes to an open file descriptor; the caller keeps and closes it.
-  public convenience init(fileDescriptor fd: Int32, compression: Compression = .none, context: String) throws
-  {
-    try self.init(compression: compression, context: context) { a in archive_write_open_fd(a, fd) }
+  public convenience init(fileDescriptor fd: Int32, context: String) throws {
+    try self.init(context: context) { a in archive_write_open_fd(a, fd) }
   }
 
-  /// Writes through `sink` (to hash the bytes on their way, or chain another writer). The
-  /// writer keeps the sink alive; an error the sink throws is rethrown as it is.
-  public convenience init(sink: ByteSink, compression: Compression = .none, context: String) throws {
+  /// Writes through `sink` (to hash the bytes on their way, or compress them: layers are
+  /// compressed by a ``StreamCompressor`` after the writer, not by libarchive's filters).
+  /// The writer keeps the sink alive; an error the sink throws is rethrown as it is.
+  public convenience init(sink: ByteSink, context: String) throws {
     let box = SinkBox(sink)
-    try self.init(compression: compression, context: context) { a in
+    try self.init(context: context) { a in
       // No padding to libarchive's 10 KiB blocks: the archive ends with its two zero blocks.
       archive_write_set_bytes_in_last_block(a, 1)
       return box.open(a)
@@ -33,76 +31,21 @@ public final class ArchiveWriter {
 
   private var sinkBox: SinkBox?
 
-  private init(
-    compression: Compression, context: String, format: Format = .pax, open: (OpaquePointer) -> Int32
-  ) throws {
+  private init(context: String, open: (OpaquePointer) -> Int32) throws {
     TarLocale.ensure()
     guard let a = archive_write_new() else {
       throw TarError(function: "archive_write_new", message: "out of memory", context: context)
     }
     handle = a
     self.context = context
-    switch format {
-    case .pax:
-      try check(
-        archive_write_set_format_pax_restricted(a), a, "archive_write_set_format_pax_restricted",
-        context: context)
-      // One SCHILY record per xattr instead of libarchive's default of writing each twice.
-      try check(
-        archive_write_set_format_option(a, "pax", "xattrheader", "SCHILY"), a,
-        "archive_write_set_format_option", context: context)
-    case .raw:
-      try check(archive_write_set_format_raw(a), a, "archive_write_set_format_raw", context: context)
-    }
-    switch compression {
-    case .none:
-      break
-    case .gzip(let level):
-      try check(archive_write_add_filter_gzip(a), a, "archive_write_add_filter_gzip", context: context)
-      try check(
-        archive_write_set_filter_option(a, "gzip", "compression-level", "\(level)"), a,
-        "archive_write_set_filter_option", context: context)
-      // An empty timestamp keeps the wall clock out of the gzip header.
-      try check(
-        archive_write_set_filter_option(a, "gzip", "timestamp", nil), a, "archive_write_set_filter_option",
-        context: context)
-    case .zstd(let level):
-      try check(archive_write_add_filter_zstd(a), a, "archive_write_add_filter_zstd", context: context)
-      try check(
-        archive_write_set_filter_option(a, "zstd", "compression-level", "\(level)"), a,
-        "archive_write_set_filter_option", context: context)
-      // zstd's worker threads use every core; its output does not depend on their number.
-      try check(
-        archive_write_set_filter_option(
-          a, "zstd", "threads", "\(ProcessInfo.processInfo.activeProcessorCount)"), a,
-        "archive_write_set_filter_option", context: context)
-    }
+    try check(
+      archive_write_set_format_pax_restricted(a), a, "archive_write_set_format_pax_restricted",
+      context: context)
+    // One SCHILY record per xattr instead of libarchive's default of writing each twice.
+    try check(
+      archive_write_set_format_option(a, "pax", "xattrheader", "SCHILY"), a,
+      "archive_write_set_format_option", context: context)
     try check(open(a), a, "archive_write_open", context: context)
-  }
-
-  /// `pax` for tar streams; `raw` passes the bytes of one entry through the filters only.
-  enum Format { case pax, raw }
-
-  /// A writer that only compresses: bytes written with ``writeData(_:)`` come out of `sink`
-  /// compressed (libarchive's "raw" format with a filter).
-  public static func compressor(sink: ByteSink, compression: Compression, context: String) throws
-    -> ArchiveWriter
-  {
-    let box = SinkBox(sink)
-    let w = try ArchiveWriter(compression: compression, context: context, format: .raw) { a in
-      archive_write_set_bytes_in_last_block(a, 1)
-      return box.open(a)
-    }
-    w.sinkBox = box
-    guard let e = archive_entry_new() else {
-      throw TarError(function: "archive_entry_new", message: "out of memory", context: context)
-    }
-    defer { archive_entry_free(e) }
-    archive_entry_set_filetype(e, CARCHIVE_AE_IFREG)
-    archive_entry_set_pathname(e, "data")
-    archive_entry_unset_size(e)
-    try check(archive_write_header(w.handle, e), w.handle, "archive_write_header", context: context)
-    return w
   }
 
   deinit { archive_write_free(handle) }
@@ -202,6 +145,15 @@ public final class ArchiveWriter {
 /// Where an ``ArchiveWriter`` sends its bytes.
 public protocol ByteSink: AnyObject {
   func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+/// A sink that compresses what it is given into the sink after it.
+public protocol StreamCompressor: ByteSink {
+  /// The compressor, its version and settings, as a layer records it so that the bytes can
+  /// be made again.
+  var name: String { get }
+  /// Compresses what is still held and ends the stream (its last block, its trailer).
+  func finish() throws
 }
 
 /// Carries a ``ByteSink`` through libarchive's C write callback, keeping its first error.

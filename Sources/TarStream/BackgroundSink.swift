@@ -19,7 +19,7 @@ public final class BackgroundSink: ByteSink, @unchecked Sendable {
   private let body: (UnsafeRawBufferPointer) throws -> Void
 
   public init(
-    capacity: Int = 8, chunkSize: Int = 1 << 20, _ body: @escaping (UnsafeRawBufferPointer) throws -> Void
+    capacity: Int = 4, chunkSize: Int = 1 << 20, _ body: @escaping (UnsafeRawBufferPointer) throws -> Void
   ) {
     self.capacity = capacity
     self.chunkSize = chunkSize

@@ -80,7 +80,10 @@ struct CLI {
 
   /// Runs an external tool (umoci, skopeo) and requires success.
   @discardableResult
-  func tool(_ name: String, _ args: String...) throws -> String {
+  func tool(_ name: String, _ args: String...) throws -> String { try tool(name, args) }
+
+  @discardableResult
+  func tool(_ name: String, _ args: [String]) throws -> String {
     let path = try #require(which(name), "\(name) is needed (apt-get install \(name))")
     let r = try run(path, args)
     try #require(r.status == 0, "\(name) \(args.joined(separator: " ")) failed: \(r.stderr)")

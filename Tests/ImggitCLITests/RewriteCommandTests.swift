@@ -81,6 +81,42 @@ import Testing
     #expect(digest("a:1") != nil && digest("a:1") == digest("b:1"))
   }
 
+  /// Every compressor and level: umoci unpacks the squash to the same tree, skopeo copies it,
+  /// and the same squash twice is the same bytes; each gzip layer names what compressed it.
+  @Test func everyCompressorAndLevelUnpacksToTheSameTreeAndIsReproducible() throws {
+    let cli = try loaded()
+    let original = try unpack(cli, "tricky:1", "original")
+    let digest = { (tag: String) in
+      let tags =
+        try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]]
+      return tags?.first { $0["name"] as? String == tag }?["manifest"] as? String
+    }
+    let settings: [[String]] = [
+      [], ["--level", "1"], ["--level", "6"], ["--level", "9"], ["--compression", "zstd"],
+      ["--compression", "zstd", "--level", "19"], ["--compression", "none"],
+    ]
+    for (i, options) in settings.enumerated() {
+      try cli.ok(["merge", "--squash", "tricky:1", "-t", "a\(i):1"] + options)
+      try cli.ok(["merge", "--squash", "tricky:1", "-t", "b\(i):1"] + options)
+      // umoci reads no zstd: skopeo's own zstd turns those layers into gzip on the way.
+      let copy = cli.tmp.sub("copy\(i)")
+      let recompress = options.contains("zstd") ? ["--dest-compress-format", "gzip"] : []
+      _ = try cli.tool(
+        "skopeo", ["copy"] + recompress + ["oci:\(cli.store):a\(i):1", "oci:\(copy):x"])
+      _ = try cli.tool("umoci", "unpack", "--image", "\(copy):x", copy + "/u")
+      #expect(try fileTree(copy + "/u/rootfs") == original, "\(options)")
+      let (a, b) = (try digest("a\(i):1"), try digest("b\(i):1"))
+      #expect(a != nil && a == b, "\(options)")
+    }
+    // The layer descriptor names the compressor: ISA-L by default, zlib for a level.
+    let manifest = { (tag: String) in
+      try String(contentsOfFile: "\(cli.store)/blobs/sha256/\(digest(tag)!.dropFirst(7))", encoding: .utf8)
+    }
+    #expect(try manifest("a0:1").contains("isa-l igzip level 3"))
+    let level9 = try manifest("a3:1")
+    #expect(level9.contains("zlib 1.") && level9.contains("level 9"))
+  }
+
   @Test func badRangesAreRefusedAndChangeNothing() throws {
     let cli = try loaded()
     let before = try snapshot(cli.store).filter { !$0.key.hasPrefix(".imggit/cache") }

@@ -102,9 +102,11 @@ final class ChunkedSource: ByteSource {
     func write(_ bytes: UnsafeRawBufferPointer) throws { data.append(contentsOf: bytes) }
   }
 
-  static func compress(_ data: Data, threads: Int, piece: Int, level: UInt32 = 3) throws -> Data {
+  static func compress(
+    _ data: Data, threads: Int, piece: Int, compressor: GzipCompressor = .isal(level: 3)
+  ) throws -> Data {
     let out = Collect()
-    let sink = ParallelGzipSink(level: level, threads: threads, context: "test", next: out)
+    let sink = ParallelGzipSink(compressor: compressor, threads: threads, context: "test", next: out)
     var offset = 0
     try data.withUnsafeBytes { all in
       while offset < all.count {
@@ -126,21 +128,41 @@ final class ChunkedSource: ByteSource {
     return try #require(Data(base64Encoded: r.stdout))
   }
 
-  @Test(arguments: [0, 1, 1 << 20, (1 << 20) + 1, 5 << 20, 3_333_333])
-  func gzipReadsItBackAndTheBytesAreTheSameForAnyThreadsAndWrites(_ size: Int) throws {
+  @Test(
+    arguments: [0, 1, 1 << 20, (1 << 20) + 1, 5 << 20, 3_333_333],
+    [GzipCompressor.isal(level: 3), .zlib(level: 6)])
+  func gzipReadsItBackAndTheBytesAreTheSameForAnyThreadsAndWrites(
+    _ size: Int, _ compressor: GzipCompressor
+  ) throws {
     let data = GzipSourceTests.sample(size)
-    let reference = try Self.compress(data, threads: 1, piece: 1 << 20)
+    let reference = try Self.compress(data, threads: 1, piece: 1 << 20, compressor: compressor)
     #expect(try Self.gunzip(reference) == data)
     #expect(try GzipSourceTests.inflate(reference) == data)
     for (threads, piece) in [(2, 4096), (3, 1_000_003), (8, 65536)] {
-      #expect(try Self.compress(data, threads: threads, piece: piece) == reference, "\(threads) threads")
+      #expect(
+        try Self.compress(data, threads: threads, piece: piece, compressor: compressor) == reference,
+        "\(threads) threads")
     }
   }
 
   @Test func everyLevelIsValidGzip() throws {
     let data = GzipSourceTests.sample(2 << 20)
-    for level: UInt32 in [1, 2, 3] {
-      #expect(try Self.gunzip(try Self.compress(data, threads: 2, piece: 1 << 16, level: level)) == data)
+    let levels = [1, 2, 3].map { GzipCompressor.isal(level: $0) } + (1...9).map { .zlib(level: $0) }
+    for compressor in levels {
+      #expect(
+        try Self.gunzip(try Self.compress(data, threads: 2, piece: 1 << 16, compressor: compressor)) == data,
+        "\(compressor)")
+    }
+  }
+
+  /// zlib's levels in chunks keep zlib's ratio: within a percent of gzip(1) at the same level.
+  @Test func zlibChunksKeepGzipsRatio() throws {
+    let data = GzipSourceTests.sample(4 << 20)
+    for level: Int32 in [6, 9] {
+      let ours = try Self.compress(data, threads: 2, piece: 1 << 16, compressor: .zlib(level: level))
+      let gzip = try GzipSourceTests.gzip(data, ["-\(level)"])
+      #expect(
+        Double(ours.count) <= Double(gzip.count) * 1.01, "level \(level): \(ours.count) vs \(gzip.count)")
     }
   }
 }

@@ -139,7 +139,7 @@ struct LayerOutputOptions: ParsableArguments {
 
   @Option(
     help:
-      "Compression level. gzip: without it, ISA-L on every core (within 5% of gzip -6's size); 1-9 asks for that zlib level, on one core. zstd: 1-19, default 3."
+      "Compression level. gzip: without it, ISA-L on every core (within 5% of gzip -6's size); 1-9 asks for that zlib level (gzip -N's ratio), also on every core. zstd: 1-19, default 3."
   )
   var level: Int?
 
