@@ -13,7 +13,7 @@ import TarStream
 /// target folder, so a symlink (from the image or already in the folder) is never followed
 /// on the way to a file; paths were cleaned of `..` and `/` when the layer was indexed.
 /// Folder modes and times are set last, deepest first, so read-only folders still fill.
-public final class DirectorySink: TreeSink {
+public final class DirectorySink: ConcurrentTreeSink {
   private let root: Int32
   private let rootPath: String
   private let canChown = geteuid() == 0
@@ -31,9 +31,30 @@ public final class DirectorySink: TreeSink {
     rootPath = path
   }
 
+  /// A second writer below the same folder, for files written on another thread.
+  private init(workerOf sink: DirectorySink) throws {
+    root = dup(sink.root)
+    guard root >= 0 else { throw LayerFSError.extract(path: sink.rootPath, operation: "dup", errno: errno) }
+    rootPath = sink.rootPath
+  }
+
   deinit {
     for (_, fd) in walk { close(fd) }
     close(root)
+  }
+
+  public func worker() throws -> TreeSink { try DirectorySink(workerOf: self) }
+
+  public func absorb(_ worker: TreeSink) {
+    // A worker writes only files, whose warnings are the two said once per extraction.
+    guard let worker = worker as? DirectorySink else { return }
+    if worker.warnedOwnership { warnOwnership() }
+    if worker.warnedXattrs, !warnedXattrs,
+      let w = worker.warnings.first(where: { $0.hasPrefix("could not set xattr") })
+    {
+      warnedXattrs = true
+      warnings.append(w)
+    }
   }
 
   /// The folders of the last path opened, outermost first, each with its descriptor:

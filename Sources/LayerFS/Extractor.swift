@@ -44,18 +44,13 @@ public struct Extractor {
       try sink.directory(tree.nodes[path]!.entry)
     }
     let total = layersToRead.reduce(0) { $0 + image.manifest.layers[$1].size }
+    let files = FileWriting(store: store, image: image, indexes: indexes, tree: tree, primary: primary)
     try progress.phase("Extracting", total: total) {
-      for layer in layersToRead.sorted() {
-        let stream = try LayerStream(store: store, layer: image.layers[layer], progress: progress)
-        var last = LastEntry(indexes[layer])
-        while let header = try stream.next() {
-          let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
-          guard last.isLast(path), header.type == .regular else { continue }
-          if let target = primary[RootFS.Source(layer: layer, path: path)], let node = tree.nodes[target] {
-            try stream.write(node.entry, header: header, to: sink)
-          }
-        }
-        try stream.finish()
+      let threads = min(ProcessInfo.processInfo.activeProcessorCount, layersToRead.count)
+      if let concurrent = sink as? ConcurrentTreeSink, threads > 1 {
+        try files.write(layers: layersToRead, into: concurrent, threads: threads, progress: progress)
+      } else {
+        for layer in layersToRead.sorted() { try files.write(layer: layer, into: sink, progress: progress) }
       }
     }
     for path in tree.sortedPaths {
@@ -130,6 +125,72 @@ public struct Extractor {
     progress?.finish()
     return skippedLinks > 0 ? [.linksToLowerLayers(skippedLinks)] : []
   }
+}
+
+/// Writes the regular files of a root filesystem from the layers that hold their bytes.
+///
+/// Every file's bytes come from one entry of one layer (``RootFS/Source``), and the folders
+/// exist before any file is written, so layers can be read side by side, each into a worker
+/// of a ``ConcurrentTreeSink``: no two write the same path. Layers are handed out largest
+/// first, so that the last one to finish is a small one.
+private struct FileWriting: @unchecked Sendable {
+  let store: Store
+  let image: Image
+  let indexes: [LayerIndex]
+  let tree: RootFS
+  let primary: [RootFS.Source: String]
+
+  /// The files whose bytes `layer` holds, from one read of it.
+  func write(layer: Int, into sink: TreeSink, progress: ProgressReporter?) throws {
+    let stream = try LayerStream(store: store, layer: image.layers[layer], progress: progress)
+    var last = LastEntry(indexes[layer])
+    while let header = try stream.next() {
+      let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
+      guard last.isLast(path), header.type == .regular else { continue }
+      if let target = primary[RootFS.Source(layer: layer, path: path)], let node = tree.nodes[target] {
+        try stream.write(node.entry, header: header, to: sink)
+      }
+    }
+    try stream.finish()
+  }
+
+  /// The layers on `threads` threads, each with a worker of `sink`. The error reported is
+  /// that of the lowest layer that failed, whatever the threads' timing.
+  func write(layers: Set<Int>, into sink: ConcurrentTreeSink, threads: Int, progress: ProgressReporter?)
+    throws
+  {
+    let queue = WorkQueue(
+      layers.sorted { (image.manifest.layers[$0].size, $1) > (image.manifest.layers[$1].size, $0) })
+    let workers = try (0..<threads).map { _ in try sink.worker() }
+    let shared = SharedWorkers(workers: workers)
+    DispatchQueue.concurrentPerform(iterations: threads) { w in
+      while let layer = queue.next() {
+        do { try write(layer: layer, into: shared.workers[w], progress: progress) } catch {
+          queue.fail(layer: layer, error)
+        }
+      }
+    }
+    for worker in workers { sink.absorb(worker) }
+    if let error = queue.firstError { throw error }
+  }
+}
+
+/// The layers still to read, shared by the threads that read them; a failure stops the rest.
+private final class WorkQueue: @unchecked Sendable {
+  private let lock = NSLock()
+  private var items: [Int]
+  private var failures: [(layer: Int, error: any Error)] = []
+
+  init(_ items: [Int]) { self.items = items.reversed() }
+
+  func next() -> Int? { lock.withLock { failures.isEmpty ? items.popLast() : nil } }
+  func fail(layer: Int, _ error: any Error) { lock.withLock { failures.append((layer, error)) } }
+  var firstError: (any Error)? { lock.withLock { failures.min { $0.layer < $1.layer }?.error } }
+}
+
+/// Each thread uses only its own worker.
+private struct SharedWorkers: @unchecked Sendable {
+  let workers: [TreeSink]
 }
 
 /// A layer extracted alone can hold hard links to files of lower layers, which it lacks.

@@ -21,6 +21,15 @@ public protocol TreeSink: AnyObject {
   var warnings: [String] { get }
 }
 
+/// A sink whose regular files can be written from several threads at once, each through a
+/// worker of its own; folders, links and ``TreeSink/finish()`` stay with the sink itself.
+public protocol ConcurrentTreeSink: TreeSink {
+  /// A sink for regular files (plain or sparse) below the same folder, for one thread.
+  func worker() throws -> TreeSink
+  /// Takes a worker's warnings once its thread is done.
+  func absorb(_ worker: TreeSink)
+}
+
 extension TreeSink {
   public func sparseFile(
     _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
