@@ -286,17 +286,16 @@ private final class MirrorRun {
     var tree = RootFS()
     for c in image.commits[...chain.upTo] {
       if let layer = c.layer {
-        var next = tree
-        try next.apply(try repository.layerIndex(layer), at: layer.position)
+        let changed = try tree.applyRecordingChanges(try repository.layerIndex(layer), at: layer.position)
         if content { try writeContent(layer) }
-        for change in tree.changes(to: next) {
-          if let node = next.nodes[change.path] {
-            state.set(change.path, try item(for: node, image: image))
+        // Only the paths the layer touched: the cost of a commit is its own changes.
+        for path in changed {
+          if let node = tree.nodes[path] {
+            state.set(path, try item(for: node, image: image))
           } else {
-            state.remove(change.path)
+            state.remove(path)
           }
         }
-        tree = next
       }
       if done[c.id] != nil { continue }
       try writeCommit(c, rootfs: try state.write(git))

@@ -29,12 +29,30 @@ public struct RootFS: Sendable {
   /// The last component of every symlink ever put in the tree (some may be gone since): a
   /// folder whose name is not here is no symlink, which spares most lookups in ``resolve``.
   private var symlinkNames: Set<Substring> = []
+  /// While ``applyRecordingChanges(_:at:)`` runs: every path set or removed.
+  private var recorded: Set<String>?
 
   public init() {}
 
   /// Applies the layers in order (index 0 is the lowest).
   public init(layers: [LayerIndex]) throws {
     for (i, layer) in layers.enumerated() { try apply(layer, at: i) }
+  }
+
+  /// Applies one layer and returns the paths it set or removed, so that a caller keeping
+  /// something per path (the git mirror's trees) updates only those, instead of copying the
+  /// tree and comparing it whole, which grows with every layer.
+  public mutating func applyRecordingChanges(_ index: LayerIndex, at layer: Int) throws -> Set<String> {
+    recorded = []
+    defer { recorded = nil }
+    try apply(index, at: layer)
+    return recorded ?? []
+  }
+
+  /// Sets or removes one path, noting it when changes are recorded.
+  private mutating func put(_ path: String, _ node: Node?) {
+    recorded?.insert(path)
+    nodes[path] = node
   }
 
   /// Applies one layer: its opaque markers and whiteouts hide what the layers below had
@@ -49,7 +67,7 @@ public struct RootFS: Sendable {
     for dir in index.opaque { removeBelow(resolve(dir, last: true)) }
     for raw in index.whiteouts {
       let path = resolve(raw)
-      nodes[path] = nil
+      put(path, nil)
       removeBelow(path)
     }
     for raw in index.entries {
@@ -69,13 +87,13 @@ public struct RootFS: Sendable {
         resolved.path = e.path
         resolved.type = .hardlink
         resolved.link = target
-        nodes[e.path] = Node(entry: resolved, layer: layer, implicit: false, source: t.source)
+        put(e.path, Node(entry: resolved, layer: layer, implicit: false, source: t.source))
       case .regular:
-        nodes[e.path] = Node(
-          entry: e, layer: layer, implicit: false, source: Source(layer: layer, path: raw.path))
+        put(
+          e.path, Node(entry: e, layer: layer, implicit: false, source: Source(layer: layer, path: raw.path)))
       default:
         if e.type == .symlink { symlinkNames.insert(Substring(LayerPath.split(e.path).base)) }
-        nodes[e.path] = Node(entry: e, layer: layer, implicit: false, source: nil)
+        put(e.path, Node(entry: e, layer: layer, implicit: false, source: nil))
       }
     }
   }
@@ -101,16 +119,17 @@ public struct RootFS: Sendable {
   public mutating func replace(_ path: String, with node: Node?) {
     if node?.entry.type != .directory { removeBelow(path) }
     if node?.entry.type == .symlink { symlinkNames.insert(Substring(LayerPath.split(path).base)) }
-    nodes[path] = node
+    put(path, node)
   }
 
   private mutating func removeBelow(_ dir: String) {
     if dir.isEmpty {
+      if recorded != nil { recorded!.formUnion(nodes.keys) }
       nodes.removeAll()
       return
     }
     let prefix = dir + "/"
-    for key in nodes.keys where key.hasPrefix(prefix) { nodes[key] = nil }
+    for key in nodes.keys where key.hasPrefix(prefix) { put(key, nil) }
   }
 
   /// Makes the folders above `path` exist. Every node's folders exist already, so the walk
@@ -123,9 +142,11 @@ public struct RootFS: Sendable {
         if n.entry.type == .directory { return }
         removeBelow(parent)
       }
-      nodes[parent] = Node(
-        entry: FileEntry(path: parent, type: .directory, mode: 0o755), layer: layer, implicit: true,
-        source: nil)
+      put(
+        parent,
+        Node(
+          entry: FileEntry(path: parent, type: .directory, mode: 0o755), layer: layer, implicit: true,
+          source: nil))
       end = slash
     }
   }
