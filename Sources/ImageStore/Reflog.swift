@@ -84,16 +84,19 @@ extension Store {
     return entries.reversed()
   }
 
-  /// The reflog file's entries, oldest first.
-  private func reflogOnDisk(_ tag: TagName) throws -> [ReflogEntry] {
+  /// The reflog file's entries, oldest first; only the last `last` complete ones when given
+  /// (an update checks the end of a reflog, and a tag that moved thousands of times should
+  /// not cost it thousands of decodes).
+  private func reflogOnDisk(_ tag: TagName, last: Int? = nil) throws -> [ReflogEntry] {
     let p = reflogPath(tag)
     guard FS.exists(p) else { return [] }
     let data = try FS.readFile(p)
     var lines = data.split(separator: 0x0a, omittingEmptySubsequences: false)
     if lines.last?.isEmpty == true { lines.removeLast() }
     let torn = data.last != 0x0a
+    let first = last.map { max(0, lines.count - $0 - (torn ? 1 : 0)) } ?? 0
     var entries: [ReflogEntry] = []
-    for (n, line) in lines.enumerated() where !line.isEmpty {
+    for (n, line) in lines.enumerated().dropFirst(first) where !line.isEmpty {
       do {
         entries.append(
           try CanonicalJSON.decode(ReflogEntry.self, from: Data(line), what: "\(p) line \(n + 1)"))
@@ -135,7 +138,8 @@ extension Store {
       var tags: [TagName] = []
       for move in journal.moves where !tags.contains(move.tag) { tags.append(move.tag) }
       for tag in tags {
-        let missing = missingJournalEntries(for: tag, after: try reflogOnDisk(tag), in: journal)
+        let count = journal.moves.count { $0.tag == tag }
+        let missing = missingJournalEntries(for: tag, after: try reflogOnDisk(tag, last: count), in: journal)
         if !missing.isEmpty { try appendReflog(missing, for: tag) }
       }
     }
