@@ -1,1 +1,6 @@
 #include <git2.h>
+
+// git_libgit2_opts is variadic, which Swift cannot call.
+static inline int cgit2_set_strict_object_creation(int enabled) {
+  return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+}

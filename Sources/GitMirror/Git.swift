@@ -65,7 +65,14 @@ final class GitRepository {
   /// The object database, looked up once: every existence check and commit write uses it.
   private let odb: OpaquePointer
   let path: String
-  private static let initialized: Void = { git_libgit2_init() }()
+  private static let initialized: Void = {
+    git_libgit2_init()
+    // Every object a tree or commit of the mirror names was written just before by this
+    // process; checking that each exists cost a file lookup per tree entry, and a tree of a
+    // thousand files is written again for every commit that changes one. Names are still
+    // checked (`.git` and the like), which the escaping of `rootfs/` relies on.
+    _ = cgit2_set_strict_object_creation(0)
+  }()
 
   /// Opens the bare repository at `path`, creating it when missing.
   init(bareAt path: String) throws {
