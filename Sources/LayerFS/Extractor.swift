@@ -154,8 +154,8 @@ private struct FileWriting: @unchecked Sendable {
     try stream.finish()
   }
 
-  /// The layers on `threads` threads, each with a worker of `sink`. The error reported is
-  /// that of the lowest layer that failed, whatever the threads' timing.
+  /// The layers on `threads` threads, each with a worker of `sink`. The first failure stops
+  /// the handing out of layers; of the layers that failed, the lowest one's error is thrown.
   func write(layers: Set<Int>, into sink: ConcurrentTreeSink, threads: Int, progress: ProgressReporter?)
     throws
   {

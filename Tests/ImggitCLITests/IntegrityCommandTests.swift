@@ -140,6 +140,27 @@ import Testing
     #expect(tree.contains { $0.hasPrefix("b'l\\xff' symlink b'x\\xff'") }, "\(tree)")
   }
 
+  /// Layers are read side by side into a folder: a layer damaged after it was indexed stops
+  /// the extraction with one line naming it, whichever thread read it.
+  @Test func aLayerDamagedAfterIndexingStopsAParallelExtract() throws {
+    let (cli, store) = try small()
+    try cli.ok("extract", "app:1", "-C", cli.tmp.sub("first"))
+    #expect(FileManager.default.fileExists(atPath: cli.tmp.sub("first/app/x")))
+    let image = try store.image(try #require(store.readIndex().manifests.first))
+    for layer in image.manifest.layers {
+      let path = store.blobPath(layer.digest)
+      let good = try Data(contentsOf: URL(fileURLWithPath: path))
+      var bad = good
+      bad[bad.count / 2] ^= 0xff
+      try FileManager.default.removeItem(atPath: path)
+      try bad.write(to: URL(fileURLWithPath: path))
+      let r = try cli("extract", "app:1", "-C", cli.tmp.sub("out-\(layer.digest.hex)"))
+      #expect(oneLine(r) && r.stderr.contains(layer.digest.hex.prefix(12)), "\(r.stderr)")
+      try FileManager.default.removeItem(atPath: path)
+      try good.write(to: URL(fileURLWithPath: path))
+    }
+  }
+
   @Test func everyImageMirrorsWhateverItsNamesAndPaths() throws {
     let (cli, store) = try small()
     let b = ImageBuilder(store: store)
