@@ -40,6 +40,7 @@ extension Repository {
     for id in excluded { included[id] = nil }
 
     var decorations: [CommitID: [TagName]] = [:]
+    preload(try tags().map(\.descriptor))
     for tag in try tags() {
       if let tip = try image(tag.descriptor).tip { decorations[tip.id, default: []].append(tag.name) }
     }

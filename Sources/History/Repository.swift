@@ -151,10 +151,37 @@ public final class Repository {
     return i
   }
 
+  /// Reads the images of `descriptors` that are not read yet, on every core, into the
+  /// cache ``image(_:)`` answers from. Parsing a manifest and config is most of what a
+  /// command over a thousand tags does. An image that fails here is left for ``image(_:)``
+  /// to read again, which reports the error where it always did.
+  func preload(_ descriptors: [Descriptor]) {
+    var todo: [Descriptor] = []
+    var queued = Set<Digest>()
+    for d in descriptors {
+      let plain = MediaType.isIndex(d.mediaType) ? chosen[d.digest] : d
+      guard let plain, images[plain.digest] == nil, queued.insert(plain.digest).inserted else { continue }
+      todo.append(plain)
+    }
+    guard todo.count > 1 else { return }
+    let read = ParallelMap(todo.count)
+    let store = self.store
+    let shared = todo
+    DispatchQueue.concurrentPerform(iterations: ProcessInfo.processInfo.activeProcessorCount) { worker in
+      var i = worker
+      while i < shared.count {
+        read.set(i, try? store.image(shared[i]))
+        i += ProcessInfo.processInfo.activeProcessorCount
+      }
+    }
+    for (d, image) in zip(todo, read.results) { if let image { images[d.digest] = image } }
+  }
+
   /// The images reachable from tags and, with `reflogs`, from every reflog entry.
   public func reachableImages(reflogs: Bool) throws -> [(label: String, image: Image)] {
     var result: [(String, Image)] = []
     var seen = Set<Digest>()
+    preload(try tags().map(\.descriptor))
     for tag in try tags() where seen.insert(tag.descriptor.digest).inserted {
       result.append((tag.name.description, try image(tag.descriptor)))
     }
@@ -348,4 +375,12 @@ package enum Summary {
     if let nl = s.firstIndex(of: "\n") { s = String(s[..<nl]) }
     return s
   }
+}
+
+/// One result slot per item, each written by one thread only.
+private final class ParallelMap: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var results: [Image?]
+  init(_ count: Int) { results = Array(repeating: nil, count: count) }
+  func set(_ i: Int, _ image: Image?) { lock.withLock { results[i] = image } }
 }

@@ -15,7 +15,8 @@ public struct TagInfo: Sendable {
 extension Repository {
   /// Every tag with its tip commit, layer count and stored size.
   public func tagList() throws -> [TagInfo] {
-    try tags().map { tag in
+    preload(try tags().map(\.descriptor))
+    return try tags().map { tag in
       let i = try image(tag.descriptor)
       return TagInfo(
         name: tag.name, manifest: tag.descriptor.digest, tip: i.tip, created: i.config.created,
