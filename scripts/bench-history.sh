@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Benchmarks history rewriting on the shared corpus's app-big:1 (40 layers, ~1 GiB of tar),
-# beside the raw pipeline and umoci in the same run, and prints a table with ratios:
-#   - merge --squash (flatten) with gzip (ISA-L, the default; and zlib with --level 6) and
-#     with zstd, cold (right after import: no index cache) and warm
-#   - raw pipelines: every layer decompressed and hashed, into pigz -6 -p2 / igzip -1 -T2 /
-#     zstd -3 -T0, hashed; and gzip -6 of the same tar, for the output size
-#   - umoci: unpack, then repack the tree as a one-layer image
-#   - tag / reset / rebase, which must read no layer bytes
-#   - mirror of app-big:1 into git (first run, incremental rerun, with --content)
+# Benchmarks history rewriting and extraction on the shared corpus's app-big:1 (40 layers,
+# ~1 GiB of tar) beside the raw pipelines and the peers, RUNS times interleaved (default 3),
+# and prints one table of medians with each ratio beside issue 13's goal:
+#   - raw pipelines: every layer decompressed and hashed, into pigz -6 -p2 (the zlib bound) /
+#     igzip -1 -T2 (the ISA-L bound) / zstd -3 -T0 (the zstd bound), hashed
+#   - merge --squash (flatten): gzip by default (ISA-L), cold (right after import: no index
+#     cache) and warm; --level 6 and --level 9 (zlib); zstd, cold and warm
+#   - gzip -6 of the squashed tar, for the output sizes
+#   - umoci unpack + repack, and buildah commit --squash when it is installed
+#   - extract -C of app-big:1 against tar -xzf of its blobs, one after another
+#   - tag / reset / rebase, which read no layer bytes; mirror into git (first run, rerun)
 # Usage: scripts/bench-history.sh CORPUS_LAYOUT   (made by ../shared/corpus/mkcorpus.sh)
+#        RUNS=5 scripts/bench-history.sh CORPUS_LAYOUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CORPUS=$(realpath "$1")
+RUNS=${RUNS:-3}
 W=${BENCH_DIR:-/tmp/imggit-bench-history}
 rm -rf "$W" && mkdir -p "$W"
-for t in pigz igzip zstd umoci jq; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
+for t in pigz igzip zstd umoci jq; do command -v $t >/dev/null || { echo "missing $t (apt-get install $t)" >&2; exit 1; }; done
 swift build -c release --product imggit >/dev/null
 B=$(swift build -c release --show-bin-path)/imggit
 export IMGGIT_STORE=$W/store SOURCE_DATE_EPOCH=1735689600
@@ -36,65 +40,99 @@ cat > "$W/raw-zstd.sh" <<SH
 set -o pipefail
 for b in $blobs; do pigz -dc "\$b"; done | tee >(sha256sum >/dev/null) | zstd -3 -T0 -q -c | sha256sum >/dev/null
 SH
-measure raw-pipeline-gzip bash "$W/raw-gzip.sh"
-measure raw-pipeline-isal bash "$W/raw-isal.sh"
-measure raw-pipeline-zstd bash "$W/raw-zstd.sh"
+cat > "$W/tar-xzf.sh" <<SH
+set -e
+mkdir "\$1"
+for b in $blobs; do tar -xzf "\$b" -C "\$1"; done
+SH
+cat > "$W/umoci.sh" <<SH
+set -e
+rm -rf "$W/u-big" "$W/u-flat"
+umoci --log error unpack --image "$IMGGIT_STORE:app-big:1" "$W/u-big"
+umoci --log error new --image "$IMGGIT_STORE:u-flat-\$1"
+umoci --log error unpack --image "$IMGGIT_STORE:u-flat-\$1" "$W/u-flat"
+cp -a "$W/u-big/rootfs/." "$W/u-flat/rootfs/"
+umoci --log error repack --image "$IMGGIT_STORE:u-flat-\$1" "$W/u-flat"
+SH
+cat > "$W/buildah.sh" <<SH
+set -e
+export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
+rm -rf "$W/buildah-root" "$W/buildah-run" "$W/buildah-out"
+ctr=\$(buildah --root "$W/buildah-root" --runroot "$W/buildah-run" from "oci:$IMGGIT_STORE:app-big:1")
+buildah --root "$W/buildah-root" --runroot "$W/buildah-run" commit --squash -q "\$ctr" "oci:$W/buildah-out:flat"
+SH
 
-rm -rf "$IMGGIT_STORE/.imggit/cache"
-measure imggit-squash-gzip-cold "$B" merge --squash app-big:1 -t flat:gzip-cold
-measure imggit-squash-gzip-warm "$B" merge --squash app-big:1 -t flat:gzip
-measure imggit-squash-zlib6-warm "$B" merge --squash app-big:1 -t flat:zlib6 --level 6
-measure imggit-squash-zstd-warm "$B" merge --squash app-big:1 -t flat:zstd --compression zstd
+# Each round runs everything once, so that a slow minute of the machine costs every row alike.
+for r in $(seq "$RUNS"); do
+  echo "== round $r of $RUNS"
+  measure raw-zlib-bound bash "$W/raw-gzip.sh"
+  measure raw-isal-bound bash "$W/raw-isal.sh"
+  measure raw-zstd-bound bash "$W/raw-zstd.sh"
 
-# Output sizes: imggit's gzip layer against gzip -6 of the very same tar.
+  rm -rf "$IMGGIT_STORE/.imggit/cache"
+  measure squash-gzip-cold "$B" merge --squash app-big:1 -t "flat:gzip-cold-$r"
+  measure squash-gzip-warm "$B" merge --squash app-big:1 -t "flat:gzip-$r"
+  measure squash-level6 "$B" merge --squash app-big:1 -t "flat:level6-$r" --level 6
+  measure squash-level9 "$B" merge --squash app-big:1 -t "flat:level9-$r" --level 9
+  rm -rf "$IMGGIT_STORE/.imggit/cache"
+  measure squash-zstd-cold "$B" merge --squash app-big:1 -t "flat:zstd-cold-$r" --compression zstd
+  measure squash-zstd-warm "$B" merge --squash app-big:1 -t "flat:zstd-$r" --compression zstd
+
+  measure umoci-unpack-repack bash "$W/umoci.sh" "$r"
+  if command -v buildah >/dev/null; then # optional peer: apt-get install buildah
+    measure buildah-commit-squash bash "$W/buildah.sh"
+  fi
+
+  # Fresh folders, removed only at the end: ext4 allocates slowly right after a big delete.
+  measure tar-xzf bash "$W/tar-xzf.sh" "$W/tar-$r"
+  measure extract-warm "$B" extract app-big:1 -C "$W/extract-$r"
+
+  measure tag-intermediate "$B" tag "big:cut-$r" app-big:1~10
+  measure reset "$B" reset "big:cut-$r" app-big:1~20
+  measure rebase "$B" rebase --onto base:2 base:1 app-big:1 -t "big:rebased-$r"
+  measure mirror "$B" mirror --git "$W/mirror-$r.git" app-big:1
+  measure mirror-rerun "$B" mirror --git "$W/mirror-$r.git" app-big:1
+done
+rm -rf "$W"/tar-* "$W"/extract-* "$W/u-big" "$W/u-flat" "$W/buildah-root" "$W/buildah-run" "$W/buildah-out"
+
+# Output sizes: imggit's layers against gzip -6 of the very same tar.
 top_layer() { # TAG -> path of the squashed layer's blob
   local m; m=$(jq -r --arg t "$1" '.manifests[] | select(.annotations."org.opencontainers.image.ref.name"==$t) | .digest' "$IMGGIT_STORE/index.json")
   jq -r '.layers[-1].digest' "$IMGGIT_STORE/blobs/sha256/${m#sha256:}" | sed "s|sha256:|$IMGGIT_STORE/blobs/sha256/|"
 }
-isal_size=$(stat -c %s "$(top_layer flat:gzip)")
-gzip6_size=$(igzip -dc "$(top_layer flat:gzip)" | gzip -6 | wc -c)
-
-cat > "$W/umoci.sh" <<SH
-set -e
-umoci --log error unpack --image "$IMGGIT_STORE:app-big:1" "$W/u-big"
-umoci --log error new --image "$IMGGIT_STORE:u-flat"
-umoci --log error unpack --image "$IMGGIT_STORE:u-flat" "$W/u-flat"
-cp -a "$W/u-big/rootfs/." "$W/u-flat/rootfs/"
-umoci --log error repack --image "$IMGGIT_STORE:u-flat" "$W/u-flat"
-SH
-measure umoci-unpack-repack bash "$W/umoci.sh"
-rm -rf "$W/u-big" "$W/u-flat"
-
-if command -v buildah >/dev/null; then # optional peer: apt-get install buildah
-  export STORAGE_DRIVER=vfs BUILDAH_ISOLATION=chroot
-  cat > "$W/buildah.sh" <<SH
-set -e
-ctr=\$(buildah --root "$W/buildah-root" --runroot "$W/buildah-run" from "oci:$IMGGIT_STORE:app-big:1")
-buildah --root "$W/buildah-root" --runroot "$W/buildah-run" commit --squash -q "\$ctr" "oci:$W/buildah-out:flat"
-SH
-  measure buildah-from-commit-squash bash "$W/buildah.sh"
-  rm -rf "$W/buildah-root" "$W/buildah-run" "$W/buildah-out"
-fi
-
-measure imggit-tag-intermediate "$B" tag big:cut app-big:1~10
-measure imggit-reset "$B" reset big:cut app-big:1~20
-measure imggit-rebase-first "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased   # indexes base:2's layer once
-measure imggit-rebase "$B" rebase --onto base:2 base:1 app-big:1 -t big:rebased2
-
-measure imggit-mirror "$B" mirror app-big:1
-measure imggit-mirror-rerun "$B" mirror app-big:1
-measure imggit-mirror-content "$B" mirror --content --git "$W/content.git" app-big:1
+sizes="isal=$(stat -c %s "$(top_layer flat:gzip-1)") level6=$(stat -c %s "$(top_layer flat:level6-1)")"
+sizes+=" level9=$(stat -c %s "$(top_layer flat:level9-1)") zstd=$(stat -c %s "$(top_layer flat:zstd-1)")"
+sizes+=" gzip6=$(igzip -dc "$(top_layer flat:gzip-1)" | gzip -6 | wc -c)"
 
 echo
+echo "medians of $RUNS runs ($(nproc) cores, $(date -u +%Y-%m-%d)):"
 table
-awk -v isal="$isal_size" -v gz6="$gzip6_size" '{ t[$1] = $2 } END {
-  printf "squash gzip (cold) / zlib bound (pigz -p2): %.2fx   (goal <= 0.5)\n", t["imggit-squash-gzip-cold"] / t["raw-pipeline-gzip"]
-  printf "squash gzip (cold) / ISA-L bound (igzip -T2): %.2fx   (goal <= 1.0)\n", t["imggit-squash-gzip-cold"] / t["raw-pipeline-isal"]
-  printf "squash gzip (warm) / raw gzip pipeline: %.2fx\n", t["imggit-squash-gzip-warm"] / t["raw-pipeline-gzip"]
-  printf "squash gzip output / gzip -6 of the same tar: %.3f   (goal <= 1.05)\n", isal / gz6
-  printf "squash --level 6 (zlib, one core) / zlib bound: %.2fx   (goal <= 1.0, not met: one core)\n", t["imggit-squash-zlib6-warm"] / t["raw-pipeline-gzip"]
-  printf "squash zstd (warm) / raw zstd pipeline: %.2fx\n", t["imggit-squash-zstd-warm"] / t["raw-pipeline-zstd"]
-  printf "umoci unpack+repack / raw gzip pipeline: %.2fx\n", t["umoci-unpack-repack"] / t["raw-pipeline-gzip"]
-  if ("buildah-from-commit-squash" in t)
-    printf "buildah commit --squash / raw gzip pipeline: %.2fx\n", t["buildah-from-commit-squash"] / t["raw-pipeline-gzip"]
-}' "$W/results"
+echo "$sizes" | tr ' ' '\n' | awk -F= '{ printf "%-28s %14d bytes\n", $1 " layer", $2 }'
+echo
+median_table | awk -v sizes="$sizes" '
+  BEGIN { n = split(sizes, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, "="); size[p[1]] = p[2] } }
+  { t[$1] = $2; rss[$1] = $3 }
+  function goal(what, value, limit, fmt) {
+    printf "%-52s " fmt "   goal <= " fmt "%s\n", what, value, limit, value <= limit ? "" : "   NOT MET"
+  }
+  END {
+    goal("squash gzip, cold / zlib bound (pigz -p2)", t["squash-gzip-cold"] / t["raw-zlib-bound"], 0.5, "%.2f")
+    goal("squash gzip, cold / ISA-L bound (igzip -T2)", t["squash-gzip-cold"] / t["raw-isal-bound"], 1.0, "%.2f")
+    goal("squash gzip output / gzip -6 of the same tar", size["isal"] / size["gzip6"], 1.05, "%.3f")
+    goal("squash gzip, cold / warm", t["squash-gzip-cold"] / t["squash-gzip-warm"], 1.5, "%.2f")
+    goal("squash --level 6 / zlib bound", t["squash-level6"] / t["raw-zlib-bound"], 1.0, "%.2f")
+    goal("squash --level 9 / zlib bound", t["squash-level9"] / t["raw-zlib-bound"], 1.0, "%.2f")
+    goal("squash --level 6 output / gzip -6 of the same tar", size["level6"] / size["gzip6"], 1.01, "%.3f")
+    goal("squash zstd, cold / zstd bound", t["squash-zstd-cold"] / t["raw-zstd-bound"], 1.0, "%.2f")
+    goal("squash zstd, warm / zstd bound", t["squash-zstd-warm"] / t["raw-zstd-bound"], 1.0, "%.2f")
+    goal("extract -C, warm / tar -xzf", t["extract-warm"] / t["tar-xzf"], 0.6, "%.2f")
+    goal("tag REV~N (s)", t["tag-intermediate"], 0.05, "%.3f")
+    goal("reset (s)", t["reset"], 0.05, "%.3f")
+    goal("rebase, warm (s)", t["rebase"], 0.05, "%.3f")
+    max = 0
+    for (k in rss) if (k !~ /^(raw|umoci|buildah|tar)/ && rss[k] > max) { max = rss[k]; worst = k }
+    goal("peak RSS of any imggit command, MB (" worst ")", max / 1024, 100, "%.1f")
+    printf "%-52s %.2f\n", "umoci unpack+repack / zlib bound", t["umoci-unpack-repack"] / t["raw-zlib-bound"]
+    if ("buildah-commit-squash" in t)
+      printf "%-52s %.2f\n", "buildah commit --squash / zlib bound", t["buildah-commit-squash"] / t["raw-zlib-bound"]
+  }'
