@@ -119,7 +119,8 @@ median_table | awk -v sizes="$sizes" '
     goal("squash gzip, cold / zlib bound (pigz -p2)", t["squash-gzip-cold"] / t["raw-zlib-bound"], 0.5, "%.2f")
     goal("squash gzip, cold / ISA-L bound (igzip -T2)", t["squash-gzip-cold"] / t["raw-isal-bound"], 1.0, "%.2f")
     goal("squash gzip output / gzip -6 of the same tar", size["isal"] / size["gzip6"], 1.05, "%.3f")
-    goal("squash gzip, cold / warm", t["squash-gzip-cold"] / t["squash-gzip-warm"], 1.5, "%.2f")
+    # Cold builds the layers' indexes first, then the squash reads the layers again.
+    printf "%-52s %.2f   goal: one read of the layers (not met: cold reads them twice)\n", "squash gzip, cold / warm", t["squash-gzip-cold"] / t["squash-gzip-warm"]
     goal("squash --level 6 / zlib bound", t["squash-level6"] / t["raw-zlib-bound"], 1.0, "%.2f")
     goal("squash --level 9 / zlib bound", t["squash-level9"] / t["raw-zlib-bound"], 1.0, "%.2f")
     goal("squash --level 6 output / gzip -6 of the same tar", size["level6"] / size["gzip6"], 1.01, "%.3f")
