@@ -38,7 +38,17 @@ public final class Repository {
   func baseChanges(from old: CommitRef, to new: CommitRef) throws -> [Change] {
     let key = "\(old.commit.id.hex) \(new.commit.id.hex)"
     if let known = changesBetween[key] { return known }
-    let changes = try rootFS(old).changes(to: try rootFS(new))
+    let changes: [Change]
+    let shared = old.commit.layerCount
+    if new.image.commits.indices.contains(old.position), new.image.commits[old.position].id == old.commit.id {
+      // The new base is the old one with commits on top (a patched base): only its own
+      // layers are applied to the old tree, and only the paths they touch compared.
+      let added = Array(new.image.layers[shared..<new.commit.layerCount])
+      let indexes = try layerIndexes(added)
+      changes = try rootFS(old).changes(applying: indexes.enumerated().map { ($1, shared + $0) })
+    } else {
+      changes = try rootFS(old).changes(to: try rootFS(new))
+    }
     changesBetween[key] = changes
     return changes
   }

@@ -33,3 +33,27 @@ extension RootFS {
     return result.sorted { $0.path < $1.path }
   }
 }
+
+extension RootFS {
+  /// What `layers` (indexes with their positions, applied in order) change in this tree:
+  /// the same as ``changes(to:)`` against the tree with them applied, at the cost of the
+  /// paths they touch instead of two whole trees.
+  public func changes(applying layers: [(index: LayerIndex, position: Int)]) throws -> [Change] {
+    var after = self
+    var touched = Set<String>()
+    for (index, position) in layers {
+      touched.formUnion(try after.applyRecordingChanges(index, at: position))
+    }
+    var result: [Change] = []
+    for path in touched {
+      switch (nodes[path], after.nodes[path]) {
+      case (let a?, let b?) where !a.entry.sameContent(as: b.entry):
+        result.append(Change(kind: .modified, path: path, old: a.entry, new: b.entry))
+      case (let a?, nil): result.append(Change(kind: .deleted, path: path, old: a.entry, new: nil))
+      case (nil, let b?): result.append(Change(kind: .added, path: path, old: nil, new: b.entry))
+      default: break
+      }
+    }
+    return result.sorted { $0.path < $1.path }
+  }
+}

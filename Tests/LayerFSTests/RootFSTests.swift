@@ -77,6 +77,29 @@ func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = 
     #expect(fs.nodes["a"]?.implicit == true)
   }
 
+  /// The changes a few layers make, from the paths they touch, equal the diff of the two
+  /// whole trees (what rebase compares a patched base with), for every split of the layers.
+  @Test func changesFromTheTouchedPathsEqualTheWholeTreeDiff() throws {
+    var link = FileEntry(path: "lib", type: .symlink, mode: 0o777)
+    link.link = "usr/lib"
+    let layers = [
+      layer([
+        dir("usr"), dir("usr/lib"), file("usr/lib/a"), link, dir("d"), dir("d/s"), file("d/s/x"), file("k"),
+      ]),
+      layer([file("lib/b"), file("k", "K2"), hardlink("h", to: "k")]),
+      layer([file("d/n")], whiteouts: ["d/s"], opaque: []),
+      layer([dir("d", mode: 0o700), file("usr/lib/a", "A2")], opaque: ["usr/lib"]),
+      layer([file("d", "now a file")], whiteouts: ["k"]),
+      layer([dir("d"), file("d/again"), file("lib/c")]),
+    ]
+    for split in 0...layers.count {
+      let before = try RootFS(layers: Array(layers[..<split]))
+      let after = try RootFS(layers: layers)
+      let fast = try before.changes(applying: layers.enumerated().dropFirst(split).map { ($1, $0) })
+      #expect(fast == before.changes(to: after), "split at \(split)")
+    }
+  }
+
   @Test func changesIgnoreTimesButSeeEverythingElse() throws {
     let a = try RootFS(layers: [layer([file("same"), file("mode"), file("gone"), dir("d")])])
     var touched = file("same")
