@@ -40,7 +40,9 @@ public final class Repository {
     if let known = changesBetween[key] { return known }
     let changes: [Change]
     let shared = old.commit.layerCount
-    if new.image.commits.indices.contains(old.position), new.image.commits[old.position].id == old.commit.id {
+    if new.position >= old.position, new.image.commits.indices.contains(old.position),
+      new.image.commits[old.position].id == old.commit.id
+    {
       // The new base is the old one with commits on top (a patched base): only its own
       // layers are applied to the old tree, and only the paths they touch compared.
       let added = Array(new.image.layers[shared..<new.commit.layerCount])

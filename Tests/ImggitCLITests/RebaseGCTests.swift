@@ -60,6 +60,20 @@ import Testing
     try cli.ok("fsck")
   }
 
+  /// Back onto an ancestor of the old base named through the old base (`base:2~1`): the
+  /// new base's image holds the old base's commit past the new one, and the result is the
+  /// image as it was before the patch.
+  @Test func ontoAnAncestorOfTheOldBaseUndoesThePatch() throws {
+    let cli = try loaded()
+    try cli.ok("rebase", "--onto", "base:2", "base:1", "app:1", "-t", "app:2")
+    let r = try cli("rebase", "--onto", "base:2~1", "base:2", "app:2", "-t", "app:3")
+    #expect(r.status == 0 && r.stderr.contains("etc/passwd"), "\(r.stderr)")
+    #expect(try layers(cli, "app:3") == (try layers(cli, "app:1")))
+    try cli.tool("umoci", "unpack", "--image", "\(cli.store):app:3", cli.tmp.sub("back"))
+    try cli.tool("umoci", "unpack", "--image", "\(cli.store):app:1", cli.tmp.sub("orig"))
+    #expect(try fileTree(cli.tmp.sub("back/rootfs")) == (try fileTree(cli.tmp.sub("orig/rootfs"))))
+  }
+
   @Test func strictRefusesConflictsAndChangesNothing() throws {
     let cli = try loaded()
     let before = try snapshot(cli.store).filter { !$0.key.hasPrefix(".imggit/cache") }
