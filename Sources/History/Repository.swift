@@ -176,17 +176,9 @@ public final class Repository {
       todo.append(plain)
     }
     guard todo.count > 1 else { return }
-    let read = ParallelMap(todo.count)
     let store = self.store
-    let shared = todo
-    DispatchQueue.concurrentPerform(iterations: ProcessInfo.processInfo.activeProcessorCount) { worker in
-      var i = worker
-      while i < shared.count {
-        read.set(i, try? store.image(shared[i]))
-        i += ProcessInfo.processInfo.activeProcessorCount
-      }
-    }
-    for (d, image) in zip(todo, read.results) { if let image { images[d.digest] = image } }
+    let read = (try? parallelMap(todo) { try? store.image($0) }) ?? []
+    for (d, image) in zip(todo, read) { if let image { images[d.digest] = image } }
   }
 
   /// The images reachable from tags and, with `reflogs`, from every reflog entry.
@@ -387,12 +379,4 @@ package enum Summary {
     if let nl = s.firstIndex(of: "\n") { s = String(s[..<nl]) }
     return s
   }
-}
-
-/// One result slot per item, each written by one thread only.
-private final class ParallelMap: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var results: [Image?]
-  init(_ count: Int) { results = Array(repeating: nil, count: count) }
-  func set(_ i: Int, _ image: Image?) { lock.withLock { results[i] = image } }
 }

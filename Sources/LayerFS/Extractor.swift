@@ -133,7 +133,7 @@ public struct Extractor {
 /// exist before any file is written, so layers can be read side by side, each into a worker
 /// of a ``ConcurrentTreeSink``: no two write the same path. Layers are handed out largest
 /// first, so that the last one to finish is a small one.
-private struct FileWriting: @unchecked Sendable {
+private struct FileWriting {
   let store: Store
   let image: Image
   let indexes: [LayerIndex]
@@ -154,43 +154,21 @@ private struct FileWriting: @unchecked Sendable {
     try stream.finish()
   }
 
-  /// The layers on `threads` threads, each with a worker of `sink`. The first failure stops
-  /// the handing out of layers; of the layers that failed, the lowest one's error is thrown.
+  /// The layers on `threads` threads, each into a worker of `sink` of its own (see
+  /// ``parallelMap(_:threads:_:)`` for what a failure does).
   func write(layers: Set<Int>, into sink: ConcurrentTreeSink, threads: Int, progress: ProgressReporter?)
     throws
   {
-    let queue = WorkQueue(
-      layers.sorted { (image.manifest.layers[$0].size, $1) > (image.manifest.layers[$1].size, $0) })
-    let workers = try (0..<threads).map { _ in try sink.worker() }
-    let shared = SharedWorkers(workers: workers)
-    DispatchQueue.concurrentPerform(iterations: threads) { w in
-      while let layer = queue.next() {
-        do { try write(layer: layer, into: shared.workers[w], progress: progress) } catch {
-          queue.fail(layer: layer, error)
-        }
-      }
+    let order = layers.sorted {
+      (image.manifest.layers[$0].size, $1) > (image.manifest.layers[$1].size, $0)
+    }
+    let workers = try parallelMap(order, threads: threads) { layer -> TreeSink in
+      let worker = try sink.worker()
+      try write(layer: layer, into: worker, progress: progress)
+      return worker
     }
     for worker in workers { sink.absorb(worker) }
-    if let error = queue.firstError { throw error }
   }
-}
-
-/// The layers still to read, shared by the threads that read them; a failure stops the rest.
-private final class WorkQueue: @unchecked Sendable {
-  private let lock = NSLock()
-  private var items: [Int]
-  private var failures: [(layer: Int, error: any Error)] = []
-
-  init(_ items: [Int]) { self.items = items.reversed() }
-
-  func next() -> Int? { lock.withLock { failures.isEmpty ? items.popLast() : nil } }
-  func fail(layer: Int, _ error: any Error) { lock.withLock { failures.append((layer, error)) } }
-  var firstError: (any Error)? { lock.withLock { failures.min { $0.layer < $1.layer }?.error } }
-}
-
-/// Each thread uses only its own worker.
-private struct SharedWorkers: @unchecked Sendable {
-  let workers: [TreeSink]
 }
 
 /// A layer extracted alone can hold hard links to files of lower layers, which it lacks.

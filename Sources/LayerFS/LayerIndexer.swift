@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import ImageModel
 import ImageStore
 import TarStream
@@ -86,28 +85,9 @@ public struct LayerIndexer: Sendable {
   }
 
   /// Builds the indexes of independent layers at once, one per core: each is one
-  /// decompress-and-hash pass, and they share nothing. In `layers`' order; the first error
-  /// (by layer order) is thrown once all have stopped.
+  /// decompress-and-hash pass, and they share nothing. In `layers`' order.
   private func buildAll(_ layers: [Layer]) throws -> [LayerIndex] {
-    guard layers.count > 1 else {
-      return try layers.map { try build($0) }
-    }
-    let results = Mutex<[Int: Result<LayerIndex, any Error>]>([:])
-    let next = Mutex(0)
-    let workers = min(layers.count, ProcessInfo.processInfo.activeProcessorCount)
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      while true {
-        let i = next.withLock { n -> Int in
-          defer { n += 1 }
-          return n
-        }
-        guard i < layers.count else { return }
-        let r = Result { try build(layers[i]) }
-        results.withLock { $0[i] = r }
-      }
-    }
-    let all = results.withLock { $0 }
-    return try layers.indices.map { try all[$0]!.get() }
+    try parallelMap(layers) { try build($0) }
   }
 
   /// The content digest of a sparse file, bounded by its data: its data bytes, with each
