@@ -129,7 +129,10 @@ public struct RootFS: Sendable {
       return
     }
     let prefix = dir + "/"
-    for key in nodes.keys where key.hasPrefix(prefix) { put(key, nil) }
+    // The keys are gathered first: removing while iterating `nodes.keys` would hold a second
+    // reference to the storage and copy the whole tree on the first removal.
+    let below = nodes.keys.filter { $0.hasPrefix(prefix) }
+    for key in below { put(key, nil) }
   }
 
   /// Makes the folders above `path` exist. Every node's folders exist already, so the walk
