@@ -28,8 +28,9 @@ let package = Package(
     .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
     // ISA-L's deflate and inflate: several times zlib's speed, streaming.
     .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
-    // zlib's deflate, for the levels a user asks for by number, on every core.
-    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // libdeflate, for the gzip levels a user asks for by number: zlib's ratio or better at
+    // each level, two to four times zlib's speed, on every core.
+    .systemLibrary(name: "CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
     // zstd's compressor, with a pinned job size so that its workers stay small.
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
@@ -44,7 +45,7 @@ let package = Package(
     .target(
       name: "TarStream",
       dependencies: [
-        "CArchive", "CISAL", "CZlib", "CZstd", "Errors",
+        "CArchive", "CDeflate", "CISAL", "CZstd", "Errors",
         .product(name: "SystemPackage", package: "swift-system"),
       ]),
     // The OCI layout on disk: blobs, index.json, lock, reflog; import and export transports.

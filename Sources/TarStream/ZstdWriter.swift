@@ -12,13 +12,15 @@ import Foundation
 public final class ZstdSink: StreamCompressor {
   public let level: Int32
   public static let jobSize = 1 << 20
+  /// The levels libzstd takes.
+  public static var levels: ClosedRange<Int32> { 1...ZSTD_maxCLevel() }
   private let context: ZstdContext
   private let next: ByteSink
   private let errorContext: String
   private var output: UnsafeMutableRawBufferPointer
 
   public init(level: Int32, threads: Int, context: String, next: ByteSink) throws {
-    self.level = min(max(level, 1), ZSTD_maxCLevel())
+    self.level = level.clamped(to: Self.levels)
     self.next = next
     self.errorContext = context
     guard let cctx = ZSTD_createCCtx() else {

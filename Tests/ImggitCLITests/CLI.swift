@@ -69,6 +69,16 @@ struct CLI {
     return (cli, fx)
   }
 
+  /// Commits about 4 MiB of text that compresses onto `image` as `tag`, so that a squash of it
+  /// spans several of the gzip compressors' 1 MiB chunks and readers meet their joins.
+  func commitBigText(onto image: String, as tag: String) throws {
+    let dir = tmp.sub("big-text-\(tag.replacingOccurrences(of: ":", with: "-"))")
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let text = (0..<200_000).map { "line \($0): \($0 &* 7919 % 104_729)\n" }.joined()
+    try text.write(toFile: dir + "/big.log", atomically: false, encoding: .utf8)
+    try ok("commit", image, "--add", "\(dir):/var/log/big", "-m", "big log", "-t", tag)
+  }
+
   /// Builds the umoci fixture layout (base:1, app:1, tool:1, snap:app-N) and returns its path.
   func fixture() throws -> String {
     try #require(which("umoci") != nil, "umoci is needed (apt-get install umoci)")

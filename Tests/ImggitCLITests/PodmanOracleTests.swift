@@ -11,13 +11,18 @@ import Testing
       return
     }
     let (cli, _) = try CLI.withImages(["tricky:1", "app:1"])
+    try cli.commitBigText(onto: "tricky:1", as: "tricky:2")
     let storage = [
       "--storage-driver", "vfs", "--root", cli.tmp.sub("podman-root"), "--runroot", cli.tmp.sub("podman-run"),
     ]
     defer { _ = try? run(podman, storage + ["system", "reset", "--force"]) }
-    for image in ["tricky:1", "app:1"] {
-      let flat = "flat-" + image.replacingOccurrences(of: ":", with: "-") + ":1"
-      try cli.ok("merge", "--squash", image, "-t", flat)
+    // The default gzip is one member of ISA-L chunks; --level 9 is libdeflate's, a member per
+    // chunk, which containers/storage must read as one stream.
+    for (n, (image, options)) in [("tricky:1", []), ("app:1", []), ("tricky:2", ["--level", "9"])]
+      .enumerated()
+    {
+      let flat = "flat\(n)-" + image.replacingOccurrences(of: ":", with: "-") + ":1"
+      try cli.ok(["merge", "--squash", image, "-t", flat] + options)
       // podman reads a colon in the path as a transport.
       let archive = cli.tmp.sub("\(flat.replacingOccurrences(of: ":", with: "-")).tar")
       try cli.ok("export", flat, "-o", archive)

@@ -4,6 +4,7 @@ import History
 import ImageModel
 import GitMirror
 import ImageStore
+import LayerFS
 import Registry
 
 /// Options every command that reads or writes a store takes.
@@ -139,9 +140,21 @@ struct LayerOutputOptions: ParsableArguments {
 
   @Option(
     help:
-      "Compression level. gzip: without it, ISA-L on every core (within 5% of gzip -6's size); 1-9 asks for that zlib level (gzip -N's ratio), also on every core. zstd: 1-19, default 3."
+      "Compression level. gzip: without it, ISA-L on every core (within 5% of gzip -6's size); 1-12 asks for libdeflate at that level (1-9: gzip -N's ratio or better), also on every core. zstd: 1-22, default 3."
   )
   var level: Int?
+
+  func validate() throws {
+    guard let level else { return }
+    guard let levels = LayerSink.levels(for: compression) else {
+      throw ValidationError("--level has no meaning with --compression \(compression.rawValue)")
+    }
+    guard levels.contains(level) else {
+      throw ValidationError(
+        "--level \(level) is out of range for \(compression.rawValue): \(levels.lowerBound)-\(levels.upperBound)"
+      )
+    }
+  }
 
   /// The options, with `SOURCE_DATE_EPOCH` from the environment.
   func options() throws -> LayerOptions {
