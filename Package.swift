@@ -89,7 +89,7 @@ let package = Package(
       name: "ImggitCLI",
       dependencies: [
         "Errors", "History", "ImageStore", "ImageModel", "TarStream", "LayerFS", "GitMirror", "Registry",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),
     // Fuzz targets (libFuzzer through scripts/fuzz.sh); built plainly, a replayer of inputs.
