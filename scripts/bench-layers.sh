@@ -9,8 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${1:-/tmp/imggit-bench}
 rm -rf "$W" && mkdir -p "$W"
-swift build -c release --product imggit >/dev/null
-B=$(swift build -c release --show-bin-path)/imggit
+B=$(scripts/build-release.sh 2>/dev/null)
 export IMGGIT_STORE=$W/store
 export SOURCE_DATE_EPOCH=1735689600
 

@@ -22,8 +22,7 @@ done
 W=${BENCH_DIR:-/tmp/imggit-bench-registry}
 rm -rf "$W" && mkdir -p "$W"
 for t in docker-registry skopeo jq; do command -v $t >/dev/null || { echo "missing $t" >&2; exit 1; }; done
-swift build -c release --product imggit >/dev/null 2>&1
-B=$(swift build -c release --show-bin-path 2>/dev/null)/imggit
+B=$(scripts/build-release.sh 2>/dev/null)
 . "$(dirname "$0")/bench-lib.sh"
 
 # start_registry NAME: an empty registry on a free port; prints host:port

@@ -22,8 +22,7 @@ done
 W=${BENCH_DIR:-/tmp/imggit-bench-scale}
 rm -rf "$W" && mkdir -p "$W"
 for t in umoci bc; do command -v $t >/dev/null || { echo "bench-scale: $t is needed (apt-get install $t)" >&2; exit 1; }; done
-swift build -c release --product imggit >/dev/null
-B=$(swift build -c release --show-bin-path)/imggit
+B=$(scripts/build-release.sh 2>/dev/null)
 export SOURCE_DATE_EPOCH=1735689600
 bash Tests/Fixtures/make-images.sh "$W/fixture" >/dev/null 2>&1
 echo "payload" > "$W/file"

@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-swift build -c release --product imggit
-bin=$(swift build -c release --show-bin-path)/imggit
+bin=$(scripts/build-release.sh)
 demo=${DEMO_DIR:-/tmp/imggit-demo}
 rm -rf "$demo" && mkdir -p "$demo"
 export IMGGIT_STORE=$demo/store

@@ -85,6 +85,16 @@ package enum LayerPath {
     _ path: String, last: Bool = false, mayBeLink: (Substring) -> Bool = { _ in true },
     link: (String) -> String?
   ) -> String {
+    // Most paths cross no symlink and hold no dot folder: those are answered without
+    // building a string for every folder on the way (a quarter of a rebase's time).
+    if crossesNothing(path, last: last, mayBeLink: mayBeLink, link: link) { return path }
+    return walk(path, last: last, mayBeLink: mayBeLink, link: link)
+  }
+
+  /// ``resolve(_:last:mayBeLink:link:)`` folder by folder, for paths that cross something.
+  static func walk(
+    _ path: String, last: Bool, mayBeLink: (Substring) -> Bool, link: (String) -> String?
+  ) -> String {
     var parts = path.split(separator: "/", omittingEmptySubsequences: true)
     guard parts.count > (last ? 0 : 1) else { return path }
     let final = last ? nil : parts.removeLast()
@@ -116,6 +126,30 @@ package enum LayerPath {
     guard changed else { return path }
     if let final { return current.isEmpty ? String(final) : current + "/" + final }
     return current
+  }
+
+  /// True when no folder of `path` (nor, with `last`, its final component) is a symlink,
+  /// `.`, `..` or empty: ``resolve(_:last:mayBeLink:link:)`` would return it as it is. Only
+  /// a folder whose name `mayBeLink` is looked up, by its prefix of `path`, which is the
+  /// walk's own candidate as long as nothing before it changed.
+  private static func crossesNothing(
+    _ path: String, last: Bool, mayBeLink: (Substring) -> Bool, link: (String) -> String?
+  ) -> Bool {
+    var previous: Substring?
+    var rest = path[...]
+    func crosses(_ c: Substring) -> Bool {
+      c.isEmpty || c == "." || c == ".." || (mayBeLink(c) && link(String(path[..<c.endIndex])) != nil)
+    }
+    while !rest.isEmpty {
+      let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+      let c = rest[..<slash]
+      rest = slash == rest.endIndex ? rest[slash...] : rest[rest.index(after: slash)...]
+      // The component before this one is a folder on the way: it must cross nothing.
+      if let previous, crosses(previous) { return false }
+      previous = c
+    }
+    if let previous, last || previous.isEmpty { return !crosses(previous) }
+    return true
   }
 
   /// True when `path` is `root` or lies below it ("" is the root of everything).

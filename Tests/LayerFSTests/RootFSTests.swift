@@ -25,6 +25,25 @@ func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = 
 }
 
 @Suite struct RootFSTests {
+  /// Paths that cross no symlink are answered by a shortcut: for every path of a few
+  /// components (dots, empty ones, links relative, absolute and chained, a folder named as a
+  /// link elsewhere), with and without the last component, it gives what the walk through
+  /// every folder gives.
+  @Test func resolvingWithTheShortcutIsTheFullWalk() {
+    let links = ["lib": "usr/lib", "a/b": "../x", "x": "/usr", "usr/lib/lib": ".", "b/a": "a"]
+    let names = Set(links.keys.map { Substring($0.split(separator: "/").last!) })
+    let parts = ["a", "b", "lib", "usr", "x", ".", "..", ""]
+    var paths = [""]
+    for _ in 0..<4 { paths = paths + paths.flatMap { p in parts.map { p.isEmpty ? $0 : p + "/" + $0 } } }
+    for path in Set(paths) {
+      for last in [false, true] {
+        let shortcut = LayerPath.resolve(path, last: last, mayBeLink: { names.contains($0) }) { links[$0] }
+        let walk = LayerPath.walk(path, last: last, mayBeLink: { _ in true }) { links[$0] }
+        #expect(shortcut == walk, "\(path) last: \(last)")
+      }
+    }
+  }
+
   @Test func opaqueHidesLowerChildrenOnlyWhereverItSits() throws {
     let fs = try RootFS(layers: [
       layer([dir("d"), file("d/a"), file("d/b"), file("e")]),
