@@ -44,28 +44,27 @@ extension LayerIndex {
   }
 
   /// Parses ``encodedLines()``; `nil` for anything else (an old or damaged cache file).
-  /// Works on bytes, not Characters: grapheme breaking would dominate the cost.
+  /// Works on bytes in place, not Characters (grapheme breaking would dominate the cost),
+  /// and makes a string only for each text field: every index of an image is parsed by
+  /// every `show`, `diff`, `log --stat` and rebase.
   public init?(lines data: Data) {
-    let bytes = [UInt8](data)
-    var lines: [ArraySlice<UInt8>] = []
-    var start = 0
-    for (i, b) in bytes.enumerated() where b == 0x0A {
-      if i > start { lines.append(bytes[start..<i]) }
-      start = i + 1
+    guard let parsed = data.withUnsafeBytes({ LayerIndex.parse($0.bindMemory(to: UInt8.self)) }) else {
+      return nil
     }
-    if start < bytes.count { lines.append(bytes[start...]) }
-    guard let header = lines.first else { return nil }
-    let h = header.split(separator: 0x20).map { String(decoding: $0, as: UTF8.self) }
-    guard h.count == 3, h[0] == LayerIndex.magic, Int(h[1]) == LayerIndex.formatVersion,
-      let diffID = try? Digest(parsing: h[2])
-    else { return nil }
-    func text(_ f: ArraySlice<UInt8>) -> String? {
-      if f.isEmpty { return nil }
-      guard f.contains(0x5C) else { return String(decoding: f, as: UTF8.self) }
+    self = parsed
+  }
+
+  private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> LayerIndex? {
+    func string(_ r: Range<Int>) -> String {
+      String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
+    }
+    func text(_ r: Range<Int>) -> String? {
+      if r.isEmpty { return nil }
+      guard bytes[r].contains(0x5C) else { return string(r) }
       var out: [UInt8] = []
-      out.reserveCapacity(f.count)
+      out.reserveCapacity(r.count)
       var escaped = false
-      for b in f {
+      for b in bytes[r] {
         if escaped {
           out.append(b == UInt8(ascii: "t") ? 0x09 : b == UInt8(ascii: "n") ? 0x0A : b)
           escaped = false
@@ -77,16 +76,56 @@ extension LayerIndex {
       }
       return String(decoding: out, as: UTF8.self)
     }
-    func int<T: FixedWidthInteger>(_ f: ArraySlice<UInt8>, radix: Int = 10) -> T? {
-      f.isEmpty ? nil : T(String(decoding: f, as: UTF8.self), radix: radix)
+    /// A decimal (or octal) number as the encoder writes it: an optional minus, digits.
+    func int<T: FixedWidthInteger>(_ r: Range<Int>, radix: T = 10) -> T? {
+      var i = r.lowerBound
+      let negative = i < r.upperBound && bytes[i] == UInt8(ascii: "-")
+      if negative { i += 1 }
+      guard i < r.upperBound, !negative || T.isSigned else { return nil }
+      var value: T = 0
+      while i < r.upperBound {
+        let d = T(truncatingIfNeeded: Int(bytes[i]) - 48)
+        guard bytes[i] >= 48, d < radix else { return nil }
+        let (m, o1) = value.multipliedReportingOverflow(by: radix)
+        let (v, o2) = negative ? m.subtractingReportingOverflow(d) : m.addingReportingOverflow(d)
+        guard !o1, !o2 else { return nil }
+        value = v
+        i += 1
+      }
+      return value
     }
+    var lineStart = 0
+    func nextLine() -> Range<Int>? {
+      while lineStart < bytes.count {
+        let start = lineStart
+        var end = start
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        lineStart = end + 1
+        if end > start { return start..<end }
+      }
+      return nil
+    }
+    guard let header = nextLine() else { return nil }
+    let h = string(header).split(separator: " ")
+    guard h.count == 3, h[0] == LayerIndex.magic, Int(h[1]) == LayerIndex.formatVersion,
+      let diffID = try? Digest(parsing: String(h[2]))
+    else { return nil }
     var entries: [FileEntry] = []
     var whiteouts: [String] = []
     var opaque: [String] = []
     var repeats: [String: Int] = [:]
-    for line in lines.dropFirst() {
-      let f = line.split(separator: 0x09, omittingEmptySubsequences: false)
-      switch f.first?.first {
+    var f: [Range<Int>] = []
+    f.reserveCapacity(13)
+    while let line = nextLine() {
+      f.removeAll(keepingCapacity: true)
+      var start = line.lowerBound
+      for i in line where bytes[i] == 0x09 {
+        f.append(start..<i)
+        start = i + 1
+      }
+      f.append(start..<line.upperBound)
+      guard f[0].count == 1 else { return nil }
+      switch bytes[line.lowerBound] {
       case UInt8(ascii: "W"):
         guard f.count == 2, let p = text(f[1]) else { return nil }
         whiteouts.append(p)
@@ -98,19 +137,19 @@ extension LayerIndex {
         opaque.append(text(f[1]) ?? "")
       case UInt8(ascii: "E"):
         guard f.count == 13, let path = text(f[1]),
-          let type = EntryType(rawValue: String(decoding: f[2], as: UTF8.self)),
+          let type = EntryType(rawValue: string(f[2])),
           let mode: UInt32 = int(f[3], radix: 8), let uid: Int64 = int(f[4]), let gid: Int64 = int(f[5]),
           let size: Int64 = int(f[6]), let mtime: Int64 = int(f[7])
         else { return nil }
         var e = FileEntry(path: path, type: type, mode: mode, uid: uid, gid: gid, size: size, mtime: mtime)
-        e.sha256 = f[8].isEmpty ? nil : String(decoding: f[8], as: UTF8.self)
+        e.sha256 = f[8].isEmpty ? nil : string(f[8])
         e.link = text(f[9])
         if !f[10].isEmpty {
           var x: [String: [UInt8]] = [:]
-          for pair in f[10].split(separator: UInt8(ascii: ",")) {
-            let kv = pair.split(separator: UInt8(ascii: ":"), maxSplits: 1)
-            guard kv.count == 2, let name = Data(base64Encoded: Data(kv[0])),
-              let value = Data(base64Encoded: Data(kv[1]))
+          for pair in string(f[10]).split(separator: ",") {
+            let kv = pair.split(separator: ":", maxSplits: 1)
+            guard kv.count == 2, let name = Data(base64Encoded: String(kv[0])),
+              let value = Data(base64Encoded: String(kv[1]))
             else { return nil }
             x[String(decoding: name, as: UTF8.self)] = [UInt8](value)
           }
@@ -122,6 +161,7 @@ extension LayerIndex {
       default: return nil
       }
     }
-    self.init(diffID: diffID, entries: entries, whiteouts: whiteouts, opaque: opaque, repeats: repeats)
+    return LayerIndex(
+      diffID: diffID, entries: entries, whiteouts: whiteouts, opaque: opaque, repeats: repeats)
   }
 }

@@ -162,17 +162,31 @@ func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = 
     var dev = FileEntry(path: "dev/null", type: .characterDevice, mode: 0o666)
     dev.devMajor = 1
     dev.devMinor = 3
+    dev.mtime = Int64.min  // the extremes of every number survive
+    dev.uid = Int64.max
     var link = FileEntry(path: "l", type: .symlink, mode: 0o777)
     link.link = "../with\ttab"
     let index = LayerIndex(
       diffID: Digest(of: Data("x".utf8)),
       entries: [odd, dev, link, hardlink("h", to: "a\tb\\c\nd/é 日本"), dir("d")],
-      whiteouts: ["gone\tpath"], opaque: ["", "opaque/dir"])
+      whiteouts: ["gone\tpath"], opaque: ["", "opaque/dir"], repeats: ["d": 2])
     let back = try #require(LayerIndex(lines: index.encodedLines()))
     #expect(back.entries == index.entries)
     #expect(back.whiteouts == index.whiteouts)
     #expect(back.opaque == index.opaque)
+    #expect(back.repeats == index.repeats)
     #expect(back.diffID == index.diffID)
     #expect(LayerIndex(lines: Data("garbage\n".utf8)) == nil)
+    // A damaged number, marker or field count is refused, never misread.
+    let lines = String(decoding: index.encodedLines(), as: UTF8.self)
+    for (good, bad) in [
+      ("\t1000\t", "\t1x\t"), ("\t1000\t", "\t99999999999999999999\t"), ("\t644\t", "\t648\t"),
+      ("\t644\t", "\t-644\t"), ("\t1000\t", "\t\t"), ("\nW\t", "\nWW\t"), ("\nW\t", "\nX\t"),
+      ("\td\t2", "\td\t2\t3"),
+    ] {
+      #expect(lines.contains(good))
+      let damaged = lines.replacingOccurrences(of: good, with: bad)
+      #expect(LayerIndex(lines: Data(damaged.utf8)) == nil, "\(bad)")
+    }
   }
 }
