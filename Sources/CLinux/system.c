@@ -1,9 +1,6 @@
-// memfd_create is a GNU extension.
-#define _GNU_SOURCE
 #include "clinux.h"
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
-#include <sys/mman.h>
 #include <malloc.h>
 
 dev_t csystem_makedev(unsigned int major, unsigned int minor) { return makedev(major, minor); }
@@ -11,7 +8,5 @@ dev_t csystem_makedev(unsigned int major, unsigned int minor) { return makedev(m
 int csystem_fsetxattr(int fd, const char *name, const void *value, size_t size) {
   return fsetxattr(fd, name, value, size, 0);
 }
-
-int csystem_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
 int csystem_limit_arenas(int n) { return mallopt(M_ARENA_MAX, n); }

@@ -96,19 +96,10 @@ public final class Repository {
   /// The indexes of `layers`, in order; the ones neither memory nor the cache has are built
   /// in one reported phase.
   public func layerIndexes(_ layers: [Layer]) throws -> [LayerIndex] {
-    try layerIndexes(layers, spooling: false)
-  }
-
-  /// ``layerIndexes(_:)``; with `spooling`, the tars of the compressed layers it has to read
-  /// are kept (``spools``) for a layer about to be written from their files, so that a cold
-  /// squash inflates each layer once.
-  func layerIndexes(_ layers: [Layer], spooling: Bool) throws -> [LayerIndex] {
     let missing = layers.filter { indexes[$0.diffID] == nil }
     if !missing.isEmpty {
       let indexer = LayerIndexer(store: store, progress: progress)
-      let budget = spooling ? spoolBudget ?? SpoolBudget.available() : nil
-      let (found, built, spooled) = try indexer.indexesUnsaved(missing, spooling: budget)
-      spools.merge(spooled) { a, _ in a }
+      let (found, built) = try indexer.indexesUnsaved(missing)
       for i in found { indexes[i.diffID] = i }
       for i in built {
         if deferCaches { unsaved.append(i) } else { indexer.save(i) }
@@ -128,12 +119,6 @@ public final class Repository {
   /// The remote references fetched by this command: each is asked for once.
   private var fetchedRemotes = Set<ImageReference>()
   private var unsaved: [LayerIndex] = []
-  /// The tars of layers this command inflated to index them, by DiffID (see
-  /// ``layerIndexes(_:spooling:)``); emptied when the layer they were kept for is written.
-  var spools: [Digest: LayerSpool] = [:]
-  /// How many bytes of layer tars a squash may keep to read them once; nil: a quarter of
-  /// the memory available. Zero reads every layer twice when its index has to be built.
-  public var spoolBudget: SpoolBudget?
 
   /// Writes the layer indexes built so far to the cache (see ``deferCaches``).
   public func saveCaches() {

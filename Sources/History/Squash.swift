@@ -65,8 +65,7 @@ extension Repository {
       let mtime =
         options.sourceDateEpoch ?? Dates.parse(entry.created).map { Int64($0.timeIntervalSince1970) } ?? 0
       try LayerDiff(store: store, progress: progress).write(
-        image: r.source, base: r.from, target: r.to, plan: result.plan, into: sink, mtime: mtime,
-        spools: spools)
+        image: r.source, base: r.from, target: r.to, plan: result.plan, into: sink, mtime: mtime)
       let layer = try sink.close()
       result.manifest.layers.append(layer.descriptor)
       diffIDs.append(layer.diffID)
@@ -100,7 +99,6 @@ extension Repository {
     _ = try resolve(image)
     let target = try targetTag(tag, for: image)
     let expected = try startingValue(target)
-    defer { spools.removeAll() }
     let rewrite = try forEachPlatform(of: image) {
       try squashOnePlatform(base: base, image: image, tag: target, message: message, options: options)
     }
@@ -129,9 +127,6 @@ extension Repository {
     let range = top.image.commits[(basePosition + 1)..<(top.position + 1)]
     guard !range.isEmpty else { throw HistoryError.emptyRange("\(base?.description ?? "")..\(image)") }
     let baseLayers = basePosition >= 0 ? top.image.commits[basePosition].layerCount : 0
-    // The layers are indexed first, keeping the tars read, which the new layer's files are
-    // then taken from: a cold squash inflates every layer once, as a warm one does.
-    _ = try layerIndexes(Array(top.image.layers.prefix(top.commit.layerCount)), spooling: true)
     let baseTree = try rootFS(top.image, layers: baseLayers)
     let topTree = try rootFS(top.image, layers: top.commit.layerCount)
     let created = creationTime(options, else: top.commit.history.created)

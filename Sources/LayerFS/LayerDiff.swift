@@ -73,10 +73,9 @@ public struct LayerDiff {
   }
 
   /// Writes the layer that turns `base` into `target`, both trees of `image` (the target's
-  /// file bytes are read from the image's layers, or from their `spools` when kept).
+  /// file bytes are read from the image's layers).
   public func write(
-    image: Image, base: RootFS, target: RootFS, plan: Plan, into sink: LayerSink, mtime: Int64,
-    spools: [Digest: LayerSpool] = [:]
+    image: Image, base: RootFS, target: RootFS, plan: Plan, into sink: LayerSink, mtime: Int64
   ) throws {
     for dir in plan.opaque { try sink.opaque(dir, mtime: mtime) }
     for path in plan.whiteouts { try sink.whiteout(path, mtime: mtime) }
@@ -117,10 +116,7 @@ public struct LayerDiff {
     let layers = Set(toWrite.keys.map(\.layer)).sorted()
     try progress.phase("Squashing", total: layers.reduce(0) { $0 + image.manifest.layers[$1].size }) {
       for layer in layers {
-        let l = image.layers[layer]
-        let stream =
-          try spools[l.diffID].map { try LayerStream(spool: $0, layer: l, progress: progress) }
-          ?? LayerStream(store: store, layer: l, progress: progress)
+        let stream = try LayerStream(store: store, layer: image.layers[layer], progress: progress)
         var last = LastEntry(target.layers[layer])
         while let header = try stream.next() {
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)

@@ -42,16 +42,6 @@ public struct LayerIndexer: Sendable {
   /// caller to ``save(_:)`` once its command has succeeded (a refused command then leaves
   /// the store byte for byte as it was).
   public func indexesUnsaved(_ layers: [Layer]) throws -> (all: [LayerIndex], built: [LayerIndex]) {
-    let r = try indexesUnsaved(layers, spooling: nil)
-    return (r.all, r.built)
-  }
-
-  /// ``indexesUnsaved(_:)``, keeping the tar of every compressed layer it reads in a
-  /// ``LayerSpool`` while `budget` lasts, for a caller about to read those layers' files:
-  /// the spools come back by DiffID.
-  public func indexesUnsaved(_ layers: [Layer], spooling budget: SpoolBudget?) throws -> (
-    all: [LayerIndex], built: [LayerIndex], spools: [Digest: LayerSpool]
-  ) {
     var found: [Digest: LayerIndex] = [:]
     var missing: [Layer] = []
     for l in layers where found[l.diffID] == nil {
@@ -62,22 +52,12 @@ public struct LayerIndexer: Sendable {
       }
     }
     let reporter = missing.isEmpty ? nil : progress
-    var built: [(index: LayerIndex, spool: LayerSpool?)] = []
+    var built: [LayerIndex] = []
     try reporter.phase("Indexing layers", total: missing.reduce(0) { $0 + $1.descriptor.size }) {
-      built = try parallelMap(missing) { layer in
-        // An uncompressed blob is its own tar: reading it again costs no inflating.
-        let spool =
-          budget != nil && LayerCompression(mediaType: layer.mediaType) != LayerCompression.none
-          ? LayerSpool(budget: budget!) : nil
-        return (try build(layer, spool: spool), spool)
-      }
+      built = try buildAll(missing)
     }
-    var spools: [Digest: LayerSpool] = [:]
-    for (index, spool) in built {
-      found[index.diffID] = index
-      if let spool, spool.isUsable { spools[index.diffID] = spool }
-    }
-    return (layers.map { found[$0.diffID]! }, built.map(\.index), spools)
+    for index in built { found[index.diffID] = index }
+    return (layers.map { found[$0.diffID]! }, built)
   }
 
   /// The store's cache of layer indexes: `.imggit/cache/layers/<DiffID hex>.idx`.
@@ -104,6 +84,12 @@ public struct LayerIndexer: Sendable {
     return index
   }
 
+  /// Builds the indexes of independent layers at once, one per core: each is one
+  /// decompress-and-hash pass, and they share nothing. In `layers`' order.
+  private func buildAll(_ layers: [Layer]) throws -> [LayerIndex] {
+    try parallelMap(layers) { try build($0) }
+  }
+
   /// The content digest of a sparse file, bounded by its data: its data bytes, with each
   /// hole (and the file's end) given by its offset, after a tag no plain file's bytes start
   /// with. Two sparse files compare equal when their data and holes are the same.
@@ -123,11 +109,9 @@ public struct LayerIndexer: Sendable {
     return hash.finalize()
   }
 
-  /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID;
-  /// `spool` gets the tar on the way. Independent layers are built at once, one per core
-  /// (``indexesUnsaved(_:spooling:)``): each is one decompress-and-hash pass.
-  public func build(_ layer: Layer, spool: LayerSpool? = nil) throws -> LayerIndex {
-    let stream = try LayerStream(store: store, layer: layer, progress: progress, spool: spool)
+  /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID.
+  public func build(_ layer: Layer) throws -> LayerIndex {
+    let stream = try LayerStream(store: store, layer: layer, progress: progress)
     // A path the tar holds twice counts once, at its last place: later entries see it as tar
     // order made it (a folder that a symlink then replaced is a symlink).
     var entries: [FileEntry?] = []

@@ -6,24 +6,20 @@ import TarStream
 /// A layer blob opened for reading as a tar stream. While the entries stream by, the blob's
 /// bytes are hashed (its digest) and so are the decompressed bytes (its DiffID);
 /// ``finish()`` reads to the end and checks both, so a layer is never trusted unverified.
-/// A stream can also read a layer's ``LayerSpool``, the tar a verified read left behind.
 final class LayerStream {
   let reader: ArchiveReader
   let layer: Layer
-  /// The blob, when the stream reads it (not a spool): its digests are checked at the end.
-  private let file: BlobFile?
+  private let file: BlobFile
   private let fileSource: FileSource
   private let tarSource: ByteSource
   private let compressedHash = HashBox()
   private let diffIDHash = HashBox()
 
   /// Opens `layer` from `store`; its DiffID is what the config says its content hashes to.
-  /// `progress` is told every block of the blob read; `spool`, when given, is handed every
-  /// byte of the tar.
-  init(store: Store, layer: Layer, progress: ProgressReporter? = nil, spool: LayerSpool? = nil) throws {
+  /// `progress` is told every block of the blob read.
+  init(store: Store, layer: Layer, progress: ProgressReporter? = nil) throws {
     self.layer = layer
-    let file = try store.openBlob(layer.digest)
-    self.file = file
+    file = try store.openBlob(layer.digest)
     let path = file.path
     let compressed = compressedHash
     let uncompressed = diffIDHash
@@ -33,29 +29,7 @@ final class LayerStream {
     }
     do {
       tarSource = try LayerStream.decompressor(
-        fileSource, context: "layer \(layer.digest)",
-        observer: {
-          uncompressed.update($0)
-          spool?.append($0)
-        })
-      reader = try ArchiveReader(source: tarSource, context: "layer \(layer.digest)", decompress: false)
-    } catch let e as TarError {
-      throw LayerFSError.unreadableLayer(layer.digest, e)
-    }
-  }
-
-  /// Opens the spooled tar of `layer`, which was verified as it was spooled: no digest is
-  /// computed again. `progress` is told the blob's share of every block read, so a phase
-  /// counts spooled and stored layers alike.
-  init(spool: LayerSpool, layer: Layer, progress: ProgressReporter? = nil) throws {
-    self.layer = layer
-    file = nil
-    let (size, tar) = (layer.size, max(1, spool.size))
-    do {
-      fileSource = try spool.source(context: "spooled layer \(layer.digest)") {
-        progress?.advance(by: Int64($0.count) * size / tar)
-      }
-      tarSource = fileSource
+        fileSource, context: "layer \(layer.digest)", observer: { uncompressed.update($0) })
       reader = try ArchiveReader(source: tarSource, context: "layer \(layer.digest)", decompress: false)
     } catch let e as TarError {
       throw LayerFSError.unreadableLayer(layer.digest, e)
@@ -147,7 +121,6 @@ final class LayerStream {
     } catch let e as TarError {
       throw LayerFSError.unreadableLayer(layer.digest, e)
     }
-    guard let file else { return }
     let actual = compressedHash.finalize()
     guard actual == layer.digest else {
       throw StoreError.blobCorrupt(layer.digest, actual: actual, path: file.path)

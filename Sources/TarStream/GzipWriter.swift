@@ -108,9 +108,9 @@ public final class ParallelGzipSink: StreamCompressor {
   }
 
   /// Hands `pending` to a worker. There is no barrier between chunks: a worker that is done
-  /// takes the next chunk at once, and this thread waits only when twice `threads` chunks
-  /// are in flight, for the oldest, whose output is due next. Twice, so that a worker has a
-  /// chunk waiting while this thread writes the output of another.
+  /// takes the next chunk at once, and this thread waits only when `threads + 1` chunks are
+  /// in flight, for the oldest, whose output is due next. One more than the workers, so that
+  /// a chunk is ready for a worker while this thread writes the output of another.
   private func submit(last: Bool) throws {
     if inFlight.count == threads + 1 { try writeOldest() }
     if !started, compressor.oneMember {

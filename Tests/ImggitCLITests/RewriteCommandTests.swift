@@ -123,25 +123,6 @@ import Testing
     #expect((tarSize ?? 0) > 2 << 20, "the uncompressed squash is \(tarSize ?? 0) bytes")
   }
 
-  /// A cold squash reads every layer once and takes the new layer's files from the tars it
-  /// kept while indexing; with no room for them (`IMGGIT_SPOOL_BYTES=0`) it reads the layers
-  /// twice. Both make the bytes a warm squash makes.
-  @Test func aColdSquashFromSpooledTarsIsTheWarmSquash() throws {
-    let cli = try loaded()
-    try cli.commitBigText(onto: "tricky:1", as: "tricky:2")
-    for (tag, spool) in [("cold-spooled:1", nil), ("cold-read-twice:1", "0"), ("warm:1", nil)] {
-      if !tag.hasPrefix("warm") { try? FileManager.default.removeItem(atPath: cli.store + "/.imggit/cache") }
-      let r = try cli(
-        ["merge", "--squash", "tricky:2", "-t", tag], env: spool.map { ["IMGGIT_SPOOL_BYTES": $0] } ?? [:])
-      try #require(r.status == 0, "\(tag): \(r.stderr)")
-    }
-    let tags = try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]]
-    let manifests = ["cold-spooled:1", "cold-read-twice:1", "warm:1"].map { name in
-      tags?.first { $0["name"] as? String == name }?["manifest"] as? String
-    }
-    #expect(manifests[0] != nil && Set(manifests).count == 1, "\(manifests)")
-  }
-
   @Test func badRangesAreRefusedAndChangeNothing() throws {
     let cli = try loaded()
     let before = try snapshot(cli.store).filter { !$0.key.hasPrefix(".imggit/cache") }

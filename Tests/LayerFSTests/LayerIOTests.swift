@@ -56,39 +56,6 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
     }
   }
 
-  /// Indexing with spooling keeps the tar of every compressed layer it reads, byte for byte
-  /// (its digest is the DiffID); an uncompressed layer, or one past the budget, is not kept
-  /// and its index is the same.
-  @Test(arguments: [LayerCompression.gzip, .zstd, .none])
-  func spooledLayersHoldTheirTarWithinTheBudget(compression: LayerCompression) throws {
-    let tmp = try TempDirectory()
-    let store = try Store(path: tmp.sub("s"), create: true)
-    let text = Data((0..<60_000).map { "line \($0)\n" }.joined().utf8)
-    let written = try LayerWriter(store: store, compression: compression).write([
-      LayerEntry(FileEntry(path: "var", type: .directory, mode: 0o755, mtime: 5)),
-      LayerEntry(
-        FileEntry(path: "var/log", type: .regular, mode: 0o644, size: Int64(text.count), mtime: 5),
-        content: .bytes(text)),
-    ])
-    let layer = Layer(descriptor: written.descriptor, diffID: written.diffID, position: 0)
-    let plain = try LayerIndexer(store: store).build(layer)
-    let roomy = try LayerIndexer(store: store).indexesUnsaved([layer], spooling: SpoolBudget(bytes: 1 << 30))
-    #expect(roomy.all.map(\.entries) == [plain.entries])
-    if compression == .none {
-      #expect(roomy.spools.isEmpty)
-    } else {
-      let spool = try #require(roomy.spools[layer.diffID])
-      var hasher = DigestHasher()
-      let source = try spool.source(context: "test") { hasher.update($0) }
-      try source.drain()
-      #expect(hasher.finalize() == layer.diffID)
-      #expect(spool.size == hasher.count && spool.size > Int64(text.count))
-    }
-    let tight = try LayerIndexer(store: store).indexesUnsaved([layer], spooling: SpoolBudget(bytes: 4096))
-    #expect(tight.spools.isEmpty)
-    #expect(tight.all.map(\.entries) == [plain.entries])
-  }
-
   @Test func indexesAreCachedSoLaterReadsNeedNoLayerBytes() throws {
     let tmp = try TempDirectory()
     let store = try Store(path: tmp.sub("s"), create: true)

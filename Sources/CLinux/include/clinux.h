@@ -8,9 +8,6 @@ int csystem_fsetxattr(int fd, const char *name, const void *value, size_t size);
 // mallopt(M_ARENA_MAX, n): at most n malloc arenas (malloc.h is not in Swift's Glibc).
 int csystem_limit_arenas(int n);
 
-// An anonymous file in memory (memfd_create), read and write; -1 with errno on failure.
-int csystem_memfd(const char *name);
-
 // libFuzzer's entry for programs with a main of their own (imggit-fuzz, built with
 // -sanitize=fuzzer); only referenced there.
 #include <stdint.h>

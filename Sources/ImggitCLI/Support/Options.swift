@@ -42,10 +42,6 @@ struct StoreOptions: ParsableArguments {
     let repo = Repository(store: try open(create: create), progress: progress)
     repo.platform = platform?.platform
     repo.deferCaches = true
-    // How much layer tar a cold squash may keep in memory (docs/commands/merge.md).
-    if let bytes = ProcessInfo.processInfo.environment["IMGGIT_SPOOL_BYTES"].flatMap({ Int64($0) }) {
-      repo.spoolBudget = SpoolBudget(bytes: bytes)
-    }
     if !offline { repo.remote = PartialPull(options: try registry.options()) }
     StoreOptions.opened.append(repo)
     return repo
