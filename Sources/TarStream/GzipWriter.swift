@@ -63,8 +63,9 @@ public final class ParallelGzipSink: StreamCompressor {
   private let context: String
   /// The chunk being filled.
   private var pending = Data()
-  /// The chunk before `pending`: its last ``window`` bytes are the dictionary of the next.
-  private var previous = Data()
+  /// The last ``window`` bytes before `pending`, ISA-L's dictionary for it (libdeflate
+  /// takes none).
+  private var dictionary = Data()
   /// The chunks being compressed, oldest first; their output is written in this order.
   private var inFlight: [ChunkJob] = []
   private var crc: UInt32 = 0
@@ -126,8 +127,7 @@ public final class ParallelGzipSink: StreamCompressor {
       }
       length += UInt64(chunk.count)
     }
-    let dictionary = previous.suffix(Self.window)
-    let (compressor, context) = (self.compressor, self.context)
+    let (compressor, context, dictionary) = (self.compressor, self.context, self.dictionary)
     let job = ChunkJob()
     inFlight.append(job)
     DispatchQueue.global().async {
@@ -145,7 +145,8 @@ public final class ParallelGzipSink: StreamCompressor {
           }
         })
     }
-    previous = chunk
+    // A copy of the window, so that the chunk itself is let go once it is written.
+    if compressor.oneMember { self.dictionary = Data(chunk.suffix(Self.window)) }
     pending = Data()
     pending.reserveCapacity(Self.chunkSize)
   }
