@@ -165,6 +165,7 @@ public enum CanonicalJSON {
   /// and Go's decoder (umoci, skopeo, containerd) the other, so the same manifest would
   /// name different images to imggit and to them.
   public static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
+    if T.self == JSONValue.self { return try JSONValue.parse(data, what: what) as! T }
     let value: T
     do {
       value = try JSONDecoder().decode(type, from: data)

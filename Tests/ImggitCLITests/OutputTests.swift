@@ -210,6 +210,14 @@ import Testing
     #expect(again.hasPrefix("mirrored \(mirror["commits"] as? Int ?? -1) commits (0 new)"), "\(again)")
   }
 
+  @Test func datesAreWrittenInUTCAsTheConfigHasThem() throws {
+    let (cli, _) = try loaded()
+    // The fixture's base:1 ends with CMD, created 2025-01-01T04:00:00Z.
+    #expect(try cli.ok("show", "base:1").contains("Date:    2025-01-01 04:00:00 UTC\n"))
+    let base = try #require(try cli.ok("tag").split(separator: "\n").first { $0.hasPrefix("base:1 ") })
+    #expect(base.contains("  2025-01-01  "), "\(base)")
+  }
+
   @Test func diffQuietAnswersWithItsStatusOnly() throws {
     let (cli, _) = try loaded()
     let differ = try cli("diff", "--quiet", "base:1", "app:1")

@@ -64,22 +64,18 @@ enum Format {
       ? "\(bytes) B" : String(format: v < 10 ? "%.2f %@" : v < 100 ? "%.1f %@" : "%.0f %@", v, units[u])
   }
 
+  /// `2024-05-01 10:00:00 UTC`. Cut from the RFC 3339 form in UTC, which has a fixed
+  /// width: a `DateFormatter` costs 200 µs to make, a fifth of `tag` over a thousand images.
   static func date(_ s: String?) -> String {
     guard let d = Dates.parse(s) else { return s ?? "-" }
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-    return f.string(from: d)
+    let utc = Dates.format(d)  // yyyy-MM-ddTHH:mm:ssZ
+    return "\(utc.prefix(10)) \(utc.dropFirst(11).prefix(8)) UTC"
   }
 
+  /// `2024-05-01`.
   static func shortDate(_ s: String?) -> String {
     guard let d = Dates.parse(s) else { return "-" }
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd"
-    return f.string(from: d)
+    return String(Dates.format(d).prefix(10))
   }
 }
 
