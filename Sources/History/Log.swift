@@ -86,39 +86,56 @@ enum LogOrder {
 }
 
 /// Lane drawing for `log --graph`. Every commit has one parent, so lanes only ever join.
+///
+/// A store of a thousand images on one base keeps a thousand lanes open down to the base,
+/// so each line is built as bytes in one pass over the lanes: the drawing is quadratic in
+/// characters (as git's is), but nothing else is.
 enum GraphLayout {
   static func draw(_ entries: inout [LogEntry]) {
     var lanes: [CommitID?] = []
+    var row: [UInt8] = []
     for i in entries.indices {
       let c = entries[i].commit
-      var col = lanes.firstIndex(of: c.id)
-      if col == nil {
-        if let free = lanes.firstIndex(of: nil) {
-          lanes[free] = c.id
-          col = free
-        } else {
-          lanes.append(c.id)
-          col = lanes.count - 1
-        }
+      let col: Int
+      if let open = lanes.firstIndex(of: c.id) {
+        col = open
+      } else if let free = lanes.firstIndex(of: nil) {
+        lanes[free] = c.id
+        col = free
+      } else {
+        lanes.append(c.id)
+        col = lanes.count - 1
       }
-      let joining = lanes.indices.filter { $0 != col && lanes[$0] == c.id }
-      entries[i].graph =
-        lanes.indices.map { $0 == col ? "*" : lanes[$0] == nil ? " " : "|" }.joined(separator: " ") + " "
-      lanes[col!] = c.parent
-      if !joining.isEmpty {
-        var row = Array(repeating: Character(" "), count: lanes.count * 2)
+      var joining = [Bool](repeating: false, count: lanes.count)
+      var joins = false
+      row.removeAll(keepingCapacity: true)
+      for k in lanes.indices {
+        if k != col, lanes[k] == c.id {
+          joining[k] = true
+          joins = true
+        }
+        row.append(k == col ? UInt8(ascii: "*") : lanes[k] == nil ? UInt8(ascii: " ") : UInt8(ascii: "|"))
+        row.append(UInt8(ascii: " "))
+      }
+      entries[i].graph = String(decoding: row, as: UTF8.self)
+      lanes[col] = c.parent
+      if joins {
+        row = [UInt8](repeating: UInt8(ascii: " "), count: lanes.count * 2)
         var shift = 0
         for k in lanes.indices {
-          if joining.contains(k) {
-            row[2 * k - 1] = "/"
+          if joining[k] {
+            row[2 * k - 1] = UInt8(ascii: "/")
             shift += 1
           } else if lanes[k] != nil {
-            row[shift > 0 ? 2 * k - 1 : 2 * k] = shift > 0 ? "/" : "|"
+            row[shift > 0 ? 2 * k - 1 : 2 * k] = shift > 0 ? UInt8(ascii: "/") : UInt8(ascii: "|")
           }
         }
-        entries[i].graphAfter.append(
-          String(row).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
-        lanes = lanes.enumerated().filter { !joining.contains($0.offset) }.map(\.element)
+        while row.last == UInt8(ascii: " ") { row.removeLast() }
+        entries[i].graphAfter.append(String(decoding: row, as: UTF8.self))
+        var kept: [CommitID?] = []
+        kept.reserveCapacity(lanes.count)
+        for k in lanes.indices where !joining[k] { kept.append(lanes[k]) }
+        lanes = kept
       }
       while let l = lanes.last, l == nil { lanes.removeLast() }
     }

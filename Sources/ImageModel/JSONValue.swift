@@ -166,6 +166,14 @@ public enum CanonicalJSON {
   /// name different images to imggit and to them.
   public static func decode<T: Decodable>(_ type: T.Type, from data: Data, what: String) throws -> T {
     if T.self == JSONValue.self { return try JSONValue.parse(data, what: what) as! T }
+    if let readable = T.self as? any JSONValueDecodable.Type {
+      let json = try JSONValue.parse(data, what: what)
+      do {
+        return try readable.init(json: json, at: .root) as! T
+      } catch {
+        throw ModelError.malformedJSON(what: what, reason: error.reason)
+      }
+    }
     let value: T
     do {
       value = try JSONDecoder().decode(type, from: data)

@@ -90,6 +90,94 @@ import Testing
     #expect(try CanonicalJSON.decode(JSONValue.self, from: Data("[1]".utf8), what: "x") == .array([.int(1)]))
   }
 
+  @Test func manifestsAndIndexesReadAsTheirCodableConformancesRead() throws {
+    var rng = SplitMix(seed: 7)
+    func maybe<T>(_ v: @autoclosure () -> T) -> T? { rng.next() % 2 == 0 ? v() : nil }
+    func descriptor() -> Descriptor {
+      var d = Descriptor(
+        mediaType: MediaType.ociLayerGzip, digest: Digest(of: Data(Self.randomString(&rng).utf8)),
+        size: Int64(rng.next() % 1_000_000),
+        annotations: maybe([Self.randomString(&rng): Self.randomString(&rng)]),
+        platform: maybe(Platform(architecture: "arm64", os: "linux", variant: maybe("v8"))))
+      d.platform?.osVersion = maybe("10.0")
+      d.platform?.osFeatures = maybe(["sse4"])
+      d.urls = maybe(["https://example.com/\(rng.next())"])
+      d.artifactType = maybe("application/x")
+      d.data = maybe("aGk=")
+      return d
+    }
+    for _ in 0..<100 {
+      var m = Manifest(
+        config: descriptor(), layers: (0..<rng.next() % 4).map { _ in descriptor() },
+        annotations: maybe(["a": "b"]))
+      m.mediaType = maybe(MediaType.ociManifest)
+      m.subject = maybe(descriptor())
+      m.artifactType = maybe("application/y")
+      let md = try JSONEncoder().encode(m)
+      #expect(
+        try CanonicalJSON.decode(Manifest.self, from: md, what: "m")
+          == (try JSONDecoder().decode(Manifest.self, from: md)))
+      var i = ImageIndex(manifests: (0..<rng.next() % 4).map { _ in descriptor() })
+      i.annotations = maybe(["c": "d"])
+      i.subject = maybe(descriptor())
+      let id = try JSONEncoder().encode(i)
+      #expect(
+        try CanonicalJSON.decode(ImageIndex.self, from: id, what: "i")
+          == (try JSONDecoder().decode(ImageIndex.self, from: id)))
+    }
+    // Optional fields may be null; unknown ones are ignored.
+    let digest = Digest(of: Data()).description
+    let text =
+      #"{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"\#(digest)","size":1,"urls":null,"x":[1]}],"y":{}}"#
+    let data = Data(text.utf8)
+    #expect(
+      try CanonicalJSON.decode(ImageIndex.self, from: data, what: "i")
+        == (try JSONDecoder().decode(ImageIndex.self, from: data)))
+  }
+
+  @Test func whatTheCodableConformancesRefuseIsRefusedWithItsPlace() throws {
+    let digest = Digest(of: Data()).description
+    let entry = #""mediaType":"m","digest":"\#(digest)""#
+    for (text, reason) in [
+      (#"{"manifests":[]}"#, "missing field \"schemaVersion\""),
+      (#"{"schemaVersion":2}"#, "missing field \"manifests\""),
+      (#"{"schemaVersion":2,"manifests":{}}"#, "wrong type: expected an array at manifests"),
+      (#"{"schemaVersion":2,"manifests":[{\#(entry)}]}"#, "missing field \"size\" at manifests[0]"),
+      (
+        #"{"schemaVersion":2,"manifests":[{\#(entry),"size":"1"}]}"#,
+        "expected an integer at manifests[0].size"
+      ),
+      (
+        #"{"schemaVersion":2,"manifests":[{\#(entry),"size":1.5}]}"#,
+        "expected an integer at manifests[0].size"
+      ),
+      (#"{"schemaVersion":2,"manifests":[{\#(entry),"size":null}]}"#, "missing value at manifests[0].size"),
+      (
+        #"{"schemaVersion":2,"manifests":[{"mediaType":"m","digest":"sha256:00","size":1}]}"#,
+        "invalid digest"
+      ),
+      (
+        #"{"schemaVersion":2,"manifests":[{\#(entry),"size":1,"annotations":{"a":1}}]}"#,
+        "expected a string at manifests[0].annotations.a"
+      ),
+      (
+        #"{"schemaVersion":2,"manifests":[{\#(entry),"size":1,"platform":{"os":"linux"}}]}"#,
+        "missing field \"architecture\" at manifests[0].platform"
+      ),
+      (#"[]"#, "wrong type: expected an object"),
+    ] {
+      #expect(throws: (any Error).self) { try JSONDecoder().decode(ImageIndex.self, from: Data(text.utf8)) }
+      let error = #expect(throws: ModelError.self) {
+        try CanonicalJSON.decode(ImageIndex.self, from: Data(text.utf8), what: "index.json")
+      }
+      guard case .malformedJSON(let what, let said) = error else {
+        Issue.record("\(String(describing: error))")
+        continue
+      }
+      #expect(what == "index.json" && said.contains(reason), "\(text): \(said)")
+    }
+  }
+
   static func randomValue(_ rng: inout SplitMix, depth: Int) -> JSONValue {
     switch rng.next() % (depth > 3 ? 6 : 8) {
     case 0: return .null
