@@ -6,6 +6,7 @@ import ImageModel
 extension Imggit {
   struct Commit: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "commit",
       abstract: "Append a layer (or a config-only step) to an image, without a daemon.",
       discussion: """
         Ships new files onto an unchanged runtime: --add copies host files in as COPY does \

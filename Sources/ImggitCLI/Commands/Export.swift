@@ -7,6 +7,7 @@ import ImageStore
 extension Imggit {
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Write an image as a tarball for docker load, podman load or skopeo.",
       discussion: """
         REV may be any commit: an intermediate one is exported as the image cut at that \

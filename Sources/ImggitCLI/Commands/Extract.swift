@@ -8,6 +8,7 @@ import LayerFS
 extension Imggit {
   struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "extract",
       abstract: "Write a commit's root filesystem, or only its layer's changes, to a folder or a tar.",
       discussion: """
         Without --layer, writes the whole root filesystem at REV, with whiteouts, opaque \

@@ -5,6 +5,7 @@ import History
 extension Imggit {
   struct Fsck: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "fsck",
       abstract: "Verify every blob and every image of the store.",
       discussion: """
         Hashes every blob and compares it with its name; checks that every image the index \

@@ -6,6 +6,7 @@ import ImageStore
 extension Imggit {
   struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "import",
       abstract: "Copy images into the store from an archive or an OCI layout.",
       discussion: """
         SOURCE is a `docker save` tarball (classic or the OCI layout newer Docker writes), an \

@@ -5,6 +5,7 @@ import ImageStore
 extension Imggit {
   struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Create an empty image store (an OCI image layout).",
       discussion: """
         Creates DIR (or the store named by --store, $IMGGIT_STORE or the default) as an OCI \

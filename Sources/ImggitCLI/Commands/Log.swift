@@ -7,6 +7,7 @@ import LayerFS
 extension Imggit {
   struct Log: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "log",
       abstract: "Show commits (history entries and their layers), newest first.",
       discussion: """
         Each commit is one entry of an image config's history: a layer, or a config-only \

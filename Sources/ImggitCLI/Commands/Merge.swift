@@ -6,6 +6,7 @@ import ImageModel
 extension Imggit {
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "merge",
       abstract: "Squash a range of commits into one layer (COMPRESS), or merge two images.",
       discussion: """
         `merge --squash BASE..IMAGE` keeps BASE's commits and replaces the rest of IMAGE's \

@@ -8,6 +8,7 @@ extension LayerSelection: ExpressibleByArgument {}
 extension Imggit {
   struct Pull: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "pull",
       abstract: "Fetch an image from a registry into the store.",
       discussion: """
         REFERENCE is HOST[:PORT]/REPOSITORY[:TAG|@sha256:DIGEST], also written with docker:// \

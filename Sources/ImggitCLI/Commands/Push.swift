@@ -7,6 +7,7 @@ import Registry
 extension Imggit {
   struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "push",
       abstract: "Send an image of the store to a registry.",
       discussion: """
         REVISION is any revision of the store (a tag, a commit, app:1~2): the image whose \
@@ -97,6 +98,7 @@ extension Imggit {
 
   struct Login: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "login",
       abstract: "Check and store credentials for a registry.",
       discussion: """
         The credentials (--username and a password read from standard input with \
@@ -150,6 +152,7 @@ extension Imggit {
 
   struct Logout: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "logout",
       abstract: "Remove the stored credentials of a registry.",
       discussion: """
         Removes the registry's entry from the auth file imggit login writes \

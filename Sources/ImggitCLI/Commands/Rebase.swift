@@ -6,6 +6,7 @@ import ImageModel
 extension Imggit {
   struct Rebase: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rebase",
       abstract: "Move an image's own layers onto a new or patched base.",
       discussion: """
         `rebase --onto NEW OLD IMAGE` replays the commits OLD..IMAGE on NEW: their layer \

@@ -6,6 +6,7 @@ import ImageModel
 extension Imggit {
   struct Reflog: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "reflog",
       abstract: "Show every move of a tag, newest first.",
       discussion: """
         Every command that moves a tag (import, tag, reset, tag -d, and the rewriting \

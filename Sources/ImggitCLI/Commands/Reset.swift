@@ -5,6 +5,7 @@ import ImageModel
 extension Imggit {
   struct Reset: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "reset",
       abstract: "Move a tag to another commit.",
       discussion: """
         Points an existing tag at REV, usually an ancestor (drop the last layers) or a \

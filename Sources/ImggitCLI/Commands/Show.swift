@@ -6,6 +6,7 @@ import LayerFS
 extension Imggit {
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "show",
       abstract: "Show a commit and the paths its layer adds, modifies and deletes.",
       discussion: """
         Compares the root filesystem of REV's parent with REV's: A (added), M (modified: \
@@ -57,6 +58,7 @@ extension Imggit {
 
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "diff",
       abstract: "Show the file-level difference between two root filesystems.",
       discussion: """
         Lists every path that differs between the filesystems of A and B: A (only in B), \
