@@ -18,7 +18,7 @@ CORPUS=$(realpath "$1")
 RUNS=${RUNS:-3}
 W=${BENCH_DIR:-/tmp/imggit-bench-history}
 rm -rf "$W" && mkdir -p "$W"
-for t in pigz igzip zstd umoci jq; do command -v $t >/dev/null || { echo "missing $t (apt-get install $t)" >&2; exit 1; }; done
+scripts/install-deps.sh --bench
 B=$(scripts/build-release.sh 2>/dev/null)
 export IMGGIT_STORE=$W/store SOURCE_DATE_EPOCH=1735689600
 . "$(dirname "$0")/bench-lib.sh"

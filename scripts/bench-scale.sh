@@ -5,7 +5,7 @@
 # (one small layer each on one base, as a CI host collects them) and images of N layers,
 # then times every history command on each, the median of --runs runs taken in turn. Prints
 # one table, the growth from the smallest to the largest size beside the ideal (linear),
-# writes $W/scale.csv, and with gnuplot (apt-get install gnuplot) $W/scale.png: time
+# writes $W/scale.csv and, with gnuplot, $W/scale.png: time
 # against size for each command, on log-log axes, so a reader sees at a glance what is
 # linear. Release build; the work folder is $BENCH_DIR (default /tmp/imggit-bench-scale).
 set -euo pipefail
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 done
 W=${BENCH_DIR:-/tmp/imggit-bench-scale}
 rm -rf "$W" && mkdir -p "$W"
-for t in umoci bc; do command -v $t >/dev/null || { echo "bench-scale: $t is needed (apt-get install $t)" >&2; exit 1; }; done
+scripts/install-deps.sh --bench
 B=$(scripts/build-release.sh 2>/dev/null)
 export SOURCE_DATE_EPOCH=1735689600
 bash Tests/Fixtures/make-images.sh "$W/fixture" >/dev/null 2>&1
