@@ -67,7 +67,7 @@ extension Repository {
   {
     let ref = try resolve(revision)
     var (manifest, config) = ref.image.truncated(at: ref.position)
-    let created = ISO8601DateFormatter().string(from: now)
+    let created = Dates.format(now)
     let mtime = Int64(now.timeIntervalSince1970)
 
     var entry = HistoryEntry(createdBy: request.message, created: created, emptyLayer: !request.changesFiles)

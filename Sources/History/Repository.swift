@@ -310,13 +310,16 @@ public final class Repository {
   public func materialize(_ ref: CommitRef) throws -> Descriptor {
     if ref.isTip { return ref.image.descriptor.bare }
     let (manifest, config) = ref.image.truncated(at: ref.position)
-    return try write(manifest: manifest, config: config).descriptor
+    return try write(
+      manifest: manifest, config: config, commits: Array(ref.image.commits.prefix(ref.position + 1))
+    )
+    .descriptor
   }
 
   /// Writes a new image and keeps the value built in memory as this repository's copy, so
   /// a rewrite's result is never read back from the store.
-  func write(manifest: Manifest, config: ImageConfig) throws -> Image {
-    let image = try store.write(manifest: manifest, config: config)
+  func write(manifest: Manifest, config: ImageConfig, commits: [Commit]? = nil) throws -> Image {
+    let image = try store.write(manifest: manifest, config: config, commits: commits)
     images[image.descriptor.digest] = image
     return image
   }

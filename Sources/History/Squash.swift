@@ -82,7 +82,7 @@ extension Repository {
   /// stands for (so the same command gives the same digests).
   func creationTime(_ options: LayerOptions, else fallback: String?) -> String? {
     options.sourceDateEpoch.map {
-      ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval($0)))
+      Dates.format(Date(timeIntervalSince1970: TimeInterval($0)))
     }
       ?? fallback
   }

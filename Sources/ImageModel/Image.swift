@@ -34,10 +34,17 @@ public struct Image: Sendable, Hashable {
 
   /// - Throws: ``ModelError`` when history, config and manifest disagree.
   public init(descriptor: Descriptor, manifest: Manifest, config: ImageConfig) throws {
+    try self.init(descriptor: descriptor, manifest: manifest, config: config, commits: nil)
+  }
+
+  /// With `commits`, the chain the manifest and config are already known to describe (the
+  /// first commits of an image cut by ``truncated(at:)``), which is then not hashed again:
+  /// a thousand commit ids are most of what tagging `app:1~1` costs.
+  package init(descriptor: Descriptor, manifest: Manifest, config: ImageConfig, commits: [Commit]?) throws {
     self.descriptor = descriptor
     self.manifest = manifest
     self.config = config
-    self.commits = try Commit.chain(manifest: manifest, config: config)
+    self.commits = try commits ?? Commit.chain(manifest: manifest, config: config)
     let diffIDs = config.diffIDs
     self.layers = zip(manifest.layers, diffIDs).enumerated().map {
       Layer(descriptor: $0.element.0, diffID: $0.element.1, position: $0.offset)

@@ -93,6 +93,9 @@ extension JSONValue: Codable {
 public enum CanonicalJSON {
   public static func encode<T: Encodable>(_ value: T) throws -> Data {
     if let json = value as? JSONValue, let bytes = direct(json) { return Data(bytes) }
+    if let writable = value as? any JSONValueEncodable, let bytes = direct(writable.jsonValue) {
+      return Data(bytes)
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(value)
@@ -140,22 +143,34 @@ public enum CanonicalJSON {
   }
 
   private static func writeString(_ s: String, to out: inout [UInt8]) {
-    let hex = Array("0123456789abcdef".utf8)
     out.append(UInt8(ascii: "\""))
-    for b in s.utf8 {
-      switch b {
-      case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-      case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-      case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-      case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-      case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-      case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-      case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-      case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
-      default: out.append(b)
+    var s = s
+    s.withUTF8 { bytes in
+      // Runs of bytes that need no escape are copied whole: most strings are one such run.
+      var run = 0
+      for i in bytes.indices
+      where bytes[i] < 0x20 || bytes[i] == UInt8(ascii: "\"") || bytes[i] == UInt8(ascii: "\\") {
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+        escape(bytes[i], to: &out)
+        run = i + 1
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  private static func escape(_ b: UInt8, to out: inout [UInt8]) {
+    let hex = Array("0123456789abcdef".utf8)
+    switch b {
+    case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+    case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+    case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
+    case 0x0C: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
+    case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+    case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+    case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+    default: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
+    }
   }
 
   /// Decodes `data`, turning Foundation's decoding error into a one-line ``ModelError``

@@ -9,19 +9,46 @@ public protocol JSONValueDecodable {
 }
 
 /// Where in a document a value sits (`manifests[3].digest`), for errors.
+///
+/// A chain of links to the parent, so that naming where a value sits costs one small
+/// allocation per nested object or array element and none per field: the names are spelled
+/// out only when something fails.
 public struct JSONPath: Sendable, CustomStringConvertible {
-  let parts: [String]
+  private indirect enum Link: Sendable {
+    case root
+    case key(Link, String)
+    case index(Link, Int)
+  }
+  private let link: Link
 
-  public static let root = JSONPath(parts: [])
+  public static let root = JSONPath(link: .root)
 
   public var description: String {
-    var s = ""
-    for p in parts { s += p.hasPrefix("[") || s.isEmpty ? p : "." + p }
-    return s
+    var parts: [String] = []
+    var l = link
+    while true {
+      switch l {
+      case .root:
+        var s = ""
+        for p in parts.reversed() { s += p.hasPrefix("[") || s.isEmpty ? p : "." + p }
+        return s
+      case .key(let parent, let k):
+        parts.append(k)
+        l = parent
+      case .index(let parent, let i):
+        parts.append("[\(i)]")
+        l = parent
+      }
+    }
   }
 
-  func appending(_ key: String) -> JSONPath { JSONPath(parts: parts + [key]) }
-  func appending(index: Int) -> JSONPath { JSONPath(parts: parts + ["[\(index)]"]) }
+  private var isRoot: Bool {
+    if case .root = link { return true }
+    return false
+  }
+
+  func appending(_ key: String) -> JSONPath { JSONPath(link: .key(link, key)) }
+  func appending(index: Int) -> JSONPath { JSONPath(link: .index(link, index)) }
 
   /// Why a value is not the type asked for: the reason, worded as ``ModelError`` words
   /// decoding errors.
@@ -30,7 +57,7 @@ public struct JSONPath: Sendable, CustomStringConvertible {
   }
 
   func fail(_ reason: String) -> Failure {
-    Failure(reason: parts.isEmpty ? reason : "\(reason) at \(self)")
+    Failure(reason: isRoot ? reason : "\(reason) at \(self)")
   }
 }
 
@@ -57,18 +84,18 @@ struct JSONFields {
   }
 
   func string(_ key: String) throws(JSONPath.Failure) -> String {
-    try Self.string(try required(key), at: path.appending(key))
+    guard case .string(let s) = try required(key) else { throw wrongType(key, "a string") }
+    return s
   }
 
   func optionalString(_ key: String) throws(JSONPath.Failure) -> String? {
     guard let v = present(key) else { return nil }
-    return try Self.string(v, at: path.appending(key))
+    guard case .string(let s) = v else { throw wrongType(key, "a string") }
+    return s
   }
 
   func int64(_ key: String) throws(JSONPath.Failure) -> Int64 {
-    guard case .int(let i) = try required(key) else {
-      throw path.appending(key).fail("wrong type: expected an integer")
-    }
+    guard case .int(let i) = try required(key) else { throw wrongType(key, "an integer") }
     return i
   }
 
@@ -86,18 +113,29 @@ struct JSONFields {
 
   func optionalStrings(_ key: String) throws(JSONPath.Failure) -> [String]? {
     guard let v = present(key) else { return nil }
-    return try Self.array(v, at: path.appending(key)) { v, p throws(JSONPath.Failure) in
-      try Self.string(v, at: p)
+    guard case .array(let items) = v else { throw wrongType(key, "an array") }
+    var out: [String] = []
+    out.reserveCapacity(items.count)
+    for (i, item) in items.enumerated() {
+      guard case .string(let s) = item else {
+        throw path.appending(key).appending(index: i).fail("wrong type: expected a string")
+      }
+      out.append(s)
     }
+    return out
   }
 
   func optionalStringMap(_ key: String) throws(JSONPath.Failure) -> [String: String]? {
     guard let v = present(key) else { return nil }
-    let p = path.appending(key)
-    guard case .object(let o) = v else { throw p.fail("wrong type: expected an object") }
+    guard case .object(let o) = v else { throw wrongType(key, "an object") }
     var out: [String: String] = [:]
     out.reserveCapacity(o.count)
-    for (k, value) in o { out[k] = try Self.string(value, at: p.appending(k)) }
+    for (k, value) in o {
+      guard case .string(let s) = value else {
+        throw path.appending(key).appending(k).fail("wrong type: expected a string")
+      }
+      out[k] = s
+    }
     return out
   }
 
@@ -111,24 +149,16 @@ struct JSONFields {
   }
 
   func list<T: JSONValueDecodable>(_ key: String, of: T.Type) throws(JSONPath.Failure) -> [T] {
-    try Self.array(try required(key), at: path.appending(key)) { v, p throws(JSONPath.Failure) in
-      try T(json: v, at: p)
-    }
-  }
-
-  private static func string(_ v: JSONValue, at path: JSONPath) throws(JSONPath.Failure) -> String {
-    guard case .string(let s) = v else { throw path.fail("wrong type: expected a string") }
-    return s
-  }
-
-  private static func array<T>(
-    _ v: JSONValue, at path: JSONPath, _ element: (JSONValue, JSONPath) throws(JSONPath.Failure) -> T
-  ) throws(JSONPath.Failure) -> [T] {
-    guard case .array(let items) = v else { throw path.fail("wrong type: expected an array") }
+    guard case .array(let items) = try required(key) else { throw wrongType(key, "an array") }
+    let p = path.appending(key)
     var out: [T] = []
     out.reserveCapacity(items.count)
-    for (i, item) in items.enumerated() { out.append(try element(item, path.appending(index: i))) }
+    for (i, item) in items.enumerated() { out.append(try T(json: item, at: p.appending(index: i))) }
     return out
+  }
+
+  private func wrongType(_ key: String, _ expected: String) -> JSONPath.Failure {
+    path.appending(key).fail("wrong type: expected \(expected)")
   }
 }
 

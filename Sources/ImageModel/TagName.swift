@@ -3,6 +3,8 @@
 public struct TagName: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
   public let name: String
   public let tag: String
+  /// `name:tag`, kept: tags are sorted and compared by it, a thousand times per listing.
+  public let description: String
 
   /// Parses what a user typed: `name` or `name:tag`; a registry host with a port
   /// (`localhost:5000/app:1`) is part of the name.
@@ -16,11 +18,11 @@ public struct TagName: Sendable, Hashable, Comparable, CustomStringConvertible, 
     }
     guard !name.isEmpty else { throw ModelError.invalidTagName(s, reason: "the name part is empty") }
     guard !tag.isEmpty else { throw ModelError.invalidTagName(s, reason: "the tag after ':' is empty") }
-    guard name.unicodeScalars.allSatisfy(TagName.nameCharacters.contains) else {
+    guard name.utf8.allSatisfy({ TagName.allowed[Int($0)] != 0 }) else {
       throw ModelError.invalidTagName(
         s, reason: "a name may hold only letters, digits and . _ - / + : characters")
     }
-    guard tag.unicodeScalars.allSatisfy(TagName.tagCharacters.contains), tag.count <= 128 else {
+    guard tag.utf8.allSatisfy({ TagName.allowed[Int($0)] == 2 }), tag.utf8.count <= 128 else {
       throw ModelError.invalidTagName(
         s, reason: "a tag may hold only letters, digits and . _ - (at most 128)")
     }
@@ -29,6 +31,7 @@ public struct TagName: Sendable, Hashable, Comparable, CustomStringConvertible, 
     }
     self.name = name
     self.tag = tag
+    self.description = "\(name):\(tag)"
   }
 
   /// Reads a name that another tool wrote into an index: full references such as
@@ -44,9 +47,10 @@ public struct TagName: Sendable, Hashable, Comparable, CustomStringConvertible, 
     try self.init(parsing: v)
   }
 
-  public var description: String { "\(name):\(tag)" }
-
   public static func < (a: TagName, b: TagName) -> Bool { a.description < b.description }
+  // A tag never holds ':', so `name:tag` names one pair: comparing it is comparing both.
+  public static func == (a: TagName, b: TagName) -> Bool { a.description == b.description }
+  public func hash(into hasher: inout Hasher) { hasher.combine(description) }
 
   public init(from decoder: any Decoder) throws {
     try self.init(parsing: decoder.singleValueContainer().decode(String.self))
@@ -56,7 +60,15 @@ public struct TagName: Sendable, Hashable, Comparable, CustomStringConvertible, 
     try c.encode(description)
   }
 
-  static let tagCharacters = Set(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".unicodeScalars)
-  static let nameCharacters = tagCharacters.union("/+:".unicodeScalars)
+  /// Per byte: 2 where a tag (and a name) may hold it, 1 where only a name may, 0 nowhere.
+  /// Every allowed character is ASCII, so a byte of a longer UTF-8 sequence is refused.
+  static let allowed: [UInt8] = (0..<256).map { b -> UInt8 in
+    let c = Unicode.Scalar(UInt8(b))
+    if ("0"..."9").contains(c) || ("a"..."z").contains(c) || ("A"..."Z").contains(c)
+      || "._-".unicodeScalars.contains(c)
+    {
+      return 2
+    }
+    return "/+:".unicodeScalars.contains(c) ? 1 : 0
+  }
 }

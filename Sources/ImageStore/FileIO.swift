@@ -35,6 +35,21 @@ package final class FileHandleFD {
     try io("read") { try descriptor.read(into: buffer) }
   }
 
+  /// Reads `buffer.count` bytes at `offset`, fewer only at end of file.
+  func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+    var done = 0
+    while done < buffer.count {
+      let n = try io("read") {
+        try descriptor.read(
+          fromAbsoluteOffset: offset + Int64(done),
+          into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+      }
+      if n == 0 { break }
+      done += n
+    }
+    return done
+  }
+
   func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
     _ = try io("write") { try descriptor.writeAll(bytes) }
   }
@@ -127,6 +142,33 @@ enum FS {
       data.append(contentsOf: chunk)
     }
     return data
+  }
+
+  /// The end of a file holding at least `newlines` newline bytes, or the whole file when it
+  /// has fewer; `whole` tells which. Read backwards in 64 KiB blocks, so the end of a long
+  /// append-only log costs one read.
+  static func readTail(_ path: String, newlines: Int) throws -> (data: Data, whole: Bool) {
+    let file = try FileHandleFD(path: path, flags: O_RDONLY)
+    var st = stat()
+    guard fstat(file.fd, &st) == 0 else { throw StoreError.io(operation: "stat", path: path, errno: errno) }
+    var start = Int64(st.st_size)
+    var tail = Data()
+    var found = 0
+    let block: Int64 = 64 << 10
+    while start > 0, found < newlines {
+      let from = max(0, start - block)
+      var chunk = Data(count: Int(start - from))
+      let n = try chunk.withUnsafeMutableBytes { buffer in
+        try file.read(into: buffer, at: from)
+      }
+      guard n == chunk.count else {
+        throw StoreError.io(operation: "read (file shrank)", path: path, errno: EIO)
+      }
+      found += chunk.count { $0 == 0x0a }
+      tail = chunk + tail
+      start = from
+    }
+    return (tail, start == 0)
   }
 
   /// Writes `data` to a temporary file in `tempDirectory`, fsyncs it, renames it over `path`

@@ -32,10 +32,16 @@ extension Store {
   /// The reflog file of a tag; tag names hold `:` and `/`, so every other byte is %-escaped.
   func reflogPath(_ tag: TagName) -> String {
     let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-".utf8)
-    let escaped = tag.description.utf8.map {
-      allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0)
-    }.joined()
-    return "\(reflogDirectory)/\(escaped)"
+    let hex = Array("0123456789ABCDEF".utf8)
+    var escaped: [UInt8] = []
+    for b in tag.description.utf8 {
+      if allowed.contains(b) {
+        escaped.append(b)
+      } else {
+        escaped += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+      }
+    }
+    return "\(reflogDirectory)/\(String(decoding: escaped, as: UTF8.self))"
   }
 
   /// Appends entries (oldest first) to a tag's reflog, all or nothing: a write that fails
@@ -51,8 +57,9 @@ extension Store {
     let file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
     var start = Int64(lseek(file.fd, 0, SEEK_END))
     if start > 0 {
-      let existing = try FS.readFile(path)
-      let complete = Int64(existing.lastIndex(of: 0x0a).map { $0 + 1 } ?? 0)
+      let (tail, _) = try FS.readTail(path, newlines: 1)
+      let cut = tail.count - (tail.lastIndex(of: 0x0a).map { $0 - tail.startIndex + 1 } ?? 0)
+      let complete = start - Int64(cut)
       if complete != start {
         try file.truncate(to: complete)
         start = complete
@@ -90,16 +97,21 @@ extension Store {
   private func reflogOnDisk(_ tag: TagName, last: Int? = nil) throws -> [ReflogEntry] {
     let p = reflogPath(tag)
     guard FS.exists(p) else { return [] }
-    let data = try FS.readFile(p)
+    let (data, whole) = try last.map { try FS.readTail(p, newlines: $0 + 2) } ?? (try FS.readFile(p), true)
     var lines = data.split(separator: 0x0a, omittingEmptySubsequences: false)
     if lines.last?.isEmpty == true { lines.removeLast() }
+    // A tail read starts inside a line, or at a start it cannot tell from one: that line is
+    // dropped, and enough complete ones follow it.
+    if !whole, !lines.isEmpty { lines.removeFirst() }
     let torn = data.last != 0x0a
     let first = last.map { max(0, lines.count - $0 - (torn ? 1 : 0)) } ?? 0
     var entries: [ReflogEntry] = []
     for (n, line) in lines.enumerated().dropFirst(first) where !line.isEmpty {
       do {
         entries.append(
-          try CanonicalJSON.decode(ReflogEntry.self, from: Data(line), what: "\(p) line \(n + 1)"))
+          try CanonicalJSON.decode(
+            ReflogEntry.self, from: Data(line),
+            what: whole ? "\(p) line \(n + 1)" : "\(p) line \(lines.count - n) from the end"))
       } catch  where torn && n == lines.count - 1 {
         continue
       }
@@ -131,10 +143,11 @@ extension Store {
 
   /// Finishes an update that was interrupted between writing its journal and appending its
   /// reflog: appends the entries if `index.json` was replaced, drops them if not. Call it
-  /// under the store's lock.
-  func completeInterruptedUpdate() throws {
+  /// under the store's lock. `applied` is the journal this process has just written and
+  /// whose `index.json` it has just put in place, which need not be read back to be known.
+  func completeInterruptedUpdate(applied: TagJournal? = nil) throws {
     guard FS.exists(journalPath) else { return }
-    if let journal = appliedJournal() {
+    if let journal = applied ?? appliedJournal() {
       var tags: [TagName] = []
       for move in journal.moves where !tags.contains(move.tag) { tags.append(move.tag) }
       for tag in tags {

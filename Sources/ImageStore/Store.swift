@@ -1,5 +1,6 @@
 import Foundation
 import ImageModel
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -19,6 +20,8 @@ public final class Store: Sendable {
   private let use: StoreUse?
   /// Who fetches promised blobs (see ``fetcher``).
   let fetcherSlot = FetcherSlot()
+  /// The last `index.json` read, as bytes and as parsed.
+  private let lastIndex = Mutex<(data: Data, index: ImageIndex)?>(nil)
 
   /// Opens the layout at `path`. With `create`, a missing or empty folder becomes a new
   /// layout; a folder with other content that is not a layout is refused.
@@ -262,6 +265,12 @@ public final class Store: Sendable {
   /// ``writeImage(manifest:config:)``, returning the image as the value written, so that
   /// nothing is read back to learn what was just built.
   public func write(manifest: Manifest, config: ImageConfig) throws -> Image {
+    try write(manifest: manifest, config: config, commits: nil)
+  }
+
+  /// ``write(manifest:config:)`` of a manifest and config already known to describe
+  /// `commits` (see ``Image``'s initializer).
+  package func write(manifest: Manifest, config: ImageConfig, commits: [Commit]?) throws -> Image {
     var manifest = manifest
     let (configDigest, configSize) = try writeBlob(try config.encoded())
     manifest.config = Descriptor(
@@ -269,14 +278,19 @@ public final class Store: Sendable {
     let (digest, size) = try writeBlob(try CanonicalJSON.encode(manifest))
     let descriptor = Descriptor(
       mediaType: manifest.mediaType ?? MediaType.ociManifest, digest: digest, size: size)
-    return try Image(descriptor: descriptor, manifest: manifest, config: config)
+    return try Image(descriptor: descriptor, manifest: manifest, config: config, commits: commits)
   }
 
   // MARK: - index.json and tags
 
   public func readIndex() throws -> ImageIndex {
     let data = try FS.readFile("\(path)/index.json")
-    return try CanonicalJSON.decode(ImageIndex.self, from: data, what: "\(path)/index.json")
+    // A tag move reads the index twice, before its lock and under it; read unchanged bytes
+    // once.
+    if let known = lastIndex.withLock({ $0 }), known.data == data { return known.index }
+    let index = try CanonicalJSON.decode(ImageIndex.self, from: data, what: "\(path)/index.json")
+    lastIndex.withLock { $0 = (data, index) }
+    return index
   }
 
   /// Every tagged image of the store, sorted by name.
@@ -308,7 +322,7 @@ public final class Store: Sendable {
     var update = TagUpdate(index: try readIndex())
     let result = try body(&update)
     guard !update.moves.isEmpty else { return result }
-    let time = Store.now()
+    let time = Dates.now()
     let indexData = try CanonicalJSON.encode(update.index)
     let journal = TagJournal(
       index: Digest(of: indexData),
@@ -326,13 +340,7 @@ public final class Store: Sendable {
     }
     // The tags have moved. If the reflog cannot be appended now (a full disk), the journal
     // keeps the entries, readers merge them, and the next update appends them.
-    try? completeInterruptedUpdate()
+    try? completeInterruptedUpdate(applied: journal)
     return result
-  }
-
-  static func now() -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: Date())
   }
 }

@@ -33,26 +33,43 @@ public struct Tag: Sendable, Hashable {
 
 /// The tag changes of one ``Store/update(command:_:)``, applied to a copy of `index.json`.
 public struct TagUpdate {
-  public internal(set) var index: ImageIndex
+  public private(set) var index: ImageIndex
   struct Move {
     let tag: TagName
     let old: Descriptor?
     let new: Descriptor?
   }
   var moves: [Move] = []
+  /// The entry each tag names, the first when several name it (as ``Tag/all(in:)`` reads
+  /// them): a lookup per move, not a scan that parses every entry's name.
+  private var positions: [TagName: Int] = [:]
+  /// The name of each entry of `index.manifests`, parsed once.
+  private var names: [TagName?]
 
-  init(index: ImageIndex) { self.index = index }
+  init(index: ImageIndex) {
+    self.index = index
+    names = index.manifests.map(Tag.name(of:))
+    indexPositions()
+  }
+
+  private mutating func indexPositions() {
+    positions = [:]
+    positions.reserveCapacity(names.count)
+    for (i, name) in names.enumerated() {
+      if let name, positions[name] == nil { positions[name] = i }
+    }
+  }
 
   /// The current value of `tag`, seeing the moves made so far in this update.
   public func current(_ tag: TagName) -> Descriptor? {
-    index.manifests.first(where: { Tag.name(of: $0) == tag })?.bare
+    positions[tag].map { index.manifests[$0].bare }
   }
 
   /// Points `tag` at `descriptor`, creating the tag if needed. An entry another tool wrote
   /// keeps its annotations (so a full `docker.io/...` name stays as it was).
   public mutating func set(_ tag: TagName, to descriptor: Descriptor) {
     let new = descriptor.bare
-    if let i = index.manifests.firstIndex(where: { Tag.name(of: $0) == tag }) {
+    if let i = positions[tag] {
       let old = index.manifests[i]
       if old.bare == new { return }
       var entry = new
@@ -63,6 +80,8 @@ public struct TagUpdate {
       var entry = new
       entry.annotations = [Tag.refName: tag.description]
       index.manifests.append(entry)
+      names.append(tag)
+      positions[tag] = index.manifests.count - 1
       moves.append(Move(tag: tag, old: nil, new: new))
     }
   }
@@ -82,10 +101,11 @@ public struct TagUpdate {
 
   /// Removes `tag`. Its blobs stay, and the reflog still reaches them.
   public mutating func delete(_ tag: TagName) throws {
-    guard let i = index.manifests.firstIndex(where: { Tag.name(of: $0) == tag }) else {
-      throw StoreError.unknownTag(tag)
-    }
+    guard let i = positions[tag] else { throw StoreError.unknownTag(tag) }
     let old = index.manifests.remove(at: i)
+    names.remove(at: i)
     moves.append(Move(tag: tag, old: old.bare, new: nil))
+    // A later entry of the same name, if another tool wrote one, now names the tag.
+    indexPositions()
   }
 }

@@ -95,6 +95,25 @@ func makeImage(_ steps: [(String, Bool)], base: (Manifest, ImageConfig)? = nil) 
     let cut = try Image(descriptor: image.descriptor, manifest: tm, config: tc)
     #expect(cut.tip?.id == image.commits[2].id)
   }
+
+  /// `tag` and `reset` reuse the cut image's commits instead of hashing them again: what
+  /// they reuse must be what hashing gives, at every cut, with or without history.
+  @Test func aTruncatedImageHasThePrefixOfTheCommits() throws {
+    var (m, c) = try makeImage([("a", true), ("ENV", false), ("b", true), ("c", true), ("LABEL", false)])
+    for synthetic in [false, true] {
+      if synthetic {
+        (m, c) = try makeImage([("a", true), ("b", true), ("c", true)])
+        c.json["history"] = nil
+      }
+      let image = try Image(
+        descriptor: Descriptor(mediaType: MediaType.ociManifest, digest: Digest(of: Data()), size: 1),
+        manifest: m, config: c)
+      for k in image.commits.indices {
+        let (tm, tc) = image.truncated(at: k)
+        #expect(try Commit.chain(manifest: tm, config: tc) == Array(image.commits.prefix(k + 1)))
+      }
+    }
+  }
 }
 
 @Suite struct JSONTests {

@@ -90,8 +90,11 @@ import Testing
     #expect(try CanonicalJSON.decode(JSONValue.self, from: Data("[1]".utf8), what: "x") == .array([.int(1)]))
   }
 
-  @Test func manifestsAndIndexesReadAsTheirCodableConformancesRead() throws {
+  @Test func manifestsAndIndexesReadAndWriteAsTheirCodableConformancesDo() throws {
+    let canonical = JSONEncoder()
+    canonical.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     var rng = SplitMix(seed: 7)
+    var written = 0  // how many went through the direct writer, not the encoder
     func maybe<T>(_ v: @autoclosure () -> T) -> T? { rng.next() % 2 == 0 ? v() : nil }
     func descriptor() -> Descriptor {
       var d = Descriptor(
@@ -117,6 +120,7 @@ import Testing
       #expect(
         try CanonicalJSON.decode(Manifest.self, from: md, what: "m")
           == (try JSONDecoder().decode(Manifest.self, from: md)))
+      #expect(try CanonicalJSON.encode(m) == (try canonical.encode(m)))
       var i = ImageIndex(manifests: (0..<rng.next() % 4).map { _ in descriptor() })
       i.annotations = maybe(["c": "d"])
       i.subject = maybe(descriptor())
@@ -124,7 +128,10 @@ import Testing
       #expect(
         try CanonicalJSON.decode(ImageIndex.self, from: id, what: "i")
           == (try JSONDecoder().decode(ImageIndex.self, from: id)))
+      #expect(try CanonicalJSON.encode(i) == (try canonical.encode(i)))
+      if CanonicalJSON.direct(m.jsonValue) != nil, CanonicalJSON.direct(i.jsonValue) != nil { written += 1 }
     }
+    #expect(written >= 10)  // the rest have a non-ASCII annotation key
     // Optional fields may be null; unknown ones are ignored.
     let digest = Digest(of: Data()).description
     let text =

@@ -78,9 +78,20 @@ import Testing
     #expect(try TagName(normalizing: pinned).description == "debian:12")
   }
 
-  @Test(arguments: ["", ":1", "app:", "a b", "app:1/2x:", "app:ä", "/app", "a/../b"])
+  @Test(arguments: [
+    "", ":1", "app:", "a b", "app:1/2x:", "app:ä", "é:1", "app:1+2", "a\u{0}:1", "/app", "a/../b",
+    "app:" + String(repeating: "1", count: 129),
+  ])
   func invalid(input: String) {
     #expect(throws: ModelError.self) { try TagName(parsing: input) }
+  }
+
+  @Test func everyAllowedCharacter() throws {
+    let tag = "azAZ09._-" + String(repeating: "t", count: 119)
+    let name = try TagName(parsing: "azAZ09._-/+:x:" + tag)
+    #expect(name.name == "azAZ09._-/+:x" && name.tag == tag && name.description == "azAZ09._-/+:x:\(tag)")
+    #expect(name == (try TagName(normalizing: "docker.io/library/\(name)")))
+    #expect(Set([name, try TagName(parsing: name.description)]).count == 1)
   }
 }
 

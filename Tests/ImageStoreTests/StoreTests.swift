@@ -83,6 +83,48 @@ import Testing
         == before.filter { !$0.key.hasPrefix(".imggit/tmp") })
   }
 
+  /// An update reads only the end of a reflog (64 KiB blocks from the end): a long reflog
+  /// with a torn last line is still cut back and appended to, and an interrupted update
+  /// still completes against it.
+  @Test func aLongReflogIsAppendedToFromItsEnd() throws {
+    let tmp = try TempDirectory()
+    let store = try Store(path: tmp.sub("s"), create: true)
+    let b = ImageBuilder(store: store)
+    let one = try b.image([.layer("ADD a", ["a": "1"])])
+    let two = try b.image([.layer("ADD b", ["b": "2"])])
+    let tag = try TagName(parsing: "app:1")
+    try store.update(command: "move 0") { $0.set(tag, to: one) }
+    try store.update(command: "move 1") { $0.set(tag, to: two) }
+    let path = store.reflogPath(tag)
+    let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    // 1,000 moves of about 250 bytes: the file spans several blocks.
+    var text = ""
+    for n in 0..<1000 {
+      text += lines[n % 2].replacingOccurrences(of: "move \(n % 2)", with: "move \(n)") + "\n"
+    }
+    text += #"{"command":"cut short","new":{"dig"#
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    #expect(try store.reflog(tag).count == 1000)
+    try store.update(command: "after") { $0.set(tag, to: one) }
+    var log = try store.reflog(tag)
+    #expect(log.count == 1001)
+    #expect(log.prefix(2).map(\.command) == ["after", "move 999"] && log.last?.command == "move 0")
+    // The reflog cannot be written (a folder in its place): the move waits in the journal,
+    // and the next update appends it to the long reflog, once.
+    try FileManager.default.moveItem(atPath: path, toPath: path + ".saved")
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+    try store.update(command: "journalled") { $0.set(tag, to: two) }
+    #expect(store.hasInterruptedUpdate)
+    try FileManager.default.removeItem(atPath: path)
+    try FileManager.default.moveItem(atPath: path + ".saved", toPath: path)
+    try store.update(command: "other") { $0.set(try TagName(parsing: "x:1"), to: one) }
+    #expect(!store.hasInterruptedUpdate)
+    log = try store.reflog(tag)
+    #expect(log.count == 1002 && log.prefix(2).map(\.command) == ["journalled", "after"])
+    let written = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(written.hasSuffix("\n") && written.split(separator: "\n").count == 1002)
+  }
+
   @Test func concurrentWritersNeverLoseATagUpdate() async throws {
     let tmp = try TempDirectory()
     let path = tmp.sub("s")
@@ -118,5 +160,21 @@ import Testing
     try store.update(command: "move") { $0.set(try TagName(parsing: "debian:12"), to: other) }
     let entry = try store.readIndex().manifests.first { $0.digest == other.digest }
     #expect(entry?.annotations?[Tag.containerdName] == "docker.io/library/debian:12")
+    // Two entries naming one tag: the first is the tag; deleting it leaves the second.
+    var twice = d
+    twice.annotations = [Tag.refName: "debian:12"]
+    index = try store.readIndex()
+    index.manifests.append(twice)
+    try CanonicalJSON.encode(index).write(to: URL(fileURLWithPath: store.path + "/index.json"))
+    let debian = try TagName(parsing: "debian:12")
+    #expect(try store.tag(debian).descriptor.digest == other.digest)
+    try store.update(command: "delete") { u in
+      #expect(u.current(debian)?.digest == other.digest)
+      try u.delete(debian)
+      #expect(u.current(debian)?.digest == d.digest)
+      u.set(try TagName(parsing: "new:1"), to: other)
+      #expect(u.current(try TagName(parsing: "new:1"))?.digest == other.digest)
+    }
+    #expect(try store.tag(debian).descriptor.digest == d.digest)
   }
 }
