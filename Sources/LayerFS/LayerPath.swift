@@ -132,7 +132,7 @@ package enum LayerPath {
   /// `.`, `..` or empty: ``resolve(_:last:mayBeLink:link:)`` would return it as it is. Only
   /// a folder whose name `mayBeLink` is looked up, by its prefix of `path`, which is the
   /// walk's own candidate as long as nothing before it changed.
-  private static func crossesNothing(
+  package static func crossesNothing(
     _ path: String, last: Bool, mayBeLink: (Substring) -> Bool, link: (String) -> String?
   ) -> Bool {
     var previous: Substring?

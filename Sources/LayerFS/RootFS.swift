@@ -31,6 +31,11 @@ public struct RootFS: Sendable {
   private var symlinkNames: Set<Substring> = []
   /// While ``applyRecordingChanges(_:at:)`` runs: every path set or removed.
   private var recorded: Set<String>?
+  /// A folder whose path crosses no symlink, as the tree stands: the folder of the last
+  /// entry applied that crossed none. A tar lists a folder's files one after another, and
+  /// they are then taken as they are, not looked up folder by folder (most of a rebase's
+  /// time). Forgotten whenever a symlink is put anywhere.
+  private var cleanFolder: Substring.UTF8View?
 
   public init() {}
 
@@ -52,7 +57,28 @@ public struct RootFS: Sendable {
   /// Sets or removes one path, noting it when changes are recorded.
   private mutating func put(_ path: String, _ node: Node?) {
     recorded?.insert(path)
+    if node?.entry.type == .symlink { cleanFolder = nil }
     nodes[path] = node
+  }
+
+  /// ``resolve(_:last:)`` of an entry's path, through ``cleanFolder``.
+  private mutating func resolveEntry(_ path: String) -> String {
+    let utf8 = path.utf8
+    guard let slash = utf8.lastIndex(of: UInt8(ascii: "/")), slash != utf8.startIndex,
+      utf8.index(after: slash) != utf8.endIndex
+    else { return resolve(path) }
+    let folder = path[..<slash].utf8
+    if let cleanFolder, folder.elementsEqual(cleanFolder) { return path }
+    let link = { (p: String) -> String? in
+      guard let n = self.nodes[p], n.entry.type == .symlink else { return nil }
+      return Self.target(of: n.entry, at: p)
+    }
+    if LayerPath.crossesNothing(path, last: false, mayBeLink: { self.symlinkNames.contains($0) }, link: link)
+    {
+      cleanFolder = folder
+      return path
+    }
+    return resolve(path)
   }
 
   /// Applies one layer: its opaque markers and whiteouts hide what the layers below had
@@ -70,9 +96,10 @@ public struct RootFS: Sendable {
       put(path, nil)
       removeBelow(path)
     }
+    nodes.reserveCapacity(nodes.count + index.entries.count)
     for raw in index.entries {
       var e = raw
-      e.path = resolve(raw.path)
+      e.path = resolveEntry(raw.path)
       if let old = nodes[e.path], old.entry.type == .directory, e.type != .directory {
         removeBelow(e.path)
       }

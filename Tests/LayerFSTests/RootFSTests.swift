@@ -44,6 +44,22 @@ func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = 
     }
   }
 
+  /// The files of a folder that crosses no symlink are taken as they are; a symlink put
+  /// anywhere, in the same layer or a later one, is seen by the next entry.
+  @Test func aFolderTurnedSymlinkMidLayerIsSeenByTheNextEntry() throws {
+    func symlink(_ path: String, _ target: String) -> FileEntry {
+      var e = FileEntry(path: path, type: .symlink, mode: 0o777)
+      e.link = target
+      return e
+    }
+    let fs = try RootFS(layers: [
+      layer([dir("e"), dir("d"), file("d/x"), file("d/y"), symlink("d", "e"), file("d/z"), file("f/w")]),
+      layer([file("f/v"), symlink("f", "e"), file("f/u"), dir("g"), symlink("g/l", "/e"), file("g/l/t")]),
+    ])
+    #expect(fs.sortedPaths == ["d", "e", "e/t", "e/u", "e/z", "f", "g", "g/l"])
+    #expect(fs.nodes["d"]?.entry.type == .symlink && fs.nodes["f"]?.entry.type == .symlink)
+  }
+
   @Test func opaqueHidesLowerChildrenOnlyWhereverItSits() throws {
     let fs = try RootFS(layers: [
       layer([dir("d"), file("d/a"), file("d/b"), file("e")]),
