@@ -134,14 +134,26 @@ enum FS {
 
   static func readFile(_ path: String, limit: Int = 64 << 20) throws -> Data {
     let file = try FileHandleFD(path: path, flags: O_RDONLY)
-    var data = Data()
-    try file.forEachChunk { chunk in
-      guard data.count + chunk.count <= limit else {
-        throw StoreError.io(operation: "read (file too large)", path: path, errno: EFBIG)
-      }
-      data.append(contentsOf: chunk)
+    var st = stat()
+    guard fstat(file.fd, &st) == 0 else { throw StoreError.io(operation: "stat", path: path, errno: errno) }
+    let tooLarge = StoreError.io(operation: "read (file too large)", path: path, errno: EFBIG)
+    guard Int(st.st_size) <= limit else { throw tooLarge }
+    // Read straight into a buffer of the file's size (a layer index cache is read whole by
+    // every rebase), then whatever the file grew by since.
+    var data = Data(count: Int(st.st_size))
+    let n = try data.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }
+    data.count = n
+    guard n == Int(st.st_size) else { return data }
+    var offset = Int64(n)
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let more = try file.read(into: buffer, at: offset)
+      if more == 0 { return data }
+      guard data.count + more <= limit else { throw tooLarge }
+      data.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<more]))
+      offset += Int64(more)
     }
-    return data
   }
 
   /// The end of a file holding at least `newlines` newline bytes, or the whole file when it

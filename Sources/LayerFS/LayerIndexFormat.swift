@@ -17,14 +17,38 @@ import TarStream
 extension LayerIndex {
   static let magic = "imggit-layer-index"
 
+  /// A text field as the cache files write it: backslash, tab and newline escaped; nil is
+  /// the empty field.
+  package static func escapedField(_ s: String?) -> String {
+    guard let s else { return "" }
+    guard s.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" }) else { return s }
+    return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+      .replacingOccurrences(of: "\n", with: "\\n")
+  }
+
+  /// ``escapedField(_:)`` read back from bytes; nil for the empty field.
+  package static func unescapedField(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    if bytes.isEmpty { return nil }
+    guard bytes.contains(0x5C) else { return String(decoding: bytes, as: UTF8.self) }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var escaped = false
+    for b in bytes {
+      if escaped {
+        out.append(b == UInt8(ascii: "t") ? 0x09 : b == UInt8(ascii: "n") ? 0x0A : b)
+        escaped = false
+      } else if b == 0x5C {
+        escaped = true
+      } else {
+        out.append(b)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
   public func encodedLines() -> Data {
     var out = "\(LayerIndex.magic) \(LayerIndex.formatVersion) \(diffID)\n"
-    func esc(_ s: String?) -> String {
-      guard let s else { return "" }
-      guard s.contains(where: { $0 == "\\" || $0 == "\t" || $0 == "\n" }) else { return s }
-      return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-        .replacingOccurrences(of: "\n", with: "\\n")
-    }
+    let esc = LayerIndex.escapedField
     for e in entries {
       let xattrs = (e.xattrs ?? [:]).sorted { $0.key < $1.key }
         .map { Data($0.key.utf8).base64EncodedString() + ":" + Data($0.value).base64EncodedString() }.joined(
@@ -58,24 +82,7 @@ extension LayerIndex {
     func string(_ r: Range<Int>) -> String {
       String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self)
     }
-    func text(_ r: Range<Int>) -> String? {
-      if r.isEmpty { return nil }
-      guard bytes[r].contains(0x5C) else { return string(r) }
-      var out: [UInt8] = []
-      out.reserveCapacity(r.count)
-      var escaped = false
-      for b in bytes[r] {
-        if escaped {
-          out.append(b == UInt8(ascii: "t") ? 0x09 : b == UInt8(ascii: "n") ? 0x0A : b)
-          escaped = false
-        } else if b == 0x5C {
-          escaped = true
-        } else {
-          out.append(b)
-        }
-      }
-      return String(decoding: out, as: UTF8.self)
-    }
+    func text(_ r: Range<Int>) -> String? { unescapedField(UnsafeBufferPointer(rebasing: bytes[r])) }
     /// A decimal (or octal) number as the encoder writes it: an optional minus, digits.
     func int<T: FixedWidthInteger>(_ r: Range<Int>, radix: T = 10) -> T? {
       var i = r.lowerBound
@@ -137,7 +144,7 @@ extension LayerIndex {
         opaque.append(text(f[1]) ?? "")
       case UInt8(ascii: "E"):
         guard f.count == 13, let path = text(f[1]),
-          let type = EntryType(rawValue: string(f[2])),
+          let type = EntryType.allCases.first(where: { $0.rawValue.utf8.elementsEqual(bytes[f[2]]) }),
           let mode: UInt32 = int(f[3], radix: 8), let uid: Int64 = int(f[4]), let gid: Int64 = int(f[5]),
           let size: Int64 = int(f[6]), let mtime: Int64 = int(f[7])
         else { return nil }
