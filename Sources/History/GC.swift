@@ -15,7 +15,8 @@ public struct GCReport: Sendable {
 }
 
 extension Repository {
-  /// Deletes blobs and cached layer indexes that no tag and no reflog entry reaches.
+  /// Deletes blobs and cached layer indexes (and base changes) that no tag and no reflog
+  /// entry reaches.
   ///
   /// gc is the one command that deletes, so it fails closed: every read error (an
   /// unreadable reflog folder, a manifest that does not parse) stops it before anything is
@@ -57,6 +58,7 @@ extension Repository {
           if !dryRun { try store.removePromise(p.digest) }
         }
         report.caches = try LayerIndexer(store: store).removeCaches(keeping: diffIDs, dryRun: dryRun)
+        report.caches += try BaseChangesCache(store: store).removeCaches(keeping: diffIDs, dryRun: dryRun)
         if !dryRun { report.temporaryFiles = try store.removeStaleTemporaryFiles(before: young) }
       }
     }

@@ -32,12 +32,22 @@ public final class Repository {
   private var indexes: [Digest: LayerIndex] = [:]
   /// What a base changed between two commits, for rebase's conflict check: `rebase --all`
   /// asks the same question for every image it moves.
-  private var changesBetween: [String: [Change]] = [:]
+  private var changesBetween: [String: [BaseChange]] = [:]
+  /// Base changes found by this command, for the cache (see ``deferCaches``).
+  private var unsavedBaseChanges: [(changes: [BaseChange], old: [Digest], new: [Digest])] = []
 
-  /// The file changes from `old`'s root filesystem to `new`'s, computed once per pair.
-  func baseChanges(from old: CommitRef, to new: CommitRef) throws -> [Change] {
-    let key = "\(old.commit.id.hex) \(new.commit.id.hex)"
+  /// The paths that change from `old`'s root filesystem to `new`'s: from memory, else the
+  /// store's cache (``BaseChangesCache``), else computed once.
+  func baseChanges(from old: CommitRef, to new: CommitRef) throws -> [BaseChange] {
+    let oldLayers = old.image.layers.prefix(old.commit.layerCount).map(\.diffID)
+    let newLayers = new.image.layers.prefix(new.commit.layerCount).map(\.diffID)
+    let key = BaseChangesCache.name(old: oldLayers, new: newLayers)
     if let known = changesBetween[key] { return known }
+    let cache = BaseChangesCache(store: store)
+    if let cached = cache.read(old: oldLayers, new: newLayers) {
+      changesBetween[key] = cached
+      return cached
+    }
     let changes: [Change]
     let shared = old.commit.layerCount
     if new.position >= old.position, new.image.commits.indices.contains(old.position),
@@ -51,9 +61,16 @@ public final class Repository {
     } else {
       changes = try rootFS(old).changes(to: try rootFS(new))
     }
-    changesBetween[key] = changes
-    return changes
+    let found = changes.map { BaseChange(kind: $0.kind, path: $0.path) }.sorted { $0.path < $1.path }
+    changesBetween[key] = found
+    if deferCaches {
+      unsavedBaseChanges.append((found, oldLayers, newLayers))
+    } else {
+      cache.write(found, old: oldLayers, new: newLayers)
+    }
+    return found
   }
+
   /// Told how far the long operations (indexing layers, squash, extract, fsck, mirror) have got.
   public var progress: ProgressReporter?
 
@@ -125,6 +142,9 @@ public final class Repository {
     let indexer = LayerIndexer(store: store)
     for i in unsaved { indexer.save(i) }
     unsaved = []
+    let cache = BaseChangesCache(store: store)
+    for c in unsavedBaseChanges { cache.write(c.changes, old: c.old, new: c.new) }
+    unsavedBaseChanges = []
   }
 
   /// The indexes of the first `count` layers of `image`.
