@@ -28,10 +28,14 @@ struct BaseChangesCache {
 
   static let magic = "imggit-base-changes 1"
 
+  /// The first lines of the file for `old` and `new`, which also name it.
+  static func header(old: [Digest], new: [Digest]) -> String {
+    let list = { (layers: [Digest]) in layers.map(\.description).joined(separator: " ") }
+    return "\(magic)\nold \(list(old))\nnew \(list(new))\n"
+  }
+
   static func name(old: [Digest], new: [Digest]) -> String {
-    let key =
-      "old \(old.map(\.description).joined(separator: " "))\nnew \(new.map(\.description).joined(separator: " "))"
-    return Digest(of: Data(key.utf8)).hex + ".chg"
+    Digest(of: Data(header(old: old, new: new).utf8)).hex + ".chg"
   }
 
   /// The changes from the tree of `old` to the tree of `new`, when cached.
@@ -41,8 +45,7 @@ struct BaseChangesCache {
   }
 
   func write(_ changes: [BaseChange], old: [Digest], new: [Digest]) {
-    var out = "\(Self.magic)\nold \(old.map(\.description).joined(separator: " "))\n"
-    out += "new \(new.map(\.description).joined(separator: " "))\n"
+    var out = Self.header(old: old, new: new)
     for c in changes { out += "\(c.kind.rawValue)\t\(LayerIndex.escapedField(c.path))\n" }
     cache.write(Data(out.utf8), Self.name(old: old, new: new))
   }
@@ -52,7 +55,7 @@ struct BaseChangesCache {
   func removeCaches(keeping: Set<Digest>, dryRun: Bool) throws -> Int {
     var removed = 0
     for name in try cache.names() {
-      let layers = cache.read(name).flatMap(Self.header)
+      let layers = cache.read(name).flatMap(Self.layers)
       if let layers, layers.allSatisfy(keeping.contains) { continue }
       removed += 1
       if !dryRun { try cache.remove(name) }
@@ -61,7 +64,7 @@ struct BaseChangesCache {
   }
 
   /// The DiffIDs a file names, old and new together; nil when it is not such a file.
-  private static func header(_ data: Data) -> [Digest]? {
+  private static func layers(_ data: Data) -> [Digest]? {
     let lines = data.split(separator: 0x0a, maxSplits: 3, omittingEmptySubsequences: false)
     guard lines.count >= 3, String(decoding: lines[0], as: UTF8.self) == magic else { return nil }
     var digests: [Digest] = []
@@ -77,8 +80,7 @@ struct BaseChangesCache {
   }
 
   private static func parse(_ data: Data, old: [Digest], new: [Digest]) -> [BaseChange]? {
-    let expected =
-      "\(magic)\nold \(old.map(\.description).joined(separator: " "))\nnew \(new.map(\.description).joined(separator: " "))\n"
+    let expected = header(old: old, new: new)
     guard data.starts(with: expected.utf8) else { return nil }
     return data.dropFirst(expected.utf8.count).withUnsafeBytes { raw -> [BaseChange]? in
       let bytes = raw.bindMemory(to: UInt8.self)

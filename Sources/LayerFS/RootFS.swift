@@ -69,11 +69,7 @@ public struct RootFS: Sendable {
     else { return resolve(path) }
     let folder = path[..<slash].utf8
     if let cleanFolder, folder.elementsEqual(cleanFolder) { return path }
-    let link = { (p: String) -> String? in
-      guard let n = self.nodes[p], n.entry.type == .symlink else { return nil }
-      return Self.target(of: n.entry, at: p)
-    }
-    if LayerPath.crossesNothing(path, last: false, mayBeLink: { self.symlinkNames.contains($0) }, link: link)
+    if LayerPath.crossesNothing(path, last: false, mayBeLink: { symlinkNames.contains($0) }, link: linkTarget)
     {
       cleanFolder = folder
       return path
@@ -127,10 +123,13 @@ public struct RootFS: Sendable {
 
   /// A path of a layer as it lands in this tree: its folders resolved through symlinks.
   public func resolve(_ path: String, last: Bool = false) -> String {
-    LayerPath.resolve(path, last: last, mayBeLink: { symlinkNames.contains($0) }) { p in
-      guard let n = nodes[p], n.entry.type == .symlink else { return nil }
-      return Self.target(of: n.entry, at: p)
-    }
+    LayerPath.resolve(path, last: last, mayBeLink: { symlinkNames.contains($0) }, link: linkTarget)
+  }
+
+  /// Where the symlink at `path` points, from the root; nil when `path` is no symlink.
+  private func linkTarget(_ path: String) -> String? {
+    guard let n = nodes[path], n.entry.type == .symlink else { return nil }
+    return Self.target(of: n.entry, at: path)
   }
 
   /// A symlink's target as a path from the root: relative targets start in its folder.
