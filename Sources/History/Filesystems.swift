@@ -88,7 +88,7 @@ extension Repository {
   )
     throws -> ExtractReport
   {
-    let extractor = Extractor(store: store, progress: progress)
+    let extractor = Extractor(store: store, progress: progress, verified: verifiedLayers)
     if layerOnly {
       let c = ref.commit
       guard let layer = c.layer else { throw HistoryError.noLayer(c.id.short) }

@@ -30,6 +30,9 @@ public final class Repository {
   private var images: [Digest: Image] = [:]
   private var cachedTags: [Tag]?
   private var indexes: [Digest: LayerIndex] = [:]
+  /// The layer blobs this command has read and checked whole: a second read (a cold squash
+  /// copying files out of the layers it just indexed) does not hash them again.
+  let verifiedLayers = VerifiedLayers()
   /// What a base changed between two commits, for rebase's conflict check: `rebase --all`
   /// asks the same question for every image it moves.
   private var changesBetween: [String: [BaseChange]] = [:]
@@ -115,7 +118,7 @@ public final class Repository {
   public func layerIndexes(_ layers: [Layer]) throws -> [LayerIndex] {
     let missing = layers.filter { indexes[$0.diffID] == nil }
     if !missing.isEmpty {
-      let indexer = LayerIndexer(store: store, progress: progress)
+      let indexer = LayerIndexer(store: store, progress: progress, verified: verifiedLayers)
       let (found, built) = try indexer.indexesUnsaved(missing)
       for i in found { indexes[i.diffID] = i }
       for i in built {

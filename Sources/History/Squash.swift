@@ -64,7 +64,7 @@ extension Repository {
       let sink = try LayerSink(store: store, compression: options.compression, level: options.level)
       let mtime =
         options.sourceDateEpoch ?? Dates.parse(entry.created).map { Int64($0.timeIntervalSince1970) } ?? 0
-      try LayerDiff(store: store, progress: progress).write(
+      try LayerDiff(store: store, progress: progress, verified: verifiedLayers).write(
         image: r.source, base: r.from, target: r.to, plan: result.plan, into: sink, mtime: mtime)
       let layer = try sink.close()
       result.manifest.layers.append(layer.descriptor)

@@ -9,10 +9,13 @@ public struct Extractor {
   public let store: Store
   /// Told the bytes of the layers read.
   public let progress: ProgressReporter?
+  /// The blobs this command has verified already (to index them): not hashed again.
+  public let verified: VerifiedLayers?
 
-  public init(store: Store, progress: ProgressReporter? = nil) {
+  public init(store: Store, progress: ProgressReporter? = nil, verified: VerifiedLayers? = nil) {
     self.store = store
     self.progress = progress
+    self.verified = verified
   }
 
   /// Extracts the root filesystem of `image` cut at `layerCount` layers, limited to `paths`
@@ -25,7 +28,8 @@ public struct Extractor {
   ) throws {
     let indexes =
       try indexes
-      ?? LayerIndexer(store: store, progress: progress).indexes(Array(image.layers.prefix(layerCount)))
+      ?? LayerIndexer(store: store, progress: progress, verified: verified).indexes(
+        Array(image.layers.prefix(layerCount)))
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     let tree = try RootFS(layers: indexes).selecting(filters)
 
@@ -44,7 +48,8 @@ public struct Extractor {
       try sink.directory(tree.nodes[path]!.entry)
     }
     let total = layersToRead.reduce(0) { $0 + image.manifest.layers[$1].size }
-    let files = FileWriting(store: store, image: image, indexes: indexes, tree: tree, primary: primary)
+    let files = FileWriting(
+      store: store, image: image, indexes: indexes, tree: tree, primary: primary, verified: verified)
     try progress.phase("Extracting", total: total) {
       let threads = min(ProcessInfo.processInfo.activeProcessorCount, layersToRead.count)
       if let concurrent = sink as? ConcurrentTreeSink, threads > 1 {
@@ -81,7 +86,7 @@ public struct Extractor {
   {
     let filters = try paths.map { try LayerPath.cleanUserPath($0) }
     progress?.start("Extracting", total: layer.size)
-    let stream = try LayerStream(store: store, layer: layer, progress: progress)
+    let stream = try LayerStream(store: store, layer: layer, progress: progress, verified: verified)
     var written = Set<String>()
     var skippedLinks = 0
     var directories = Set<String>()
@@ -139,10 +144,12 @@ private struct FileWriting {
   let indexes: [LayerIndex]
   let tree: RootFS
   let primary: [RootFS.Source: String]
+  let verified: VerifiedLayers?
 
   /// The files whose bytes `layer` holds, from one read of it.
   func write(layer: Int, into sink: TreeSink, progress: ProgressReporter?) throws {
-    let stream = try LayerStream(store: store, layer: image.layers[layer], progress: progress)
+    let stream = try LayerStream(
+      store: store, layer: image.layers[layer], progress: progress, verified: verified)
     var last = LastEntry(indexes[layer])
     while let header = try stream.next() {
       let path = try LayerPath.clean(header.path, layer: stream.layer.digest)
@@ -190,7 +197,7 @@ extension Extractor {
     in layer: Layer,
     _ body: (String, ((UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws -> Void
   ) throws {
-    let stream = try LayerStream(store: store, layer: layer, progress: progress)
+    let stream = try LayerStream(store: store, layer: layer, progress: progress, verified: verified)
     while let header = try stream.next() {
       guard header.type == .regular else { continue }
       let path = try LayerPath.clean(header.path, layer: layer.digest)

@@ -16,10 +16,13 @@ public struct LayerDiff {
   public let store: Store
   /// Told the bytes of the layers read for the new layer's files.
   public let progress: ProgressReporter?
+  /// The blobs this command has verified already (to index them): not hashed again.
+  public let verified: VerifiedLayers?
 
-  public init(store: Store, progress: ProgressReporter? = nil) {
+  public init(store: Store, progress: ProgressReporter? = nil, verified: VerifiedLayers? = nil) {
     self.store = store
     self.progress = progress
+    self.verified = verified
   }
 
   /// What the layer will do, before any byte is read.
@@ -116,7 +119,8 @@ public struct LayerDiff {
     let layers = Set(toWrite.keys.map(\.layer)).sorted()
     try progress.phase("Squashing", total: layers.reduce(0) { $0 + image.manifest.layers[$1].size }) {
       for layer in layers {
-        let stream = try LayerStream(store: store, layer: image.layers[layer], progress: progress)
+        let stream = try LayerStream(
+          store: store, layer: image.layers[layer], progress: progress, verified: verified, readAhead: true)
         var last = LastEntry(target.layers[layer])
         while let header = try stream.next() {
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)

@@ -11,10 +11,13 @@ public struct LayerIndexer: Sendable {
   public let store: Store
   /// Told the bytes of the layers read to build indexes.
   public let progress: ProgressReporter?
+  /// Records the blobs read (and checked) to build indexes, for the command's later reads.
+  public let verified: VerifiedLayers?
 
-  public init(store: Store, progress: ProgressReporter? = nil) {
+  public init(store: Store, progress: ProgressReporter? = nil, verified: VerifiedLayers? = nil) {
     self.store = store
     self.progress = progress
+    self.verified = verified
   }
 
   /// The index of `layer`, from the cache when it is there.
@@ -111,7 +114,7 @@ public struct LayerIndexer: Sendable {
 
   /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID.
   public func build(_ layer: Layer) throws -> LayerIndex {
-    let stream = try LayerStream(store: store, layer: layer, progress: progress)
+    let stream = try LayerStream(store: store, layer: layer, progress: progress, verified: verified)
     // A path the tar holds twice counts once, at its last place: later entries see it as tar
     // order made it (a folder that a symlink then replaced is a symlink).
     var entries: [FileEntry?] = []

@@ -14,27 +14,52 @@ final class LayerStream {
   private let tarSource: ByteSource
   private let compressedHash = HashBox()
   private let diffIDHash = HashBox()
+  /// Where a verified read is recorded; nil when this read need not verify (see
+  /// ``VerifiedLayers``) or nothing records it.
+  private let verified: VerifiedLayers?
+  private let verifies: Bool
+  /// Reads, hashes and inflates on a thread of its own, when asked for.
+  private let ahead: ReadAheadSource?
 
   /// Opens `layer` from `store`; its DiffID is what the config says its content hashes to.
-  /// `progress` is told every block of the blob read.
-  init(store: Store, layer: Layer, progress: ProgressReporter? = nil) throws {
+  /// `progress` is told every block of the blob read. A blob `verified` holds unchanged is
+  /// not hashed again; one it lacks is recorded there once ``finish()`` has checked it.
+  /// With `readAhead`, the blob is read and inflated on another thread while the caller
+  /// works on the entries (for a caller whose own work fills a core: a squash).
+  init(
+    store: Store, layer: Layer, progress: ProgressReporter? = nil, verified: VerifiedLayers? = nil,
+    readAhead: Bool = false
+  ) throws {
     self.layer = layer
     file = try store.openBlob(layer.digest)
     let path = file.path
-    let compressed = compressedHash
-    let uncompressed = diffIDHash
+    verifies = !(verified?.contains(layer, fd: file.fd) ?? false)
+    self.verified = verifies ? verified : nil
+    let compressed = verifies ? compressedHash : nil
+    let uncompressed = verifies ? diffIDHash : nil
     fileSource = FileSource(fileDescriptor: file.fd, context: path) {
-      compressed.update($0)
+      compressed?.update($0)
       progress?.advance(by: Int64($0.count))
     }
     do {
       tarSource = try LayerStream.decompressor(
-        fileSource, context: "layer \(layer.digest)", observer: { uncompressed.update($0) })
-      reader = try ArchiveReader(source: tarSource, context: "layer \(layer.digest)", decompress: false)
+        fileSource, context: "layer \(layer.digest)", observer: { uncompressed?.update($0) })
+      let ahead = readAhead ? ReadAheadSource(tarSource) : nil
+      self.ahead = ahead
+      do {
+        reader = try ArchiveReader(
+          source: ahead ?? tarSource, context: "layer \(layer.digest)", decompress: false)
+      } catch {
+        ahead?.stop()
+        throw error
+      }
     } catch let e as TarError {
       throw LayerFSError.unreadableLayer(layer.digest, e)
     }
   }
+
+  // The reading thread reads from the blob's descriptor: it ends before the file closes.
+  deinit { ahead?.stop() }
 
   /// gzip, by far the most common layer compression, is inflated by ISA-L; anything else
   /// (zstd, none, the rare bzip2 or xz) by libarchive's filters. The blob's first bytes
@@ -113,9 +138,13 @@ final class LayerStream {
     }
   }
 
-  /// Reads what is left and verifies the blob digest, its size and the DiffID.
+  /// Reads what is left and verifies the blob digest, its size and the DiffID (unless this
+  /// command verified the same file before).
   func finish() throws {
+    guard verifies else { return }
     do {
+      // The reading thread, if any, gives the sources back once it has handed over their end.
+      try ahead?.drain()
       try tarSource.drain()
       try fileSource.drain()
     } catch let e as TarError {
@@ -135,6 +164,7 @@ final class LayerStream {
         throw LayerFSError.diffIDMismatch(layer: layer.digest, expected: layer.diffID, actual: content)
       }
     }
+    verified?.insert(layer, fd: file.fd)
   }
 }
 

@@ -157,3 +157,44 @@ func rawLayer(_ store: Store, _ headers: [(TarEntry, String?)]) throws -> Descri
         == .typeDirectory)
   }
 }
+
+@Suite struct VerifiedLayersTests {
+  /// The second read of a layer in one command skips the hashes only while the blob is the
+  /// file the first read checked: rewritten (same size, a byte changed), it is verified
+  /// again and the damage named.
+  @Test func aBlobChangedAfterItsCheckIsCheckedAgain() throws {
+    let tmp = try TempDirectory()
+    let store = try Store(path: tmp.sub("s"), create: true)
+    let big = String(repeating: "verified ", count: 50_000)
+    let written = try LayerWriter(store: store, compression: .gzip).write([
+      LayerEntry(
+        FileEntry(path: "a", type: .regular, mode: 0o644, size: Int64(big.utf8.count), mtime: 5),
+        content: .bytes(Data(big.utf8)))
+    ])
+    let layer = Layer(descriptor: written.descriptor, diffID: written.diffID, position: 0)
+    let verified = VerifiedLayers()
+    let path = store.blobPath(layer.digest)
+    func isKnown() throws -> Bool {
+      let fd = open(path, O_RDONLY)
+      defer { close(fd) }
+      return verified.contains(layer, fd: fd)
+    }
+    #expect(try !isKnown())
+    let index = try LayerIndexer(store: store, verified: verified).build(layer)
+    #expect(try isKnown())
+    // Another DiffID claimed for the same blob is not what was checked.
+    let otherClaim = Layer(descriptor: layer.descriptor, diffID: Digest(of: Data()), position: 0)
+    let fd = open(path, O_RDONLY)
+    #expect(!verified.contains(otherClaim, fd: fd))
+    close(fd)
+    // A second read in the same command gives the same entries.
+    #expect(try LayerIndexer(store: store, verified: verified).build(layer).entries == index.entries)
+
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+    bytes[bytes.count / 2] ^= 0xff
+    try FileManager.default.removeItem(atPath: path)
+    try bytes.write(to: URL(fileURLWithPath: path))
+    #expect(try !isKnown())
+    #expect(throws: (any Error).self) { try LayerIndexer(store: store, verified: verified).build(layer) }
+  }
+}
