@@ -85,9 +85,13 @@ for r in $(seq "$RUNS"); do
   # Fresh folders, removed only at the end: ext4 allocates slowly right after a big delete.
   measure tar-xzf bash "$W/tar-xzf.sh" "$W/tar-$r"
   measure extract-warm "$B" extract app-big:1 -C "$W/extract-$r"
+  # The extract leaves a GB of dirty pages: written back now, not during the next rows.
+  sync
 
   measure tag-intermediate "$B" tag "big:cut-$r" app-big:1~10
   measure reset "$B" reset "big:cut-$r" app-big:1~20
+  # Warm, as the goal says: the zstd cold row above removed the caches, base-changes too.
+  "$B" rebase --onto base:2 base:1 app-big:1 -t "big:rebase-warmup-$r" >/dev/null
   measure rebase "$B" rebase --onto base:2 base:1 app-big:1 -t "big:rebased-$r"
   measure mirror "$B" mirror --git "$W/mirror-$r.git" app-big:1
   measure mirror-rerun "$B" mirror --git "$W/mirror-$r.git" app-big:1
@@ -119,8 +123,9 @@ median_table | awk -v sizes="$sizes" '
     goal("squash gzip, cold / zlib bound (pigz -p2)", t["squash-gzip-cold"] / t["raw-zlib-bound"], 0.5, "%.2f")
     goal("squash gzip, cold / ISA-L bound (igzip -T2)", t["squash-gzip-cold"] / t["raw-isal-bound"], 1.0, "%.2f")
     goal("squash gzip output / gzip -6 of the same tar", size["isal"] / size["gzip6"], 1.05, "%.3f")
-    # Cold builds the layer indexes (hashing every file), then the squash reads the layers again.
-    printf "%-52s %.2f   goal: one read of the layers (not met: cold reads them twice)\n", "squash gzip, cold / warm", t["squash-gzip-cold"] / t["squash-gzip-warm"]
+    # Cold builds the layer indexes (hashing every file), then inflates the layers it copies
+    # files from a second time (without hashing them again).
+    goal("squash gzip, cold / warm", t["squash-gzip-cold"] / t["squash-gzip-warm"], 1.0, "%.2f")
     goal("squash --level 6 / zlib bound", t["squash-level6"] / t["raw-zlib-bound"], 1.0, "%.2f")
     goal("squash --level 9 / zlib bound", t["squash-level9"] / t["raw-zlib-bound"], 1.0, "%.2f")
     goal("squash --level 6 output / gzip -6 of the same tar", size["level6"] / size["gzip6"], 1.0, "%.3f")

@@ -129,8 +129,10 @@ public final class LayerSink: TarSink {
           threads: threads, context: context, next: blobSink)
       finishCompressor = { try compressor.finish() }
       compressorName = compressor.name
-      // The compressor gets its own thread: the tar is made and hashed on this one.
-      let b = BackgroundSink { try compressor.write($0) }
+      // The compressor gets its own thread: the tar is made and hashed on this one. Two
+      // chunks queued keep it busy; more only raised the peak memory (5 MB on a squash
+      // whose reading runs ahead).
+      let b = BackgroundSink(capacity: 2) { try compressor.write($0) }
       background = b
       let hash = HashingSink { try b.write($0) }
       tarHash = hash

@@ -5,14 +5,15 @@ import Foundation
 /// (a squash hashes and compresses them), instead of taking turns on one core.
 ///
 /// The blocks go through `depth` buffers of 1 MiB, allocated once and reused; a block is
-/// the reader's until its next ``nextBlock()``. The inner source and its observers are used
+/// the reader's until its next ``nextBlock()``. Two are enough to keep both threads busy:
+/// one is read into while the reader works through the other. The inner source and its observers are used
 /// only by that thread until it has handed over the end (or failed): only then may the
 /// owner touch them again (to drain or check them). ``stop()`` (or `deinit`) ends the
 /// thread and waits for it, so nothing the source reads from is freed under it.
 public final class ReadAheadSource: ByteSource {
   private let shared: Shared
 
-  public init(_ inner: ByteSource, depth: Int = 4) {
+  public init(_ inner: ByteSource, depth: Int = 2) {
     shared = Shared(depth: max(2, depth))
     let shared = self.shared
     // The source moves to the new thread: nothing else uses it until that thread is done.
