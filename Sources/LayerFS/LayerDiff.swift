@@ -25,6 +25,9 @@ public struct LayerDiff {
     self.verified = verified
   }
 
+  /// The compressed size from which a layer is read and inflated on a thread of its own.
+  static let readAheadSize: Int64 = 1 << 19
+
   /// What the layer will do, before any byte is read.
   public struct Plan: Sendable {
     public var whiteouts: [String] = []
@@ -119,8 +122,11 @@ public struct LayerDiff {
     let layers = Set(toWrite.keys.map(\.layer)).sorted()
     try progress.phase("Squashing", total: layers.reduce(0) { $0 + image.manifest.layers[$1].size }) {
       for layer in layers {
+        // A thread of its own pays for a layer of many blocks, not for one of a few (an
+        // image of a thousand small layers would start a thousand threads).
         let stream = try LayerStream(
-          store: store, layer: image.layers[layer], progress: progress, verified: verified, readAhead: true)
+          store: store, layer: image.layers[layer], progress: progress, verified: verified,
+          readAhead: image.manifest.layers[layer].size >= LayerDiff.readAheadSize)
         var last = LastEntry(target.layers[layer])
         while let header = try stream.next() {
           let path = try LayerPath.clean(header.path, layer: stream.layer.digest)

@@ -83,6 +83,7 @@ import Testing
 
   /// Every compressor and level: umoci unpacks the squash to the same tree, skopeo copies it,
   /// and the same squash twice is the same bytes; each gzip layer names what compressed it.
+  /// The big layer is read ahead on a thread of its own (it is over `LayerDiff.readAheadSize`).
   @Test func everyCompressorAndLevelUnpacksToTheSameTreeAndIsReproducible() throws {
     let cli = try loaded()
     try cli.commitBigText(onto: "tricky:1", as: "tricky:2")
@@ -121,6 +122,9 @@ import Testing
     let flat = try JSONSerialization.jsonObject(with: Data(manifest("a6:1").utf8)) as? [String: Any]
     let tarSize = (flat?["layers"] as? [[String: Any]])?.first?["size"] as? Int
     #expect((tarSize ?? 0) > 2 << 20, "the uncompressed squash is \(tarSize ?? 0) bytes")
+    let source = try JSONSerialization.jsonObject(with: Data(manifest("tricky:2").utf8)) as? [String: Any]
+    let bigLayer = (source?["layers"] as? [[String: Any]])?.last?["size"] as? Int
+    #expect((bigLayer ?? 0) >= 1 << 19, "the big layer is \(bigLayer ?? 0) bytes: not read ahead")
   }
 
   @Test func badRangesAreRefusedAndChangeNothing() throws {
