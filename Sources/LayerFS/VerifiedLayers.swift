@@ -9,7 +9,7 @@ import ImageModel
 /// DiffID), each with the identity its file had then.
 ///
 /// A cold `merge --squash` or `extract` first indexes every layer, then reads the layers that
-/// hold the result's files again. The second read of a blob verified minutes before, whose
+/// hold the result's files again. The second read of a blob verified moments before, whose
 /// file is still the same file (device, inode, size, modification and change times: no
 /// write or rename has touched it since), skips the two SHA-256 passes, a third of what the
 /// read costs. Blobs are never rewritten in place, so an unchanged identity is the same

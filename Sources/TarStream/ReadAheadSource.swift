@@ -6,9 +6,9 @@ import Foundation
 ///
 /// The blocks go through `depth` buffers of 1 MiB, allocated once and reused; a block is
 /// the reader's until its next ``nextBlock()``. Two are enough to keep both threads busy:
-/// one is read into while the reader works through the other. The inner source and its observers are used
-/// only by that thread until it has handed over the end (or failed): only then may the
-/// owner touch them again (to drain or check them). ``stop()`` (or `deinit`) ends the
+/// one is read into while the reader works through the other. The inner source and its
+/// observers are used only by that thread until it has handed over the end (or failed):
+/// only then may the owner touch them again (to drain or check them). ``stop()`` (or `deinit`) ends the
 /// thread and waits for it, so nothing the source reads from is freed under it.
 public final class ReadAheadSource: ByteSource {
   private let shared: Shared
