@@ -9,9 +9,18 @@ import Foundation
 /// memory: at 1 MiB a layer of any size is written in about 25 MB, for 1.4 % more bytes than
 /// zstd's default on the corpus's big image. The bytes depend only on
 /// the input, the level, the job size and libzstd's version, not on how many workers ran.
+///
+/// Levels above 19 (zstd's "ultra" levels, which its CLI hides behind `--ultra`) keep their
+/// deeper search but level 19's window and match tables (``ultraLimits``): zstd's own grow to
+/// a 128 MiB window, and with 1 MiB jobs each worker then reads up to 128 MiB of prefix per
+/// job. On the corpus's big image level 22 took 1.6 GB and 323 s that way.
 public final class ZstdSink: StreamCompressor {
   public let level: Int32
   public static let jobSize = 1 << 20
+  /// The window, chain and hash table sizes (log 2) of level 19, for the levels above it.
+  private static var ultraLimits: [(ZSTD_cParameter, Int32)] {
+    [(ZSTD_c_windowLog, 23), (ZSTD_c_chainLog, 24), (ZSTD_c_hashLog, 22)]
+  }
   /// The levels libzstd takes.
   public static var levels: ClosedRange<Int32> { 1...ZSTD_maxCLevel() }
   private let context: ZstdContext
@@ -28,13 +37,14 @@ public final class ZstdSink: StreamCompressor {
     }
     self.context = ZstdContext(cctx)
     output = .allocate(byteCount: ZSTD_CStreamOutSize(), alignment: 16)
-    let parameters: [(ZSTD_cParameter, Int32)] = [
-      (ZSTD_c_compressionLevel, self.level),
-      // zstd(1) writes a checksum by default; a reader of the layer alone can then check it.
-      (ZSTD_c_checksumFlag, 1),
-      (ZSTD_c_nbWorkers, Int32(max(1, threads))),
-      (ZSTD_c_jobSize, Int32(Self.jobSize)),
-    ]
+    let parameters: [(ZSTD_cParameter, Int32)] =
+      [
+        (ZSTD_c_compressionLevel, self.level),
+        // zstd(1) writes a checksum by default; a reader of the layer alone can then check it.
+        (ZSTD_c_checksumFlag, 1),
+        (ZSTD_c_nbWorkers, Int32(max(1, threads))),
+        (ZSTD_c_jobSize, Int32(Self.jobSize)),
+      ] + (self.level > 19 ? Self.ultraLimits : [])
     for (parameter, value) in parameters {
       try check(ZSTD_CCtx_setParameter(cctx, parameter, value), "ZSTD_CCtx_setParameter")
     }
@@ -45,6 +55,7 @@ public final class ZstdSink: StreamCompressor {
   /// The compressor and its version, as a layer records it.
   public var name: String {
     "zstd \(String(cString: ZSTD_versionString())) level \(level), \(Self.jobSize >> 20) MiB jobs"
+      + (level > 19 ? ", 8 MiB window" : "")
   }
 
   public func write(_ bytes: UnsafeRawBufferPointer) throws {

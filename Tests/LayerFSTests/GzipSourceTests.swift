@@ -119,12 +119,15 @@ final class ChunkedSource: ByteSource {
     return out.data
   }
 
-  static func gunzip(_ gz: Data) throws -> Data {
+  static func gunzip(_ gz: Data) throws -> Data { try decompress(gz, with: "gzip -dc") }
+
+  /// What `command` (a decompressor reading a file) makes of `data`.
+  static func decompress(_ data: Data, with command: String) throws -> Data {
     let tmp = try TempDirectory()
-    let file = tmp.sub("x.gz")
-    try gz.write(to: URL(fileURLWithPath: file))
-    let r = try run("/bin/sh", ["-c", "gzip -dc '\(file)' | base64 -w0"])
-    try #require(r.status == 0, "gzip -d: \(r.stderr)")
+    let file = tmp.sub("x")
+    try data.write(to: URL(fileURLWithPath: file))
+    let r = try run("/bin/sh", ["-c", "\(command) '\(file)' | base64 -w0"])
+    try #require(r.status == 0, "\(command): \(r.stderr)")
     return try #require(Data(base64Encoded: r.stdout))
   }
 
