@@ -114,7 +114,9 @@ public struct Mirror {
   typealias Chain = (image: Image, upTo: Int)
 
   private func write(resolved: [CommitRef], all: Bool, content: Bool, path: String) throws -> MirrorReport {
-    let git = try GitRepository(bareAt: path)
+    // Trees, commits and metadata blobs are held and written as packs; a file's bytes
+    // (`content`) stream to disk on a handle of their own.
+    let git = try GitRepository(bareAt: path, buffered: true)
     var chains: [Chain] = resolved.map { ($0.image, $0.position) }
     if all {
       for tag in try repository.tags() {
@@ -123,14 +125,15 @@ public struct Mirror {
       }
     }
     let run = MirrorRun(
-      repository: repository, git: git, tips: try tipImages(), content: content,
-      previous: Mirror.records(at: path))
+      repository: repository, git: git, contentGit: content ? try GitRepository(bareAt: path) : nil,
+      tips: try tipImages(), previous: Mirror.records(at: path))
     let work = run.reusePrevious(chains)
     // Indexes first, in their own phase, so the commit phase counts only commits.
     for (image, upTo) in work {
       _ = try repository.layerIndexes(image, count: image.commits[upTo].layerCount)
     }
     try run.writeCommits(work)
+    try git.flush()
     let (refs, removed) = all ? try updateRefs(git, commits: run.done) : ([], [])
     try run.saveRecords(to: path)
     return MirrorReport(
@@ -221,8 +224,10 @@ public struct Mirror {
 private final class MirrorRun {
   let repository: Repository
   let git: GitRepository
+  /// The unbuffered handle that streams file bytes, with `content`.
+  let contentGit: GitRepository?
   let tips: [CommitID: Image]
-  let content: Bool
+  var content: Bool { contentGit != nil }
   let previous: [CommitID: Mirror.Record]
   /// Image commit → its git commit, for every commit of the chains (reused or written).
   private(set) var done: [CommitID: GitOID] = [:]
@@ -232,13 +237,13 @@ private final class MirrorRun {
   private var contentBlobs: [Digest: [String: GitOID]] = [:]
 
   init(
-    repository: Repository, git: GitRepository, tips: [CommitID: Image], content: Bool,
+    repository: Repository, git: GitRepository, contentGit: GitRepository?, tips: [CommitID: Image],
     previous: [CommitID: Mirror.Record]
   ) {
     self.repository = repository
     self.git = git
+    self.contentGit = contentGit
     self.tips = tips
-    self.content = content
     self.previous = previous
   }
 
@@ -305,10 +310,10 @@ private final class MirrorRun {
 
   /// Streams every file of a layer into git blobs, once per DiffID.
   private func writeContent(_ layer: Layer) throws {
-    guard contentBlobs[layer.diffID] == nil else { return }
+    guard let contentGit, contentBlobs[layer.diffID] == nil else { return }
     var blobs: [String: GitOID] = [:]
     try Extractor(store: repository.store).forEachFile(in: layer) { p, feed in
-      blobs[p] = try git.blob(streaming: feed)
+      blobs[p] = try contentGit.blob(streaming: feed)
     }
     contentBlobs[layer.diffID] = blobs
   }

@@ -18,6 +18,9 @@ import Testing
     let dir = cli.tmp.sub("m.git")
     #expect(try cli.ok("mirror", "--git", dir).contains("(\(0) new)") == false)
     _ = try git(dir, "fsck", "--strict", "--no-dangling")
+    // One pack for the run, no loose object: a thousand-commit mirror is not thousands of files.
+    let counts = try git(dir, "count-objects", "-v").split(separator: "\n")
+    #expect(counts.contains("count: 0") && counts.contains("packs: 1"), "\(counts)")
     // Each tag's first-parent history is the image's history, subject by subject.
     for tag in ["app:1", "tricky:1", "tool:1"] {
       let log =
