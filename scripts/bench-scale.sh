@@ -7,7 +7,8 @@
 # one table, the growth from the smallest to the largest size beside the ideal (linear),
 # writes $W/scale.csv and, with gnuplot, $W/scale.png: time
 # against size for each command, on log-log axes, so a reader sees at a glance what is
-# linear. Release build; the work folder is $BENCH_DIR (default /tmp/imggit-bench-scale).
+# linear; and the peak RSS of each command at the largest size. Release build; the work
+# folder is $BENCH_DIR (default /tmp/imggit-bench-scale).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="10 100 1000"
@@ -95,20 +96,32 @@ for n in $sizes; do
   done
 done
 
+# Peak memory at the largest size: one more run of each command under time(1), apart from
+# the timed runs so that time(1)'s own start is not counted in them.
+last=$(echo "$sizes" | awk '{ print $NF }')
+declare -A rss
+for c in "${commands[@]}"; do
+  read -r label kind writes args <<< "$c"
+  store=$W/$kind-$last
+  if [ "$writes" = 1 ]; then cp -a "$store" "$W/work-rss-$label" && store=$W/work-rss-$label; fi
+  # shellcheck disable=SC2086
+  IMGGIT_STORE=$store /usr/bin/time -f %M -o "$W/rss" "$B" $args >/dev/null 2>&1 ||
+    { echo "bench-scale: failed: $args" >&2; exit 1; }
+  rss[$label]=$(awk '{ printf "%.1f", $1 / 1024 }' "$W/rss")
+done
 rm -rf "$W"/work-*
 first=$(echo "$sizes" | awk '{ print $1 }')
-last=$(echo "$sizes" | awk '{ print $NF }')
 echo
 value() { awk -F, -v n="$1" -v l="$2" '$1 == n && $2 == l { print $3 }' "$W/scale.csv"; }
 printf "%-16s" command
 for n in $sizes; do printf "%12s" "$n (s)"; done
-printf "%14s %8s\n" growth linear
+printf "%14s %8s %14s\n" growth linear "MB at $last"
 for c in "${commands[@]}"; do
   label=${c%% *}
   printf "%-16s" "$label"
   for n in $sizes; do printf "%12.3f" "$(value "$n" "$label")"; done
-  printf "%13.1fx %7.0fx\n" "$(echo "$(value "$last" "$label") / $(value "$first" "$label")" | bc -l)" \
-    "$(echo "$last / $first" | bc -l)"
+  printf "%13.1fx %7.0fx %14s\n" "$(echo "$(value "$last" "$label") / $(value "$first" "$label")" | bc -l)" \
+    "$(echo "$last / $first" | bc -l)" "${rss[$label]}"
 done
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); $(swift --version 2>&1 | head -1)"

@@ -166,11 +166,16 @@ final class GitRepository {
   }
 
   /// What a killed libgit2 left (see ``Leftovers``) in a repository no one else is writing.
+  /// libgit2 links a new pack's index into place before the pack itself, so a run killed
+  /// between the two leaves a `pack-*.idx` without its `.pack`, which git reports as garbage.
   static func removeStaleFiles(in path: String) {
     guard let walker = FileManager.default.enumerator(atPath: path) else { return }
     for case let rel as String in walker {
       let name = (rel as NSString).lastPathComponent
-      guard Leftovers.isLeftover(name) else { continue }
+      let orphanIndex =
+        name.hasPrefix("pack-") && name.hasSuffix(".idx")
+        && !FileManager.default.fileExists(atPath: "\(path)/\(rel.dropLast(4)).pack")
+      guard Leftovers.isLeftover(name) || orphanIndex else { continue }
       unlink("\(path)/\(rel)")
     }
   }

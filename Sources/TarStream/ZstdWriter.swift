@@ -13,7 +13,8 @@ import Foundation
 /// Levels above 19 (zstd's "ultra" levels, which its CLI hides behind `--ultra`) keep their
 /// deeper search but level 19's window and match tables (``ultraLimits``): zstd's own grow to
 /// a 128 MiB window, and with 1 MiB jobs each worker then reads up to 128 MiB of prefix per
-/// job. On the corpus's big image level 22 took 1.6 GB and 323 s that way.
+/// job. A squash of the corpus's Debian base (86 MB of gzip) at level 22 took 1.6 GB and
+/// 323 s that way, and takes 269 MB and 87 s within level 19's.
 public final class ZstdSink: StreamCompressor {
   public let level: Int32
   public static let jobSize = 1 << 20

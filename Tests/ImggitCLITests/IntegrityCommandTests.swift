@@ -195,10 +195,18 @@ import Testing
     // What a SIGKILL in libgit2 leaves: a config lock and a half-written object.
     try Data().write(to: URL(fileURLWithPath: git + "/config.lock"))
     try Data("x".utf8).write(to: URL(fileURLWithPath: git + "/objects/tmp_object_git2_abcdef"))
+    // And a pack half written, and a pack index linked into place without its pack.
+    let orphan = git + "/objects/pack/pack-" + String(repeating: "ab", count: 20) + ".idx"
+    for leftover in [git + "/objects/pack/pack_git2_1234", orphan] {
+      try Data("x".utf8).write(to: URL(fileURLWithPath: leftover))
+    }
     try cli.ok("commit", "app:1", "--env", "A=1", "-m", "ENV A=1")
     try cli.ok("mirror")
     #expect(!FileManager.default.fileExists(atPath: git + "/config.lock"))
     #expect(!FileManager.default.fileExists(atPath: git + "/objects/tmp_object_git2_abcdef"))
+    #expect(!FileManager.default.fileExists(atPath: git + "/objects/pack/pack_git2_1234"))
+    #expect(!FileManager.default.fileExists(atPath: orphan))
+    _ = try cli.tool("git", "-C", git, "fsck", "--strict")
     // A refused first mirror leaves no repository.
     let fresh = cli.tmp.sub("fresh.git")
     #expect(try cli("mirror", "--git", fresh, "nope:1").status == 1)
