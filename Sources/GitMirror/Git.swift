@@ -158,9 +158,14 @@ final class GitRepository {
     held = 0
   }
 
-  /// Counts an object written to the mempack, and writes a pack when it holds enough.
+  /// Counts an object written to the mempack, and writes a pack when it holds enough. An
+  /// object the repository had already (a rerun writes every metadata blob and tree of a
+  /// chain again, most of them unchanged) did not land in the mempack: packed again, each
+  /// rerun would copy the whole mirror into a pack of its own.
   private func hold(_ oid: GitOID, bytes: Int) throws {
-    guard mempack != nil, written.insert(oid).inserted else { return }
+    guard let mempack else { return }
+    var o = oid.raw
+    guard mempack.pointee.exists(mempack, &o) == 1, written.insert(oid).inserted else { return }
     held += bytes
     if held >= Self.flushSize { try flush() }
   }

@@ -66,6 +66,17 @@ import Testing
       #expect(try git(dir, "rev-parse", ref) == (try git(fresh, "rev-parse", ref)))
     }
     #expect(try git(dir, "ls-tree", "--name-only", "refs/tags/app@mid").contains("config.json"))
+    // A rerun packs only what is new, not every unchanged object it wrote again.
+    let inPack = {
+      Int(
+        try self.git(dir, "count-objects", "-v").split(separator: "\n")
+          .first { $0.hasPrefix("in-pack: ") }?.dropFirst(9) ?? "") ?? 0
+    }
+    let before = try inPack()
+    try cli.ok("commit", "app:1", "--env", "A=1", "-m", "ENV A=1")
+    try cli.ok("mirror", "--git", dir)
+    let after = try inPack()
+    #expect(before > 50 && after - before <= 12, "\(before) → \(after)")
   }
 
   @Test func gitLogOfAPathListsTheCommitsThatChangedIt() throws {
