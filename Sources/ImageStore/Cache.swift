@@ -31,5 +31,7 @@ public final class BlobFile {
   /// The descriptor, for readers that stream from it (libarchive).
   public var fd: Int32 { file.fd }
 
-  init(path: String) throws { file = try FileHandleFD(path: path, flags: O_RDONLY) }
+  /// Opens the blob file at `path`: one in `blobs/`, or one an import has staged
+  /// (``IncomingLayer/path``).
+  public init(path: String) throws { file = try FileHandleFD(path: path, flags: O_RDONLY) }
 }

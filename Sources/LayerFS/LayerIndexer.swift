@@ -45,6 +45,40 @@ public struct LayerIndexer: Sendable {
   /// caller to ``save(_:)`` once its command has succeeded (a refused command then leaves
   /// the store byte for byte as it was).
   public func indexesUnsaved(_ layers: [Layer]) throws -> (all: [LayerIndex], built: [LayerIndex]) {
+    var (found, missing) = uncached(layers)
+    let built = try buildPhase(missing) { try build($0) }
+    for index in built { found[index.diffID] = index }
+    return (layers.map { found[$0.diffID]! }, built)
+  }
+
+  /// The indexes of the layers an import or a pull brings in, read from where their blobs
+  /// are now (see ``IncomingIndexes``): every blob new to the store, so that each is checked
+  /// against the DiffID its config claims even when that DiffID's index is cached, and the
+  /// blobs the store had whose index is missing. A layer whose tar does not hash to its
+  /// DiffID throws. One that cannot be indexed for another reason (a hostile path, a tar
+  /// libarchive refuses) is left out: its bytes are what the source holds, and the commands
+  /// that read it refuse it then, as they would without this pass.
+  func incomingIndexes(_ layers: [IncomingLayer]) throws -> [LayerIndex] {
+    var seen = Set<Digest>()
+    let missing = Set(uncached(layers.map(\.layer)).missing.map(\.diffID))
+    let read = layers.filter {
+      ($0.isNew || missing.contains($0.layer.diffID)) && seen.insert($0.layer.digest).inserted
+    }
+    let paths = Dictionary(uniqueKeysWithValues: read.map { ($0.layer.digest, $0.path) })
+    let built = try buildPhase(read.map(\.layer)) { layer -> LayerIndex? in
+      do {
+        return try build(layer, path: paths[layer.digest])
+      } catch let e as LayerFSError {
+        if case .diffIDMismatch = e { throw e }
+        return nil
+      }
+    }
+    var saved = Set<Digest>()
+    return built.compactMap { $0 }.filter { missing.contains($0.diffID) && saved.insert($0.diffID).inserted }
+  }
+
+  /// The cached indexes of `layers`, by DiffID, and the layers (one per DiffID) to build.
+  private func uncached(_ layers: [Layer]) -> (found: [Digest: LayerIndex], missing: [Layer]) {
     var found: [Digest: LayerIndex] = [:]
     var missing: [Layer] = []
     for l in layers where found[l.diffID] == nil {
@@ -54,13 +88,19 @@ public struct LayerIndexer: Sendable {
         missing.append(l)
       }
     }
-    let reporter = missing.isEmpty ? nil : progress
-    var built: [LayerIndex] = []
-    try reporter.phase("Indexing layers", total: missing.reduce(0) { $0 + $1.descriptor.size }) {
-      built = try buildAll(missing)
+    return (found, missing)
+  }
+
+  /// Builds `layers`' indexes in one phase ("Indexing layers"), so a first read of a big
+  /// image shows how far it has got: one decompress-and-hash pass per layer, sharing
+  /// nothing, so one layer per core.
+  private func buildPhase<R>(_ layers: [Layer], _ body: (Layer) throws -> R) throws -> [R] {
+    var built: [R] = []
+    let reporter = layers.isEmpty ? nil : progress
+    try reporter.phase("Indexing layers", total: layers.reduce(0) { $0 + $1.descriptor.size }) {
+      built = try parallelMap(layers, body)
     }
-    for index in built { found[index.diffID] = index }
-    return (layers.map { found[$0.diffID]! }, built)
+    return built
   }
 
   /// The store's cache of layer indexes: `.imggit/cache/layers/<DiffID hex>.idx`.
@@ -87,12 +127,6 @@ public struct LayerIndexer: Sendable {
     return index
   }
 
-  /// Builds the indexes of independent layers at once, one per core: each is one
-  /// decompress-and-hash pass, and they share nothing. In `layers`' order.
-  private func buildAll(_ layers: [Layer]) throws -> [LayerIndex] {
-    try parallelMap(layers) { try build($0) }
-  }
-
   /// The content digest of a sparse file, bounded by its data: its data bytes, with each
   /// hole (and the file's end) given by its offset, after a tag no plain file's bytes start
   /// with. Two sparse files compare equal when their data and holes are the same.
@@ -113,8 +147,10 @@ public struct LayerIndexer: Sendable {
   }
 
   /// Reads the layer once, hashing every regular file, and verifies the blob and DiffID.
-  public func build(_ layer: Layer) throws -> LayerIndex {
-    let stream = try LayerStream(store: store, layer: layer, progress: progress, verified: verified)
+  /// With `path`, the blob is read from there rather than from the store.
+  public func build(_ layer: Layer, path: String? = nil) throws -> LayerIndex {
+    let stream = try LayerStream(
+      store: store, layer: layer, path: path, progress: progress, verified: verified)
     // A path the tar holds twice counts once, at its last place: later entries see it as tar
     // order made it (a folder that a symlink then replaced is a symlink).
     var entries: [FileEntry?] = []

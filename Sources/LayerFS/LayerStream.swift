@@ -25,13 +25,14 @@ final class LayerStream {
   /// `progress` is told every block of the blob read. A blob `verified` holds unchanged is
   /// not hashed again; one it lacks is recorded there once ``finish()`` has checked it.
   /// With `readAhead`, the blob is read and inflated on another thread while the caller
-  /// works on the entries (for a caller whose own work fills a core: a squash).
+  /// works on the entries (for a caller whose own work fills a core: a squash). With
+  /// `path`, the blob is read from there (one an import has staged), not from `store`.
   init(
-    store: Store, layer: Layer, progress: ProgressReporter? = nil, verified: VerifiedLayers? = nil,
-    readAhead: Bool = false
+    store: Store, layer: Layer, path: String? = nil, progress: ProgressReporter? = nil,
+    verified: VerifiedLayers? = nil, readAhead: Bool = false
   ) throws {
     self.layer = layer
-    file = try store.openBlob(layer.digest)
+    file = try path.map { try BlobFile(path: $0) } ?? store.openBlob(layer.digest)
     let path = file.path
     verifies = !(verified?.contains(layer, fd: file.fd) ?? false)
     self.verified = verifies ? verified : nil

@@ -82,11 +82,17 @@ public struct Registry: Sendable {
   public let store: Store
   public let options: RegistryOptions
   public let progress: ProgressReporter?
+  /// Reads a pull's layers before its tag moves (see ``IncomingLayerCheck``).
+  public let check: (any IncomingLayerCheck)?
 
-  public init(store: Store, options: RegistryOptions, progress: ProgressReporter? = nil) {
+  public init(
+    store: Store, options: RegistryOptions, progress: ProgressReporter? = nil,
+    check: (any IncomingLayerCheck)? = nil
+  ) {
     self.store = store
     self.options = options
     self.progress = progress
+    self.check = check
   }
 
   // MARK: - Pull
@@ -97,7 +103,7 @@ public struct Registry: Sendable {
   public func pull(_ request: PullRequest) throws -> PullResult {
     let ref = request.reference
     let tag = try request.tag ?? Registry.defaultTag(for: ref)
-    let (store, options, progress) = (self.store, self.options, self.progress)
+    let (store, options, progress, check) = (self.store, self.options, self.progress, self.check)
     return try blocking {
       try await RegistryClient.with(ref.registry, apiHost: ref.apiHost, options: options) { client in
         let top = try await client.manifest(ref)
@@ -126,12 +132,21 @@ public struct Registry: Sendable {
             if resumed { summary.resumed += 1 }
           }
         }
-        // Every blob is in: check each image, then store the manifests and move the tag.
+        // Every blob is in: check each image and the layers fetched, then store the
+        // manifests and move the tag.
+        let fetched = Set(missing.map(\.digest))
+        var layers: [IncomingLayer] = []
         for (descriptor, manifest) in plan.images {
           let config = try ImageConfig.parse(
             try store.readBlob(manifest.config.digest), digest: manifest.config.digest)
-          _ = try Image(descriptor: descriptor, manifest: manifest, config: config)
+          let image = try Image(descriptor: descriptor, manifest: manifest, config: config)
+          for layer in image.layers where MediaType.isLayer(layer.mediaType) && store.hasBlob(layer.digest) {
+            layers.append(
+              IncomingLayer(
+                layer: layer, path: store.blobPath(layer.digest), isNew: fetched.contains(layer.digest)))
+          }
         }
+        try check?.check(layers)
         for m in plan.manifests { _ = try store.writeBlob(m.data) }
         for layer in promised {
           try store.promise(
@@ -140,6 +155,7 @@ public struct Registry: Sendable {
               repository: ref.repository, plainHTTP: options.usesPlainHTTP(ref.registry)))
         }
         try store.update(command: "pull \(ref)") { $0.set(tag, to: top.descriptor) }
+        check?.accepted()
         return PullResult(
           reference: ref, tag: tag, manifest: top.descriptor, platform: plan.platform,
           platforms: plan.platforms, summary: summary)
@@ -276,7 +292,7 @@ public struct Registry: Sendable {
   public func push(_ images: [(ImageContent, ImageReference)]) throws -> [PushResult] {
     guard let registry = images.first?.1.registry, let host = images.first?.1.apiHost else { return [] }
     precondition(images.allSatisfy { $0.1.registry == registry })
-    let (store, options, progress) = (self.store, self.options, self.progress)
+    let (store, options, progress, check) = (self.store, self.options, self.progress, self.check)
     return try blocking {
       try await RegistryClient.with(registry, apiHost: host, options: options) { client in
         let sent = SentBlobs()

@@ -53,10 +53,12 @@ import Testing
     #expect(status == 0, "\(screen)")
     #expect(screen.contains("Copying layers 100%"), "\(screen)")
     #expect(screen.contains(", done."))
-    // Each phase names itself; the last drawing of a phase is its finished line. The first
-    // command to need the layers' indexes (here show) builds them in a phase of its own.
+    // Each phase names itself; the last drawing of a phase is its finished line. The import
+    // indexes the layers it brought in, in a phase of its own, and no later command must.
+    #expect(screen.contains("Indexing layers 100%"), "\(screen)")
+    (status, screen) = try onTerminal(cli, ["show", "--stat", "app:1~1"], env: now)
+    #expect(status == 0 && !screen.contains("Indexing"), "indexes are cached by now: \(screen)")
     for (args, phase) in [
-      (["show", "--stat", "app:1~1"], "Indexing layers 100%"),
       (["merge", "--squash", "app:1", "-t", "app:flat"], "Squashing 100%"),
       (["extract", "app:1", "-o", cli.tmp.sub("root.tar")], "Extracting 100%"),
       (["export", "app:1", "-o", cli.tmp.sub("app.tar")], "Exporting 100%"),

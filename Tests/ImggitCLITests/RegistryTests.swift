@@ -1,5 +1,6 @@
 import Foundation
 import ImageModel
+import ImageStore
 import TestSupport
 import Testing
 
@@ -191,6 +192,31 @@ import Testing
     #expect(r.stderr.contains("failed 5 times") && r.stderr.contains("corrupt"), "\(r.stderr)")
     #expect(!(try cli.ok("tag")).contains("app:1"))
     try cli.ok("fsck")
+  }
+
+  @Test func aPullIndexesItsLayersAndALayerMissingItsDiffIDIsNotTagged() throws {
+    guard TestRegistry.available else { return }
+    let (cli, _, registry) = try RegistryTests.registryWithApp()
+    try cli.ok("pull", "--insecure", "\(registry.address)/team/app:1", "--tag", "app:1")
+    let indexes = try IncomingIndexTests.indexes(cli.store)
+    #expect(Set(indexes.keys) == (try IncomingIndexTests.names(cli.store, "app:1")))
+
+    // An image whose config gives its top layer the DiffID of the one below, pushed as is.
+    let layout = cli.tmp.sub("lying")
+    try IncomingIndexTests.lyingLayout(layout, from: try Store(path: cli.store, create: false))
+    let push = try run(
+      cli.binary, ["push", "--insecure", "lying:1", "\(registry.address)/team/lying:1"],
+      environment: ["IMGGIT_STORE": layout])
+    try #require(push.status == 0, "\(push.stderr)")
+    let fresh = cli.tmp.sub("fresh")
+    let r = try run(
+      cli.binary, ["pull", "--insecure", "\(registry.address)/team/lying:1", "--tag", "lying:1"],
+      environment: ["IMGGIT_STORE": fresh])
+    #expect(r.status == 1 && r.stderr.contains("the config's DiffID is"), "\(r.stderr)")
+    #expect(try Store(path: fresh, create: false).tags().isEmpty)
+    #expect(try IncomingIndexTests.indexes(fresh).isEmpty)
+    let fsck = try run(cli.binary, ["fsck"], environment: ["IMGGIT_STORE": fresh])
+    #expect(fsck.status == 0, "\(fsck.stderr)")
   }
 
   @Test func aKilledPullContinuesWhereItStopped() throws {

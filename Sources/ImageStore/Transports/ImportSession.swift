@@ -148,14 +148,17 @@ final class ImportSession {
         found.blobs = platforms.blobs
         found.generated = platforms.generated
         found.descriptor = platforms.descriptor
+        found.layers = platforms.images.flatMap(\.layers)
         entry = Descriptor(
           mediaType: platforms.descriptor.mediaType, digest: platforms.descriptor.digest,
           size: platforms.descriptor.size, annotations: entry.annotations)
         layers += platforms.layers.filter { seen.insert($0.digest).inserted }
       } else {
-        let manifest = try checkedImage(entry)
+        let image = try checkedImage(entry)
+        let manifest = image.manifest
         layers += manifest.layers.filter { seen.insert($0.digest).inserted }
         found.blobs = [entry.bare, manifest.config] + manifest.layers
+        found.layers = image.layers
       }
       if let i = byDigest[entry.digest] {
         if let name { result[i].names.append(name) }
@@ -176,16 +179,15 @@ final class ImportSession {
     return result
   }
 
-  /// Reads and checks one image manifest and its config; returns the manifest.
-  private func checkedImage(_ entry: Descriptor) throws -> Manifest {
+  /// Reads and checks one image manifest and its config.
+  private func checkedImage(_ entry: Descriptor) throws -> Image {
     guard MediaType.isManifest(entry.mediaType) else {
       throw ModelError.unsupportedMediaType(entry.mediaType, what: "\(source): index entry \(entry.digest)")
     }
     let manifest = try Manifest.parse(try small(entry, what: "manifest"), digest: entry.digest)
     let config = try ImageConfig.parse(
       try small(manifest.config, what: "config"), digest: manifest.config.digest)
-    _ = try Image(descriptor: entry.bare, manifest: manifest, config: config)
-    return manifest
+    return try Image(descriptor: entry.bare, manifest: manifest, config: config)
   }
 
   /// A multi-platform index as it will be stored: the platforms the source holds whole.
@@ -195,6 +197,7 @@ final class ImportSession {
     var layers: [Descriptor] = []
     var generated: [Data] = []
     var leftOut: [String] = []
+    var images: [Image] = []
   }
 
   private func platformImages(_ entry: Descriptor) throws -> PlatformImages {
@@ -216,7 +219,7 @@ final class ImportSession {
         dropped.insert(child.digest)
         continue
       }
-      _ = try checkedImage(child)
+      result.images.append(try checkedImage(child))
       kept.append(child)
       result.blobs += [child.bare, manifest.config] + manifest.layers
       result.layers += manifest.layers
@@ -302,11 +305,12 @@ final class ImportSession {
       let data = try CanonicalJSON.encode(manifest)
       let descriptor = Descriptor(
         mediaType: MediaType.ociManifest, digest: Digest(of: data), size: Int64(data.count))
-      _ = try Image(descriptor: descriptor, manifest: manifest, config: config)
+      let image = try Image(descriptor: descriptor, manifest: manifest, config: config)
       let names = try (entry.repoTags ?? []).map { try TagName(normalizing: $0) }
       result.append(
         FoundImage(
-          descriptor: descriptor, names: names, blobs: [configDescriptor] + layers, generated: [data]))
+          descriptor: descriptor, names: names, blobs: [configDescriptor] + layers, generated: [data],
+          layers: image.layers))
     }
     return result
   }
@@ -329,6 +333,22 @@ final class ImportSession {
   }
 
   // MARK: - Publishing
+
+  /// The layers of `images` whose bytes are here, staged or in the store, each once: what
+  /// an ``IncomingLayerCheck`` reads before anything is published.
+  func incoming(_ images: [FoundImage]) -> [IncomingLayer] {
+    var seen = Set<[Digest]>()
+    var result: [IncomingLayer] = []
+    for layer in images.flatMap(\.layers)
+    where MediaType.isLayer(layer.mediaType) && seen.insert([layer.digest, layer.diffID]).inserted {
+      if let s = staged[layer.digest] {
+        result.append(IncomingLayer(layer: layer, path: s.temp.path, isNew: true))
+      } else if store.hasBlob(layer.digest) {
+        result.append(IncomingLayer(layer: layer, path: store.blobPath(layer.digest), isNew: false))
+      }
+    }
+    return result
+  }
 
   /// Renames the image's staged blobs into the store; returns how many were new.
   func publish(_ image: FoundImage) throws -> Int {

@@ -18,15 +18,19 @@ public struct ImportedImage: Sendable, Hashable {
 /// Every blob is verified against its digest while it is copied. Nothing becomes visible in
 /// the store until the whole source has been read and checked: blobs wait in the store's temp
 /// folder, and only then are they renamed into place and the tags set (one locked update).
-/// A bad source therefore leaves the store as it was.
+/// A bad source therefore leaves the store as it was. A ``check`` reads the layers in that
+/// window, so a layer whose tar does not hash to its DiffID refuses the import too.
 public struct Importer {
   public let store: Store
   /// Told the bytes read from an archive, or copied from a layout folder.
   public let progress: ProgressReporter?
+  /// Reads the images' layers before anything is published (see ``IncomingLayerCheck``).
+  public let check: IncomingLayerCheck?
 
-  public init(store: Store, progress: ProgressReporter? = nil) {
+  public init(store: Store, progress: ProgressReporter? = nil, check: IncomingLayerCheck? = nil) {
     self.store = store
     self.progress = progress
+    self.check = check
   }
 
   /// Imports `source`; `tag` replaces the names the source gives (it must hold one image).
@@ -62,6 +66,7 @@ public struct Importer {
       }
       images.append((image, names))
     }
+    try check?.check(session.incoming(images.map(\.0)))
     // Everything is read and verified: now make it visible.
     var results: [ImportedImage] = []
     for (image, names) in images {
@@ -74,6 +79,7 @@ public struct Importer {
         for name in names { update.set(name, to: image.descriptor) }
       }
     }
+    check?.accepted()
     return results
   }
 
@@ -150,4 +156,6 @@ struct FoundImage {
   /// which the source lacked a platform), published with the rest.
   var generated: [Data] = []
   var leftOut: [String] = []
+  /// The layers of every image it holds (each platform kept), with their DiffIDs.
+  var layers: [Layer] = []
 }

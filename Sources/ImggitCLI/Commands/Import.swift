@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ImageModel
 import ImageStore
+import LayerFS
 
 extension Imggit {
   struct Import: ParsableCommand {
@@ -12,8 +13,10 @@ extension Imggit {
         SOURCE is a `docker save` tarball (classic or the OCI layout newer Docker writes), an \
         OCI archive, an OCI layout folder (oci:DIR[:TAG] or a plain folder), or - for \
         standard input. Compressed tarballs are read as they are. Every blob is verified \
-        while it is copied; blobs the store has are not copied again. The archive's tags are \
-        kept unless --tag is given. A bad source leaves the store as it was.
+        while it is copied; blobs the store has are not copied again. Every layer new to the \
+        store is then read once: its tar must match the config's DiffID, and the read \
+        indexes its files for the commands that read layers. The archive's tags are kept \
+        unless --tag is given. A bad source leaves the store as it was.
 
         Examples:
           docker save app:1 | imggit import -
@@ -36,7 +39,10 @@ extension Imggit {
     func run() throws {
       let src = try ImportSource(parsing: source)
       let s = try store.open(create: true)
-      let imported = try Importer(store: s, progress: quiet.progress()).run(src, tag: tag)
+      let progress = quiet.progress()
+      let imported = try Importer(
+        store: s, progress: progress, check: IncomingIndexes(store: s, progress: progress)
+      ).run(src, tag: tag)
       if output.json {
         try Terminal.printJSON(
           imported.map {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ImageModel
+import LayerFS
 import Registry
 
 extension LayerSelection: ExpressibleByArgument {}
@@ -21,7 +22,8 @@ extension Imggit {
         the bytes it already has. An interrupted pull (Ctrl-C, kill, a lost network) keeps \
         its partial blobs, and the next pull continues where it stopped. The manifest is \
         stored byte for byte, so its digest is the registry's. The image is tagged only once \
-        every blob is in.
+        every blob is in and every layer fetched has been read once: its tar must match the \
+        config's DiffID, and the read indexes its files for the commands that read layers.
 
         A multi-platform image (an OCI index or a Docker manifest list) is kept whole: every \
         platform's manifest and config is stored and the index is tagged. Layers are \
@@ -73,9 +75,11 @@ extension Imggit {
       request.tag = tag
       if let platform { request.platform = platform }
       request.layers = layers
+      let s = try store.open(create: true)
+      let progress = quiet.progress()
       let client = Registry(
-        store: try store.open(create: true), options: try store.registry.options(), progress: quiet.progress()
-      )
+        store: s, options: try store.registry.options(), progress: progress,
+        check: IncomingIndexes(store: s, progress: progress))
       let result = try client.pull(request)
       if output.json {
         try Terminal.printJSON(
