@@ -774,7 +774,7 @@ _imggit_extract() {
 
 _imggit_pull() {
     repeating_flags=()
-    non_repeating_flags=(--offline --insecure --json --quiet -q --version -h --help)
+    non_repeating_flags=(--index --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(-t --tag --platform --layers --store --creds --jobs --cert --timeout)
     __imggit_offer_flags_options 1

@@ -401,6 +401,7 @@ _imggit_pull() {
         '(-t --tag)'{-t,--tag}'[Tag the image NAME\[\:TAG\] (default\: the reference'\''s name).]:tag:'
         '--platform[Whose layers to fetch from a multi-platform image.]:os/arch\[/variant\]:'
         '--layers[Layers to fetch now\: all, none (a partial image) or top (the newest only).]:layers:{__imggit_complete "${___layers[@]}"}'
+        '--index[Read each layer fetched before tagging\: check its DiffID and index its files.]'
         '--store[The image store (an OCI layout folder).]:dir:_files -/'
         '--offline[Never reach a registry\: a layer a partial image only promises is an error.]'
         '--insecure[Use plain HTTP, for loopback and lab registries.]'

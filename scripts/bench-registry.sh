@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks pull and push against a real registry (Debian's docker-registry) on loopback,
 # beside skopeo in the same run, and prints a table with ratios and peak memory:
-#   - pull cold: imggit pull (--jobs 4, and --jobs 1) vs skopeo copy docker:// -> oci:
+#   - pull cold: imggit pull (--jobs 4, --jobs 1, and --index, which reads every layer once
+#     more) vs skopeo copy docker:// -> oci:
 #   - push cold: imggit push vs skopeo copy oci: -> docker://
 #   - the fleet case: N images on one base in the registry; patch the base; pull --layers
 #     none of all of them, rebase --all, push --all; bytes uploaded and wall time
@@ -51,6 +52,8 @@ measure skopeo-pull skopeo copy -q --src-tls-verify=false "docker://$REG/src/$na
 measure imggit-pull-jobs4 "$B" pull --insecure --jobs 4 --store "$W/s4" "$REG/src/$name:1" -q
 "$B" init "$W/s1" >/dev/null
 measure imggit-pull-jobs1 "$B" pull --insecure --jobs 1 --store "$W/s1" "$REG/src/$name:1" -q
+"$B" init "$W/si" >/dev/null
+measure imggit-pull-index "$B" pull --insecure --index --store "$W/si" "$REG/src/$name:1" -q
 measure skopeo-push skopeo copy -q --dest-tls-verify=false "oci:$CORPUS:$IMAGE" "docker://$PUSH_SKOPEO/app/$name:1"
 measure imggit-push "$B" push --insecure --store "$W/s4" "$REG/src/$name:1" "$PUSH_IMGGIT/app/$name:1" -q
 table
@@ -61,6 +64,7 @@ printf '%-40s %6s  %s\n' "ratio" "value" "goal"
 printf '%-40s %6s  %s\n' "imggit pull / skopeo pull" "$(ratio imggit-pull-jobs4 skopeo-pull)" "<= 1.0"
 printf '%-40s %6s  %s\n' "imggit push / skopeo push" "$(ratio imggit-push skopeo-push)" "<= 1.0"
 printf '%-40s %6s  %s\n' "pull --jobs 4 / --jobs 1" "$(ratio imggit-pull-jobs4 imggit-pull-jobs1)" "< 1 (parallel gain)"
+printf '%-40s %6s  %s\n' "pull --index / skopeo pull" "$(ratio imggit-pull-index skopeo-pull)" "- (reads every layer too)"
 max_rss=$(awk '$1 ~ /^imggit/ { if ($3 > m) m = $3 } END { print int(m / 1024) }' "$W/results")
 printf '%-40s %6s  %s\n' "imggit peak RSS, MB" "$max_rss" "< 100"
 echo

@@ -194,10 +194,14 @@ import Testing
     try cli.ok("fsck")
   }
 
-  @Test func aPullIndexesItsLayersAndALayerMissingItsDiffIDIsNotTagged() throws {
+  @Test func pullIndexReadsEveryLayerAndALayerMissingItsDiffIDIsNotTagged() throws {
     guard TestRegistry.available else { return }
     let (cli, _, registry) = try RegistryTests.registryWithApp()
+    // Without --index, nothing is read; with it, every layer.
     try cli.ok("pull", "--insecure", "\(registry.address)/team/app:1", "--tag", "app:1")
+    #expect(try IncomingIndexTests.indexes(cli.store).isEmpty)
+    try FileManager.default.removeItem(atPath: cli.store)
+    try cli.ok("pull", "--insecure", "--index", "\(registry.address)/team/app:1", "--tag", "app:1")
     let indexes = try IncomingIndexTests.indexes(cli.store)
     #expect(Set(indexes.keys) == (try IncomingIndexTests.names(cli.store, "app:1")))
 
@@ -210,7 +214,7 @@ import Testing
     try #require(push.status == 0, "\(push.stderr)")
     let fresh = cli.tmp.sub("fresh")
     let r = try run(
-      cli.binary, ["pull", "--insecure", "\(registry.address)/team/lying:1", "--tag", "lying:1"],
+      cli.binary, ["pull", "--insecure", "--index", "\(registry.address)/team/lying:1", "--tag", "lying:1"],
       environment: ["IMGGIT_STORE": fresh])
     #expect(r.status == 1 && r.stderr.contains("the config's DiffID is"), "\(r.stderr)")
     #expect(try Store(path: fresh, create: false).tags().isEmpty)

@@ -22,8 +22,10 @@ extension Imggit {
         the bytes it already has. An interrupted pull (Ctrl-C, kill, a lost network) keeps \
         its partial blobs, and the next pull continues where it stopped. The manifest is \
         stored byte for byte, so its digest is the registry's. The image is tagged only once \
-        every blob is in and every layer fetched has been read once: its tar must match the \
-        config's DiffID, and the read indexes its files for the commands that read layers.
+        every blob is in. With --index, every layer fetched is also read once before the tag \
+        moves: its tar must match the config's DiffID, and the read indexes its files, so the \
+        first squash, extract or rebase of the image reads each layer once. Without it, the \
+        first command that reads a layer checks and indexes it.
 
         A multi-platform image (an OCI index or a Docker manifest list) is kept whole: every \
         platform's manifest and config is stored and the index is tagged. Layers are \
@@ -45,6 +47,7 @@ extension Imggit {
         Examples:
           imggit pull registry.example/team/app:1
           imggit pull --insecure localhost:5000/app:1 --tag app:1
+          imggit pull --index registry.example/team/app:1 && imggit merge --squash registry.example/team/app:1
           imggit pull docker://quay.io/org/tool@sha256:… --tag tool:pinned
           imggit pull --layers none registry.example/team/app:1 && imggit log registry.example/team/app:1
         """)
@@ -66,6 +69,9 @@ extension Imggit {
     @Option(help: "Layers to fetch now: all, none (a partial image) or top (the newest only).")
     var layers: LayerSelection = .all
 
+    @Flag(help: "Read each layer fetched before tagging: check its DiffID and index its files.")
+    var index = false
+
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
@@ -79,7 +85,7 @@ extension Imggit {
       let progress = quiet.progress()
       let client = Registry(
         store: s, options: try store.registry.options(), progress: progress,
-        check: IncomingIndexes(store: s, progress: progress))
+        check: index ? IncomingIndexes(store: s, progress: progress) : nil)
       let result = try client.pull(request)
       if output.json {
         try Terminal.printJSON(
