@@ -292,7 +292,7 @@ public struct Registry: Sendable {
   public func push(_ images: [(ImageContent, ImageReference)]) throws -> [PushResult] {
     guard let registry = images.first?.1.registry, let host = images.first?.1.apiHost else { return [] }
     precondition(images.allSatisfy { $0.1.registry == registry })
-    let (store, options, progress, check) = (self.store, self.options, self.progress, self.check)
+    let (store, options, progress) = (self.store, self.options, self.progress)
     return try blocking {
       try await RegistryClient.with(registry, apiHost: host, options: options) { client in
         let sent = SentBlobs()
