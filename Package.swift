@@ -104,6 +104,7 @@ let package = Package(
     .testTarget(name: "ImageStoreTests", dependencies: ["ImageStore", "TarStream", "TestSupport"]),
     .testTarget(name: "LayerFSTests", dependencies: ["LayerFS", "ImageStore", "TarStream", "TestSupport"]),
     .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore", "TestSupport"]),
+    .testTarget(name: "GitMirrorTests", dependencies: ["GitMirror", "TestSupport"]),
     // Runs the built `imggit` binary against images made with umoci and skopeo.
     .testTarget(
       name: "ImggitCLITests",

@@ -373,13 +373,16 @@ private final class MirrorRun {
 }
 
 /// The `rootfs/` tree being built: folders with their entries and, once written, their id.
-/// A change marks the folders above it dirty; ``write(_:)`` writes only those, so each commit
-/// costs the folders on the paths it changed.
+/// A change marks the folders above it dirty and names the entry it changed in each;
+/// ``write(_:)`` writes only the dirty folders, each through the tree builder it kept from
+/// the last write, re-inserting only the changed names. A commit then costs the folders on
+/// the paths it changed, and of each only a sort and a hash, not an insert per entry.
 ///
 /// This is not `git_tree_create_updated`, on purpose: in libgit2 1.5 (Debian's) it drops a
 /// folder that ends up empty — an image's empty folder would vanish from the mirror — it
-/// cannot turn a tree into a blob or back in one update (layers do that), and one name git
-/// refuses fails the whole update, where this writes it escaped (see ``GitRepository/tree(_:escaping:)``).
+/// cannot turn a tree into a blob or back in one update (layers do that), it reads back
+/// every tree it edits, and one name git refuses fails the whole update, where this writes
+/// it escaped (see ``GitTreeBuilder``).
 final class TreeState {
   enum Item {
     case blob(GitOID, GitMode)
@@ -388,6 +391,10 @@ final class TreeState {
   final class Folder {
     var entries: [String: Entry] = [:]
     var oid: GitOID?
+    /// Names set or removed since the last write, and subfolders changed below.
+    var changed: Set<String> = []
+    /// The tree as last written, kept to be edited.
+    var builder: GitTreeBuilder?
   }
   enum Entry {
     case blob(GitOID, GitMode)
@@ -401,6 +408,7 @@ final class TreeState {
     var folder = root
     folder.oid = nil
     for part in parts.dropLast() {
+      folder.changed.insert(part)
       if case .folder(let f)? = folder.entries[part] {
         folder = f
       } else {
@@ -416,34 +424,50 @@ final class TreeState {
       if case .folder? = folder.entries[name] { return }
       folder.entries[name] = .folder(Folder())
     }
+    folder.changed.insert(name)
   }
 
   func remove(_ path: String) {
     let parts = path.split(separator: "/").map(String.init)
     guard let name = parts.last else { return }
     var folder = root
-    var chain = [root]
+    var chain = [(root, name)]
     for part in parts.dropLast() {
       guard case .folder(let f)? = folder.entries[part] else { return }
+      chain[chain.count - 1].1 = part
       folder = f
-      chain.append(f)
+      chain.append((f, name))
     }
     guard folder.entries.removeValue(forKey: name) != nil else { return }
-    for f in chain { f.oid = nil }
+    for (f, changedName) in chain {
+      f.oid = nil
+      f.changed.insert(changedName)
+    }
   }
 
   func write(_ git: GitRepository) throws -> GitOID { try write(root, git) }
 
   private func write(_ folder: Folder, _ git: GitRepository) throws -> GitOID {
     if let oid = folder.oid { return oid }
-    var entries: [(name: String, mode: GitMode, oid: GitOID)] = []
-    for (name, entry) in folder.entries {
-      switch entry {
-      case .blob(let oid, let mode): entries.append((name, mode, oid))
-      case .folder(let f): entries.append((name, .tree, try write(f, git)))
+    let builder: GitTreeBuilder
+    let names: AnyCollection<String>
+    if let kept = folder.builder {
+      builder = kept
+      names = AnyCollection(folder.changed)
+    } else {
+      builder = try git.treeBuilder(escaping: true)
+      folder.builder = builder
+      names = AnyCollection(folder.entries.keys)
+    }
+    for name in names {
+      switch folder.entries[name] {
+      case .blob(let oid, let mode)?: try builder.insert(name, oid, mode)
+      case .folder(let f)?: try builder.insert(name, try write(f, git), .tree)
+      case nil: builder.remove(name)
       }
     }
-    let oid = try git.tree(entries, escaping: true)
+    folder.changed.removeAll(keepingCapacity: true)
+    let oid = try git.write(builder)
     folder.oid = oid
     return oid
   }
