@@ -321,7 +321,7 @@ _imggit_diff() {
 
 _imggit_commit() {
     repeating_flags=()
-    non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--offline --insecure --json --quiet -q --version -h --help)
     repeating_options=(--add --rm --env --label)
     non_repeating_options=(--message -m --tag -t --cmd --entrypoint --workdir --user --compression --level --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 1
@@ -400,7 +400,7 @@ _imggit_commit() {
 
 _imggit_merge() {
     repeating_flags=()
-    non_repeating_flags=(--squash --offline --insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--squash --offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--strategy --tag -t --message -m --compression --level --store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options -1
@@ -554,7 +554,7 @@ _imggit_tag() {
 
 _imggit_reset() {
     repeating_flags=()
-    non_repeating_flags=(--offline --insecure --quiet -q --version -h --help)
+    non_repeating_flags=(--offline --insecure --json --quiet -q --version -h --help)
     repeating_options=()
     non_repeating_options=(--store --creds --jobs --cert --timeout --platform)
     __imggit_offer_flags_options 2

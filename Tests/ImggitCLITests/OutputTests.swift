@@ -212,6 +212,45 @@ import Testing
     #expect(again.hasPrefix("mirrored \(mirror["commits"] as? Int ?? -1) commits (0 new)"), "\(again)")
   }
 
+  @Test func commandsThatWriteACommitPrintItAsJSON() throws {
+    let (cli, _) = try loaded()
+    func tip(_ tag: String) throws -> String {
+      String(try cli.ok("log", "--oneline", "-n", "1", tag).prefix(12))
+    }
+    func commit(_ json: [String: Any]) throws -> [String: Any] {
+      try #require(json["commit"] as? [String: Any], "no commit in \(json)")
+    }
+
+    // commit: the tag's new tip, with what was asked of it.
+    let made = try object(cli.ok("commit", "app:1", "--env", "A=1", "-m", "ENV A=1", "-t", "app:2", "--json"))
+    #expect(made["tag"] as? String == "app:2")
+    #expect((try commit(made)["id"] as? String)?.prefix(12) == (try tip("app:2"))[...])
+    #expect(try commit(made)["created_by"] as? String == "ENV A=1")
+
+    // merge --squash: the counts its line of text gives, and the layer it wrote.
+    let squash = try object(cli.ok("merge", "--squash", "base:1..app:1", "-t", "flat:1", "--json"))
+    let text = try cli.ok("merge", "--squash", "base:1..app:1", "-t", "flat:2")
+    let counts = [squash["squashed"], squash["changed"], squash["removed"]].map { $0 as? Int ?? -1 }
+    #expect(
+      text.contains("squashed \(counts[0]) commit") && text.contains(": \(counts[1]) path")
+        && text.contains(", \(counts[2]) removed"), "\(text) against \(counts)")
+    let layer = try #require(try commit(squash)["layer"] as? [String: Any])
+    let shown = try #require(try object(cli.ok("show", "--json", "flat:2"))["layer"] as? [String: Any])
+    #expect(layer["digest"] as? String == shown["digest"] as? String)
+
+    // merge A B: a fast-forward when A is B's ancestor.
+    let merged = try object(cli.ok("merge", "base:1", "app:1", "-t", "ff:1", "--json"))
+    #expect(merged["fast_forward"] as? Bool == true && merged["tag"] as? String == "ff:1")
+    #expect((try commit(merged)["id"] as? String)?.prefix(12) == (try tip("app:1"))[...])
+
+    // reset and tag NAME REV: the commit the tag now names.
+    let reset = try object(cli.ok("reset", "app:2", "app:2~1", "--json"))
+    #expect((try commit(reset)["id"] as? String)?.prefix(12) == (try tip("app:2"))[...])
+    let tagged = try object(cli.ok("tag", "mid:1", "app:1~2", "--json"))
+    #expect(tagged["tag"] as? String == "mid:1")
+    #expect((try commit(tagged)["id"] as? String)?.prefix(12) == (try tip("mid:1"))[...])
+  }
+
   @Test func datesAreWrittenInUTCAsTheConfigHasThem() throws {
     let (cli, _) = try loaded()
     // The fixture's base:1 ends with CMD, created 2025-01-01T04:00:00Z.

@@ -67,6 +67,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var platform: PlatformOption
+    @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
 
     func validate() throws {
@@ -100,6 +101,9 @@ extension Imggit {
       let result = try store.repository(create: true, platform: platform).commit(
         onto: image, tag: tag, request)
       let c = result.ref.commit
+      if output.json {
+        return try Terminal.printJSON(TagResultJSON(tag: result.tag, commit: c, platforms: result.platforms))
+      }
       quiet.say(
         "\(Terminal.paint(result.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) \(Summary.title(c)) [\(c.layer.map { Format.size($0.size) } ?? "empty")]\(Format.platforms(result.platforms))"
       )

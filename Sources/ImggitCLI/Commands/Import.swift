@@ -75,6 +75,7 @@ extension Imggit {
       enum CodingKeys: String, CodingKey {
         case manifest, tags
         case newBlobs = "new_blobs"
+        case leftOut = "left_out"
       }
     }
   }

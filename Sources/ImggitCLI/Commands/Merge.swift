@@ -55,6 +55,7 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var platform: PlatformOption
+    @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
 
     func validate() throws {
@@ -81,6 +82,13 @@ extension Imggit {
       if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
         let r = try repo.merge(
           a, b, tag: tag!, squash: squash, strategy: strategy, options: options)
+        if output.json {
+          var json = TagResultJSON(tag: r.tag, commit: r.ref.commit, platforms: r.platforms)
+          json.fastForward = r.fastForward
+          json.replayed = r.replayed
+          json.conflicts = r.conflicts.map(\.description)
+          return try Terminal.printJSON(json)
+        }
         let how =
           r.fastForward
           ? "fast-forward"
@@ -101,6 +109,13 @@ extension Imggit {
       let r = try repo.squash(
         base: base, image: image, tag: tag, message: message, options: options)
       let c = r.ref.commit
+      if output.json {
+        var json = TagResultJSON(tag: r.tag, commit: c, platforms: r.platforms)
+        json.squashed = r.squashed
+        json.changed = r.changed
+        json.removed = r.removed
+        return try Terminal.printJSON(json)
+      }
       quiet.say(
         "\(Terminal.paint(r.tag.description, .green)) -> \(Terminal.paint(c.id.short, .yellow)) squashed \(Format.count(r.squashed, "commit")) into one: \(Format.count(r.changed, "path")) written, \(r.removed) removed [\(c.layer.map { Format.size($0.size) } ?? "empty")]\(Format.platforms(r.platforms))"
       )

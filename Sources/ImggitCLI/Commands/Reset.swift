@@ -25,10 +25,12 @@ extension Imggit {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var platform: PlatformOption
+    @OptionGroup var output: JSONOption
     @OptionGroup var quiet: QuietOption
 
     func run() throws {
       let ref = try store.repository(platform: platform).reset(tag, to: revision)
+      if output.json { return try Terminal.printJSON(TagResultJSON(tag: tag, commit: ref.commit)) }
       quiet.say(
         "\(Terminal.paint(tag.description, .green)) is now at \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
       )

@@ -59,6 +59,7 @@ extension Imggit {
       guard let name, let revision else { return try list() }
       let repo = try store.repository(create: true, platform: platform)
       let ref = try repo.createTag(name, at: revision, force: force)
+      if output.json { return try Terminal.printJSON(TagResultJSON(tag: name, commit: ref.commit)) }
       quiet.say(
         "\(Terminal.paint(name.description, .green)) -> \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"
       )
