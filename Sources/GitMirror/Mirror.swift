@@ -128,9 +128,12 @@ public struct Mirror {
       repository: repository, git: git, contentGit: content ? try GitRepository(bareAt: path) : nil,
       tips: try tipImages(), previous: Mirror.records(at: path))
     let work = run.reusePrevious(chains)
-    // Indexes first, in their own phase, so the commit phase counts only commits.
-    for (image, upTo) in work {
+    // Indexes first, in their own phase, so the commit phase counts only commits. Each
+    // chain's are let go once the next chain's are read: a store's worth of indexes held
+    // at once took a mirror of a few images of app-big:1 past 100 MB.
+    for (n, (image, upTo)) in work.enumerated() {
       _ = try repository.layerIndexes(image, count: image.commits[upTo].layerCount)
+      repository.forgetLayerIndexes(keeping: MirrorRun.diffIDs(of: work, at: n + 1))
     }
     try run.writeCommits(work)
     try git.flush()
@@ -281,8 +284,24 @@ private final class MirrorRun {
     let toWrite = Set(work.flatMap { $0.image.commits[...$0.upTo].map(\.id) }).subtracting(done.keys)
     let progress = toWrite.isEmpty ? nil : repository.progress
     progress?.start("Mirroring", total: Int64(toWrite.count), unit: .items("commits"))
-    for chain in work { try writeChain(chain, progress: progress) }
+    // A layer's file blobs (`content`) are kept while a later chain has the layer: each
+    // layer is read for them once.
+    var lastUse: [Digest: Int] = [:]
+    for n in work.indices { for d in Self.diffIDs(of: work, at: n) { lastUse[d] = n } }
+    for (n, chain) in work.enumerated() {
+      try writeChain(chain, progress: progress)
+      repository.forgetLayerIndexes(keeping: Self.diffIDs(of: work, at: n + 1))
+      contentBlobs = contentBlobs.filter { (lastUse[$0.key] ?? n) > n }
+    }
     progress?.finish()
+  }
+
+  /// The DiffIDs of the layers of `work[n]`, none past the end: what to keep in memory for
+  /// the next chain.
+  static func diffIDs(of work: [Mirror.Chain], at n: Int) -> Set<Digest> {
+    guard work.indices.contains(n) else { return [] }
+    let (image, upTo) = work[n]
+    return Set(image.layers.prefix(image.commits[upTo].layerCount).map(\.diffID))
   }
 
   private func writeChain(_ chain: Mirror.Chain, progress: ProgressReporter?) throws {

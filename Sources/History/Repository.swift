@@ -128,6 +128,15 @@ public final class Repository {
     return layers.map { indexes[$0.diffID]! }
   }
 
+  /// Drops from memory the layer indexes this repository read, but those of `keep` and
+  /// those built by this command and not saved yet (see ``deferCaches``): a command that
+  /// walks many images one after another (mirror) then holds one image's indexes at a time,
+  /// not every image's. A dropped index is read from the cache again when asked for.
+  public func forgetLayerIndexes(keeping keep: Set<Digest>) {
+    let kept = keep.union(unsaved.map(\.diffID))
+    indexes = indexes.filter { kept.contains($0.key) }
+  }
+
   /// With `deferCaches`, the layer indexes built are written to the store's cache only by
   /// ``saveCaches()``, which a command calls when it has succeeded: a refused command then
   /// leaves the store byte for byte as it was.

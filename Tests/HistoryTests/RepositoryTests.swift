@@ -232,3 +232,31 @@ struct Fixture {
     }
   }
 }
+
+@Suite struct LayerIndexMemoryTests {
+  /// `forgetLayerIndexes` lets go of what the cache can give back, and keeps what it cannot:
+  /// an index this command built and has not saved (a refused command saves nothing), and
+  /// the ones asked to be kept.
+  @Test func forgottenIndexesAreReadAgainAndUnsavedOnesAreKept() throws {
+    let f = try Fixture()
+    let image = try f.repo.resolve(try Revision(parsing: "app:1")).image
+    let cache = f.store.path + "/.imggit/cache/layers"
+    try? FileManager.default.removeItem(atPath: cache)
+    f.repo.deferCaches = true
+    let built = try f.repo.layerIndexes(image, count: image.layers.count)
+    f.repo.forgetLayerIndexes(keeping: [image.layers[3].diffID])
+    // Built, not saved: kept whatever was asked, so it needs no blob to be asked for again.
+    for layer in image.layers { try FileManager.default.removeItem(atPath: f.store.blobPath(layer.digest)) }
+    #expect(try f.repo.layerIndexes(image, count: image.layers.count).map(\.diffID) == built.map(\.diffID))
+
+    // Saved ones are forgotten unless kept: without blob or cache file, only a kept one is there.
+    let g = try Fixture()
+    let other = try g.repo.resolve(try Revision(parsing: "app:1")).image
+    _ = try g.repo.layerIndexes(other, count: other.layers.count)
+    g.repo.forgetLayerIndexes(keeping: [other.layers[3].diffID])
+    try FileManager.default.removeItem(atPath: g.store.path + "/.imggit/cache/layers")
+    for layer in other.layers { try FileManager.default.removeItem(atPath: g.store.blobPath(layer.digest)) }
+    #expect(try g.repo.layerIndex(other.layers[3]).diffID == other.layers[3].diffID)
+    #expect(throws: (any Error).self) { try g.repo.layerIndex(other.layers[0]) }
+  }
+}
