@@ -17,20 +17,14 @@ extension Repository {
     return tree
   }
 
-  private func apply(_ image: Image, _ i: Int, to tree: RootFS) throws -> RootFS {
-    var t = tree
-    try t.apply(try layerIndexes([image.layers[i]])[0], at: i)
-    return t
-  }
-
   /// What a commit's layer adds, modifies and deletes relative to its parent's filesystem;
   /// nothing for a config-only commit.
   public func changes(of ref: CommitRef) throws -> [Change] {
     let c = ref.commit
     guard !c.isEmpty else { return [] }
-    let before = try rootFS(ref.image, layers: c.layerCount - 1)
-    let after = try apply(ref.image, c.layerCount - 1, to: before)
-    return before.changes(to: after)
+    let position = c.layerCount - 1
+    var tree = try rootFS(ref.image, layers: position)
+    return try tree.applyReportingChanges(try layerIndex(ref.image.layers[position]), at: position)
   }
 
   /// The file-level difference between the filesystems of two commits.
@@ -38,15 +32,16 @@ extension Repository {
     try rootFS(a).changes(to: try rootFS(b))
   }
 
-  /// The changes of every layer commit of `image`, computed in one walk up its history.
+  /// The changes of every layer commit of `image`, computed in one walk up its history, each
+  /// at the cost of the paths its layer touches (not of two whole trees per layer, which
+  /// made `log --stat` of a long image grow with layers times files).
   public func changesByCommit(_ image: Image) throws -> [CommitID: [Change]] {
-    _ = try layerIndexes(image, count: image.manifest.layers.count)
+    let indexes = try layerIndexes(image, count: image.manifest.layers.count)
     var tree = RootFS()
     var result: [CommitID: [Change]] = [:]
     for c in image.commits where !c.isEmpty {
-      let next = try apply(image, c.layerCount - 1, to: tree)
-      result[c.id] = tree.changes(to: next)
-      tree = next
+      let position = c.layerCount - 1
+      result[c.id] = try tree.applyReportingChanges(indexes[position], at: position)
     }
     return result
   }
@@ -60,11 +55,19 @@ extension Repository {
     for c in commits {
       if c.isEmpty { result[c.id] = [] } else { needed.insert(c.id) }
     }
-    guard !needed.isEmpty else { return result }
-    for (_, image) in try reachableImages(reflogs: true)
-    where !needed.isDisjoint(with: image.commits.map(\.id)) {
+    // Tagged images first: they hold what `log` lists. Only a commit they lack sends the
+    // walk to the reflogs' images, read one at a time (a thousand for a tag moved a
+    // thousand times, which held at once made `log --stat` of such an image take a gigabyte).
+    func take(_ image: Image) throws {
+      guard !needed.isDisjoint(with: image.commits.map(\.id)) else { return }
       for (id, changes) in try changesByCommit(image) where needed.remove(id) != nil { result[id] = changes }
-      if needed.isEmpty { break }
+    }
+    for (_, image) in try reachableImages(reflogs: false) where !needed.isEmpty { try take(image) }
+    if !needed.isEmpty {
+      try forEachReflogImage {
+        try take($0)
+        return !needed.isEmpty
+      }
     }
     return result
   }

@@ -155,7 +155,9 @@ extension Repository {
     guard need(d, kind) else { return problems }
     do {
       if MediaType.isManifest(d.mediaType) {
-        let img = try image(d)
+        // Read, not kept: a tag moved a thousand times names a thousand images, which held
+        // at once took a gigabyte.
+        let img = try store.image(d)
         _ = need(img.manifest.config, "config")
         for (n, layer) in img.manifest.layers.enumerated() {
           _ = need(layer, "layer \(n + 1)", mayBePromised: true)

@@ -29,6 +29,9 @@ public final class Repository {
   public let store: Store
   private var images: [Digest: Image] = [:]
   private var cachedTags: [Tag]?
+  /// ``tipID(of:)``'s answers: a reflog names most images twice (as one move's new value
+  /// and the next one's old).
+  private var tipIDs: [Digest: CommitID?] = [:]
   private var indexes: [Digest: LayerIndex] = [:]
   /// The layer blobs this command has read and checked whole: a second read (a cold squash
   /// copying files out of the layers it just indexed) does not hash them again.
@@ -230,6 +233,28 @@ public final class Repository {
     return result
   }
 
+  /// Calls `body` with each image a reflog entry names and no tag does, read one at a time
+  /// and not kept (a tag moved a thousand times names a thousand images, which held at once
+  /// took a gigabyte), until `body` returns false. An image that cannot be read is skipped.
+  func forEachReflogImage(_ body: (Image) throws -> Bool) throws {
+    var seen = Set(try tags().map(\.descriptor.digest))
+    for (_, d) in try store.roots().reflogImages(old: false) {
+      guard seen.insert(d.digest).inserted, store.hasBlob(d.digest) else { continue }
+      guard let image = images[d.digest] ?? (try? store.image(d, platform: platform)) else { continue }
+      if try !body(image) { return }
+    }
+  }
+
+  /// The tip commit of the image `descriptor` names, for listings of many reflog entries:
+  /// from the images this repository holds, else read and let go.
+  func tipID(of descriptor: Descriptor) -> CommitID? {
+    if let i = images[descriptor.digest] { return i.tip?.id }
+    if let known = tipIDs[descriptor.digest] { return known }
+    let id = (try? store.image(descriptor, platform: platform))?.tip?.id
+    tipIDs[descriptor.digest] = id
+    return id
+  }
+
   // MARK: - Revisions
 
   /// Finds the commit a revision names.
@@ -294,11 +319,16 @@ public final class Repository {
 
   private func resolvePrefix(_ prefix: String) throws -> CommitRef {
     var matches: [CommitID: CommitRef] = [:]
-    for (_, image) in try reachableImages(reflogs: true) {
+    func collect(_ image: Image) {
       for (position, c) in image.commits.enumerated() where c.id.hex.hasPrefix(prefix) && matches[c.id] == nil
       {
         matches[c.id] = CommitRef(image: image, position: position)
       }
+    }
+    for (_, image) in try reachableImages(reflogs: false) { collect(image) }
+    try forEachReflogImage {
+      collect($0)
+      return true
     }
     if matches.count == 1 { return matches.values.first! }
     if matches.isEmpty {

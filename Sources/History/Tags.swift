@@ -92,8 +92,8 @@ extension Repository {
       for (n, e) in entries.enumerated() {
         lines.append(
           ReflogLine(
-            tag: name, index: n, entry: e, oldTip: e.old.flatMap { try? image($0).tip?.id },
-            newTip: e.new.flatMap { try? image($0).tip?.id }))
+            tag: name, index: n, entry: e, oldTip: e.old.flatMap { tipID(of: $0) },
+            newTip: e.new.flatMap { tipID(of: $0) }))
       }
     }
     if tag == nil { lines.sort { $0.entry.time > $1.entry.time } }

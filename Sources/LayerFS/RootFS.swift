@@ -31,6 +31,9 @@ public struct RootFS: Sendable {
   private var symlinkNames: Set<Substring> = []
   /// While ``applyRecordingChanges(_:at:)`` runs: every path set or removed.
   private var recorded: Set<String>?
+  /// While ``applyReportingChanges(_:at:)`` runs: each path touched, with its node before
+  /// the first touch (nil: there was none).
+  private var before: [String: Node?]?
   /// A folder whose path crosses no symlink, as the tree stands: the folder of the last
   /// entry applied that crossed none. A tar lists a folder's files one after another, and
   /// they are then taken as they are, not looked up folder by folder (most of a rebase's
@@ -54,9 +57,30 @@ public struct RootFS: Sendable {
     return recorded ?? []
   }
 
-  /// Sets or removes one path, noting it when changes are recorded.
+  /// Applies one layer and returns what it changed: what ``changes(to:)`` would give
+  /// between the tree before and after, at the cost of the paths the layer touches, with no
+  /// copy of the tree. `log --stat` walks an image's layers with it.
+  public mutating func applyReportingChanges(_ index: LayerIndex, at layer: Int) throws -> [Change] {
+    before = [:]
+    defer { before = nil }
+    try apply(index, at: layer)
+    var result: [Change] = []
+    for (path, old) in before ?? [:] {
+      switch (old, nodes[path]) {
+      case (let a?, let b?) where !a.entry.sameContent(as: b.entry):
+        result.append(Change(kind: .modified, path: path, old: a.entry, new: b.entry))
+      case (let a?, nil): result.append(Change(kind: .deleted, path: path, old: a.entry, new: nil))
+      case (nil, let b?): result.append(Change(kind: .added, path: path, old: nil, new: b.entry))
+      default: break
+      }
+    }
+    return result.sorted { $0.path < $1.path }
+  }
+
+  /// Sets or removes one path, noting it when changes are recorded or reported.
   private mutating func put(_ path: String, _ node: Node?) {
     recorded?.insert(path)
+    if before != nil, before!.index(forKey: path) == nil { before![path] = .some(nodes[path]) }
     if node?.entry.type == .symlink { cleanFolder = nil }
     nodes[path] = node
   }
@@ -151,6 +175,9 @@ public struct RootFS: Sendable {
   private mutating func removeBelow(_ dir: String) {
     if dir.isEmpty {
       if recorded != nil { recorded!.formUnion(nodes.keys) }
+      if before != nil {
+        for (path, node) in nodes where before!.index(forKey: path) == nil { before![path] = .some(node) }
+      }
       nodes.removeAll()
       return
     }

@@ -144,6 +144,10 @@ struct Fixture {
     }
     #expect(try r.resolve(try Revision(parsing: "tool:1@{1}")).commit.id == tool.id)
     #expect(try r.resolve(.name(String(tool.id.hex.prefix(8)))).commit.id == tool.id)
+    // Reflog images are read one at a time, not kept: the commit only they hold is still
+    // found, its changes still listed, and the reflog still names its tips.
+    #expect(try r.changes(of: [tool])[tool.id]?.map(\.path) == ["opt", "opt/tool"])
+    #expect(try r.reflog(try TagName(parsing: "tool:1")).first?.oldTip == tool.id)
   }
 }
 

@@ -206,3 +206,35 @@ func layer(_ entries: [FileEntry], whiteouts: [String] = [], opaque: [String] = 
     }
   }
 }
+
+@Suite struct ReportedChangesTests {
+  /// A layer applied in place reports what comparing the trees before and after it finds:
+  /// through whiteouts, opaque folders (the root's too), a folder turned file and back,
+  /// files under a symlinked folder, hard links, and a path added and removed in one layer.
+  @Test func appliedInPlaceTheChangesAreTheWholeTreeComparison() throws {
+    var l1 = layer([
+      dir("etc"), file("etc/a", "1"), file("etc/b"), dir("usr"), dir("usr/lib"), file("usr/lib/x"),
+    ])
+    l1.entries.append(symlink("lib", to: "usr/lib"))
+    let layers = [
+      l1,
+      layer([file("etc/a", "2"), file("lib/y"), hardlink("etc/c", to: "etc/a")], whiteouts: ["etc/b"]),
+      layer([file("usr", "now a file"), file("tmp/gone")], whiteouts: ["tmp/gone"]),
+      layer([dir("usr"), file("usr/z"), file("etc/a", "2", mode: 0o600)], opaque: ["etc"]),
+      layer([file("only")], opaque: [""]),
+    ]
+    var tree = RootFS()
+    for (position, index) in layers.enumerated() {
+      let before = tree
+      let reported = try tree.applyReportingChanges(index, at: position)
+      #expect(reported == before.changes(to: tree), "layer \(position)")
+      #expect(!reported.isEmpty, "layer \(position) changes something")
+    }
+  }
+}
+
+func symlink(_ path: String, to target: String) -> FileEntry {
+  var e = FileEntry(path: path, type: .symlink, mode: 0o777)
+  e.link = target
+  return e
+}
