@@ -2,8 +2,9 @@
 # bench-scale.sh [--sizes "10 100 1000"] [--runs 3]
 #
 # How history commands grow with the store: builds, with imggit itself, stores of N images
-# (one small layer each on one base, as a CI host collects them) and images of N layers,
-# then times every history command on each, the median of --runs runs taken in turn. Prints
+# (one small layer each on one base, as a CI host collects them) and images of N layers
+# (made by N commits, so that its tag's reflog has N entries, each a different image), then
+# times every history command on each, the median of --runs runs taken in turn. Prints
 # one table, the growth from the smallest to the largest size beside the ideal (linear),
 # writes $W/scale.csv and, with gnuplot, $W/scale.png: time
 # against size for each command, on log-log axes, so a reader sees at a glance what is
@@ -74,6 +75,9 @@ commands=(
   "reset-layers layers 1 reset app:1 app:1~1 -q"
   "squash-layers layers 1 merge --squash base:1..app:1 -t flat:1 -q --compression zstd"
   "mirror-layers layers 1 mirror -q"
+  "log-stat-layers layers 0 log --stat app:1"
+  "reflog-layers layers 0 reflog app:1"
+  "fsck-layers layers 0 fsck"
 )
 echo "size,command,seconds" > "$W/scale.csv"
 for n in $sizes; do

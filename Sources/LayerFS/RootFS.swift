@@ -64,17 +64,8 @@ public struct RootFS: Sendable {
     before = [:]
     defer { before = nil }
     try apply(index, at: layer)
-    var result: [Change] = []
-    for (path, old) in before ?? [:] {
-      switch (old, nodes[path]) {
-      case (let a?, let b?) where !a.entry.sameContent(as: b.entry):
-        result.append(Change(kind: .modified, path: path, old: a.entry, new: b.entry))
-      case (let a?, nil): result.append(Change(kind: .deleted, path: path, old: a.entry, new: nil))
-      case (nil, let b?): result.append(Change(kind: .added, path: path, old: nil, new: b.entry))
-      default: break
-      }
-    }
-    return result.sorted { $0.path < $1.path }
+    return (before ?? [:]).compactMap { Change(path: $0.key, from: $0.value, to: nodes[$0.key]) }
+      .sorted { $0.path < $1.path }
   }
 
   /// Sets or removes one path, noting it when changes are recorded or reported.

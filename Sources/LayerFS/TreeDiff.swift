@@ -13,6 +13,20 @@ public struct Change: Sendable, Hashable {
   public let new: FileEntry?
 }
 
+extension Change {
+  /// What became of `path` between two trees, given its node in each; nil when it is the
+  /// same file in both (modification times aside) or in neither.
+  init?(path: String, from a: RootFS.Node?, to b: RootFS.Node?) {
+    switch (a, b) {
+    case (let a?, let b?) where !a.entry.sameContent(as: b.entry):
+      self.init(kind: .modified, path: path, old: a.entry, new: b.entry)
+    case (let a?, nil): self.init(kind: .deleted, path: path, old: a.entry, new: nil)
+    case (nil, let b?): self.init(kind: .added, path: path, old: nil, new: b.entry)
+    default: return nil
+    }
+  }
+}
+
 extension RootFS {
   /// What changes from `self` to `other`, by path: added, deleted, and modified (type, mode,
   /// owner, size, content, link target, xattrs). Modification times alone are not changes.
@@ -44,16 +58,7 @@ extension RootFS {
     for (index, position) in layers {
       touched.formUnion(try after.applyRecordingChanges(index, at: position))
     }
-    var result: [Change] = []
-    for path in touched {
-      switch (nodes[path], after.nodes[path]) {
-      case (let a?, let b?) where !a.entry.sameContent(as: b.entry):
-        result.append(Change(kind: .modified, path: path, old: a.entry, new: b.entry))
-      case (let a?, nil): result.append(Change(kind: .deleted, path: path, old: a.entry, new: nil))
-      case (nil, let b?): result.append(Change(kind: .added, path: path, old: nil, new: b.entry))
-      default: break
-      }
-    }
-    return result.sorted { $0.path < $1.path }
+    return touched.compactMap { Change(path: $0, from: nodes[$0], to: after.nodes[$0]) }
+      .sorted { $0.path < $1.path }
   }
 }
