@@ -468,16 +468,10 @@ final class TreeState {
 
   private func write(_ folder: Folder, _ git: GitRepository) throws -> GitOID {
     if let oid = folder.oid { return oid }
-    let builder: GitTreeBuilder
-    let names: AnyCollection<String>
-    if let kept = folder.builder {
-      builder = kept
-      names = AnyCollection(folder.changed)
-    } else {
-      builder = try git.treeBuilder(escaping: true)
-      folder.builder = builder
-      names = AnyCollection(folder.entries.keys)
-    }
+    // A folder written before re-inserts what changed; a new one, everything it holds.
+    let names = folder.builder == nil ? Array(folder.entries.keys) : Array(folder.changed)
+    let builder = try folder.builder ?? git.treeBuilder(escaping: true)
+    folder.builder = builder
     for name in names {
       switch folder.entries[name] {
       case .blob(let oid, let mode)?: try builder.insert(name, oid, mode)

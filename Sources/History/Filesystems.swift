@@ -62,7 +62,7 @@ extension Repository {
       guard !needed.isDisjoint(with: image.commits.map(\.id)) else { return }
       for (id, changes) in try changesByCommit(image) where needed.remove(id) != nil { result[id] = changes }
     }
-    for (_, image) in try reachableImages(reflogs: false) where !needed.isEmpty { try take(image) }
+    for (_, image) in try taggedImages() where !needed.isEmpty { try take(image) }
     if !needed.isEmpty {
       try forEachReflogImage {
         try take($0)

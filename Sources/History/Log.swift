@@ -24,7 +24,7 @@ extension Repository {
     var excluded = Set<CommitID>()
     func chain(_ ref: CommitRef) -> ArraySlice<Commit> { ref.image.commits[...ref.position] }
     if all || specs.isEmpty {
-      for (_, image) in try reachableImages(reflogs: false) {
+      for (_, image) in try taggedImages() {
         for c in image.commits { included[c.id] = c }
       }
     }

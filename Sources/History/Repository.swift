@@ -216,19 +216,14 @@ public final class Repository {
     for (d, image) in zip(todo, read) { if let image { images[d.digest] = image } }
   }
 
-  /// The images reachable from tags and, with `reflogs`, from every reflog entry.
-  public func reachableImages(reflogs: Bool) throws -> [(label: String, image: Image)] {
+  /// The images the tags name, each once, read on every core and kept. The images only
+  /// reflogs name are walked one at a time by ``forEachReflogImage(_:)``.
+  public func taggedImages() throws -> [(label: String, image: Image)] {
     var result: [(String, Image)] = []
     var seen = Set<Digest>()
     preload(try tags().map(\.descriptor))
     for tag in try tags() where seen.insert(tag.descriptor.digest).inserted {
       result.append((tag.name.description, try image(tag.descriptor)))
-    }
-    if reflogs {
-      for (label, d) in try store.roots().reflogImages(old: false) {
-        guard seen.insert(d.digest).inserted, store.hasBlob(d.digest) else { continue }
-        if let i = try? image(d) { result.append((label, i)) }
-      }
     }
     return result
   }
@@ -325,7 +320,7 @@ public final class Repository {
         matches[c.id] = CommitRef(image: image, position: position)
       }
     }
-    for (_, image) in try reachableImages(reflogs: false) { collect(image) }
+    for (_, image) in try taggedImages() { collect(image) }
     try forEachReflogImage {
       collect($0)
       return true

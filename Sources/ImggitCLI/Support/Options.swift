@@ -125,7 +125,7 @@ enum Completion {
         out += (1...ref.position).map { "\(base)~\($0)" }
       }
     } else if !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit),
-      let images = try? repo.reachableImages(reflogs: false)
+      let images = try? repo.taggedImages()
     {
       out += Set(images.flatMap { $0.image.commits.map(\.id.short) }).sorted()
     }
