@@ -83,8 +83,10 @@ extension Repository {
     return {
       if let entries {
         let layer = try LayerWriter(
-          store: self.store, compression: request.options.compression, level: request.options.level
+          store: self.store, compression: request.options.compression, level: request.options.level,
+          indexing: true
         ).write(entries)
+        self.keepIndex(of: layer)
         manifest.layers.append(layer.descriptor)
         config.diffIDs.append(layer.diffID)
       }

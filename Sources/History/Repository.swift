@@ -131,6 +131,14 @@ public final class Repository {
     return layers.map { indexes[$0.diffID]! }
   }
 
+  /// Keeps the index of a layer this command wrote, made as it was written: saved with the
+  /// ones this command built (see ``deferCaches``), so a layer's first reader need not
+  /// read it whole.
+  func keepIndex(of layer: WrittenLayer) {
+    guard let index = layer.index else { return }
+    if deferCaches { unsavedWritten.append(index) } else { LayerIndexer(store: store).save(index) }
+  }
+
   /// Drops from memory the layer indexes this repository read, but those of `keep` and
   /// those built by this command and not saved yet (see ``deferCaches``): a command that
   /// walks many images one after another (mirror) then holds one image's indexes at a time,
@@ -151,12 +159,16 @@ public final class Repository {
   /// The remote references fetched by this command: each is asked for once.
   private var fetchedRemotes = Set<ImageReference>()
   private var unsaved: [LayerIndex] = []
+  /// The indexes of the layers this command wrote (see ``keepIndex(of:)``).
+  private var unsavedWritten: [EncodedLayerIndex] = []
 
   /// Writes the layer indexes built so far to the cache (see ``deferCaches``).
   public func saveCaches() {
     let indexer = LayerIndexer(store: store)
     for i in unsaved { indexer.save(i) }
     unsaved = []
+    for i in unsavedWritten { indexer.save(i) }
+    unsavedWritten = []
     let cache = BaseChangesCache(store: store)
     for c in unsavedBaseChanges { cache.write(c.changes, old: c.old, new: c.new) }
     unsavedBaseChanges = []

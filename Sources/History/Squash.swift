@@ -61,12 +61,14 @@ extension Repository {
     result.manifest.layers = Array(manifest.layers.prefix(r.keep))
     var diffIDs = Array(config.diffIDs.prefix(r.keep))
     if !result.plan.isEmpty || r.forceLayer {
-      let sink = try LayerSink(store: store, compression: options.compression, level: options.level)
+      let sink = try LayerSink(
+        store: store, compression: options.compression, level: options.level, indexing: true)
       let mtime =
         options.sourceDateEpoch ?? Dates.parse(entry.created).map { Int64($0.timeIntervalSince1970) } ?? 0
       try LayerDiff(store: store, progress: progress, verified: verifiedLayers).write(
         image: r.source, base: r.from, target: r.to, plan: result.plan, into: sink, mtime: mtime)
       let layer = try sink.close()
+      keepIndex(of: layer)
       result.manifest.layers.append(layer.descriptor)
       diffIDs.append(layer.diffID)
     } else {
@@ -146,6 +148,9 @@ extension Repository {
     _ range: ArraySlice<Commit>, _ tag: TagName, _ options: LayerOptions
   ) throws -> (Descriptor, SquashResult) {
     let (baseTree, topTree) = trees
+    // The trees hold what the write needs: the layer indexes they came from need not stay
+    // in memory beside the compressor and the new layer's indexer.
+    forgetLayerIndexes(keeping: [])
     let baseLayers = basePosition >= 0 ? top.image.commits[basePosition].layerCount : 0
     let cut = top.image.truncated(at: top.position)
     // A range whose layers cancel out still gets a layer: it stood for file changes.

@@ -47,24 +47,34 @@ extension LayerIndex {
   }
 
   public func encodedLines() -> Data {
-    var out = "\(LayerIndex.magic) \(LayerIndex.formatVersion) \(diffID)\n"
-    let esc = LayerIndex.escapedField
-    for e in entries {
-      let xattrs = (e.xattrs ?? [:]).sorted { $0.key < $1.key }
-        .map { Data($0.key.utf8).base64EncodedString() + ":" + Data($0.value).base64EncodedString() }.joined(
-          separator: ",")
-      let fields = [
-        "E", esc(e.path), e.type.rawValue, String(e.mode, radix: 8), String(e.uid), String(e.gid),
-        String(e.size),
-        String(e.mtime), e.sha256 ?? "", esc(e.link), xattrs, e.devMajor.map(String.init) ?? "",
-        e.devMinor.map(String.init) ?? "",
-      ]
-      out += fields.joined(separator: "\t") + "\n"
+    var out = LayerIndex.headerLine(diffID)
+    for e in entries { out += LayerIndex.entryLine(e) }
+    for w in whiteouts { out += LayerIndex.whiteoutLine(w) }
+    for o in opaque { out += LayerIndex.opaqueLine(o) }
+    for (path, count) in repeats.sorted(by: { $0.key < $1.key }) {
+      out += "R\t\(LayerIndex.escapedField(path))\t\(count)\n"
     }
-    for w in whiteouts { out += "W\t\(esc(w))\n" }
-    for o in opaque { out += "O\t\(esc(o))\n" }
-    for (path, count) in repeats.sorted(by: { $0.key < $1.key }) { out += "R\t\(esc(path))\t\(count)\n" }
     return Data(out.utf8)
+  }
+
+  /// The lines of the format, one by one, for whoever writes an index as it reads the layer.
+  static func headerLine(_ diffID: Digest) -> String {
+    "\(LayerIndex.magic) \(LayerIndex.formatVersion) \(diffID)\n"
+  }
+  static func whiteoutLine(_ path: String) -> String { "W\t\(escapedField(path))\n" }
+  static func opaqueLine(_ dir: String) -> String { "O\t\(escapedField(dir))\n" }
+  static func entryLine(_ e: FileEntry) -> String {
+    let esc = LayerIndex.escapedField
+    let xattrs = (e.xattrs ?? [:]).sorted { $0.key < $1.key }
+      .map { Data($0.key.utf8).base64EncodedString() + ":" + Data($0.value).base64EncodedString() }.joined(
+        separator: ",")
+    let fields = [
+      "E", esc(e.path), e.type.rawValue, String(e.mode, radix: 8), String(e.uid), String(e.gid),
+      String(e.size),
+      String(e.mtime), e.sha256 ?? "", esc(e.link), xattrs, e.devMajor.map(String.init) ?? "",
+      e.devMinor.map(String.init) ?? "",
+    ]
+    return fields.joined(separator: "\t") + "\n"
   }
 
   /// Parses ``encodedLines()``; `nil` for anything else (an old or damaged cache file).

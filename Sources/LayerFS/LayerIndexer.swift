@@ -41,6 +41,9 @@ public struct LayerIndexer: Sendable {
     cache.write(index.encodedLines(), Self.cacheName(index.diffID))
   }
 
+  /// Writes an index made as its layer was written to the store's cache.
+  public func save(_ index: EncodedLayerIndex) { cache.write(index.lines, Self.cacheName(index.diffID)) }
+
   /// ``indexes(_:)`` without writing the cache: also returns the indexes it built, for the
   /// caller to ``save(_:)`` once its command has succeeded (a refused command then leaves
   /// the store byte for byte as it was).
@@ -130,7 +133,7 @@ public struct LayerIndexer: Sendable {
   /// The content digest of a sparse file, bounded by its data: its data bytes, with each
   /// hole (and the file's end) given by its offset, after a tag no plain file's bytes start
   /// with. Two sparse files compare equal when their data and holes are the same.
-  static func sparseDigest(_ stream: LayerStream) throws -> Digest {
+  static func sparseDigest(_ stream: some TarEntries) throws -> Digest {
     let hash = HashBox()
     func mark(_ offset: Int64) {
       withUnsafeBytes(of: offset.bigEndian) { hash.update($0) }
@@ -151,6 +154,13 @@ public struct LayerIndexer: Sendable {
   public func build(_ layer: Layer, path: String? = nil) throws -> LayerIndex {
     let stream = try LayerStream(
       store: store, layer: layer, path: path, progress: progress, verified: verified)
+    let index = try LayerIndexer.index(stream, diffID: layer.diffID, layer: layer.digest)
+    try stream.finish()
+    return index
+  }
+
+  /// The index of the tar `stream` holds, whose DiffID is `diffID`; `layer` names it in errors.
+  static func index(_ stream: some TarEntries, diffID: Digest, layer: Digest) throws -> LayerIndex {
     // A path the tar holds twice counts once, at its last place: later entries see it as tar
     // order made it (a folder that a symlink then replaced is a symlink).
     var entries: [FileEntry?] = []
@@ -158,17 +168,45 @@ public struct LayerIndexer: Sendable {
     var repeats: [String: Int] = [:]
     var whiteouts: [String] = []
     var opaque: [String] = []
-    while let header = try stream.next() {
-      let path = try LayerPath.clean(header.path, layer: layer.digest)
-      if path.isEmpty { continue }  // "./" itself: the root's own metadata is not tracked
+    try forEachEntry(stream, layer: layer) { path, kind in
       repeats[path, default: 0] += 1
-      switch try LayerPath.kind(of: path, layer: layer.digest) {
+      switch kind {
       case .opaque(let dir): opaque.append(dir)
       case .whiteout(let p): whiteouts.append(p)
+      case .entry(let entry):
+        if let i = position[path] { entries[i] = nil }
+        position[path] = entries.count
+        entries.append(entry)
+      }
+    }
+    return LayerIndex(
+      diffID: diffID, entries: entries.compactMap { $0 }, whiteouts: whiteouts, opaque: opaque,
+      repeats: repeats.filter { $0.value > 1 })
+  }
+
+  /// What one tar entry is to the index.
+  enum IndexedEntry {
+    case entry(FileEntry)
+    case whiteout(String)
+    case opaque(String)
+  }
+
+  /// Reads every entry of the tar `stream` holds, hashing each regular file's bytes, and
+  /// hands each to `body` with its cleaned path (the marker's own path for a whiteout or an
+  /// opaque marker); `layer` names the layer in errors.
+  static func forEachEntry(
+    _ stream: some TarEntries, layer: Digest, _ body: (String, IndexedEntry) throws -> Void
+  ) throws {
+    while let header = try stream.next() {
+      let path = try LayerPath.clean(header.path, layer: layer)
+      if path.isEmpty { continue }  // "./" itself: the root's own metadata is not tracked
+      switch try LayerPath.kind(of: path, layer: layer) {
+      case .opaque(let dir): try body(path, .opaque(dir))
+      case .whiteout(let p): try body(path, .whiteout(p))
       case .entry:
         var entry = FileEntry(path: path, header: header)
         if header.type == .hardlink {
-          entry.link = try LayerPath.clean(header.linkTarget ?? "", layer: layer.digest)
+          entry.link = try LayerPath.clean(header.linkTarget ?? "", layer: layer)
         } else if header.type == .regular, header.sparse != nil {
           entry.sha256 = try LayerIndexer.sparseDigest(stream).hex
         } else if header.type == .regular {
@@ -176,14 +214,100 @@ public struct LayerIndexer: Sendable {
           try stream.readData { hash.update($0) }
           entry.sha256 = hash.finalize().hex
         }
-        if let i = position[path] { entries[i] = nil }
-        position[path] = entries.count
-        entries.append(entry)
+        try body(path, .entry(entry))
       }
     }
-    try stream.finish()
-    return LayerIndex(
-      diffID: layer.diffID, entries: entries.compactMap { $0 }, whiteouts: whiteouts, opaque: opaque,
-      repeats: repeats.filter { $0.value > 1 })
   }
+}
+
+/// A tar's entries and their bytes, as the indexer reads them: a layer blob being verified
+/// (``LayerStream``), or a new layer's tar while it is written (``ArchiveReader``).
+protocol TarEntries: AnyObject {
+  func next() throws -> TarEntry?
+  func readData(_ body: (UnsafeRawBufferPointer) throws -> Void) throws
+  func readBlocks(_ body: (Int64, UnsafeRawBufferPointer) throws -> Void) throws
+}
+
+extension LayerStream: TarEntries {}
+extension ArchiveReader: TarEntries {}
+
+/// A layer's index in the form the cache keeps (``LayerIndex/encodedLines()``).
+public struct EncodedLayerIndex: Sendable {
+  public let diffID: Digest
+  public let lines: Data
+}
+
+/// Indexes a new layer while it is written: its tar goes through a ``ByteChannel`` to a
+/// thread of its own, where the indexer reads it as it reads any layer. Whatever writes a
+/// layer (a squash, a commit) then leaves its index behind, and the next command to read
+/// the layer (mirror, diff, show, another squash) does not inflate and hash it all again.
+/// The index is made by the code that indexes every layer, from the very bytes written, so
+/// it is the one a later read would build.
+///
+/// Each entry is encoded as it comes, not kept: the writer of a big layer is at its own
+/// peak of memory (two trees), and the cache form is a fraction of the entries' size.
+/// Writers give each path once; a tar that holds one twice gets no index here (the layer
+/// is indexed when first read, as any other).
+final class WrittenLayerIndexer: @unchecked Sendable {
+  let channel = ByteChannel()
+  private let condition = NSCondition()
+  /// The index's lines after its header (the DiffID is known only at the end).
+  private var body: Data?
+  private var done = false
+
+  private struct Repeated: Error {}
+
+  init() {
+    let channel = channel
+    let thread = Thread { [self] in
+      let lines = try? WrittenLayerIndexer.encode(
+        ArchiveReader(source: channel, context: "new layer (index)", decompress: false))
+      // Past the tar's end come only padding blocks; a reader that failed reads nothing more.
+      channel.close()
+      condition.withLock {
+        body = lines
+        done = true
+        condition.broadcast()
+      }
+    }
+    thread.name = "imggit-index"
+    thread.start()
+  }
+
+  /// The index's lines but the header, as ``LayerIndex/encodedLines()`` gives them.
+  private static func encode(_ reader: ArchiveReader) throws -> Data {
+    var entries = Data()
+    var markers = ""
+    // Hashes, not paths: a collision only costs the index, never makes a wrong one.
+    var seen = Set<Int>()
+    var whiteouts: [String] = []
+    var opaque: [String] = []
+    try LayerIndexer.forEachEntry(reader, layer: Digest(of: Data())) { path, kind in
+      guard seen.insert(path.hashValue).inserted else { throw Repeated() }
+      switch kind {
+      case .opaque(let dir): opaque.append(dir)
+      case .whiteout(let p): whiteouts.append(p)
+      case .entry(let entry):
+        var line = LayerIndex.entryLine(entry)
+        line.withUTF8 { entries.append($0.baseAddress!, count: $0.count) }
+      }
+    }
+    for w in whiteouts { markers += LayerIndex.whiteoutLine(w) }
+    for o in opaque { markers += LayerIndex.opaqueLine(o) }
+    entries.append(contentsOf: markers.utf8)
+    return entries
+  }
+
+  /// The index, once every byte is written; nil when the tar could not be indexed here.
+  func finish(diffID: Digest) -> EncodedLayerIndex? {
+    channel.finish()
+    condition.lock()
+    while !done { condition.wait() }
+    condition.unlock()
+    guard let body else { return nil }
+    return EncodedLayerIndex(diffID: diffID, lines: Data(LayerIndex.headerLine(diffID).utf8) + body)
+  }
+
+  /// Stops the thread without an index (the layer was abandoned).
+  func cancel() { channel.close() }
 }

@@ -33,6 +33,8 @@ public struct LayerEntry {
 public struct WrittenLayer: Sendable {
   public let descriptor: Descriptor
   public let diffID: Digest
+  /// The layer's file index, made while it was written, when the writer was asked to index.
+  public let index: EncodedLayerIndex?
 }
 
 /// Writes layers deterministically: entries sorted by path (so parents come first), a pax
@@ -43,16 +45,20 @@ public struct LayerWriter {
   public let store: Store
   public let compression: LayerCompression
   public let level: Int?
+  /// Index the layer as it is written (see ``WrittenLayer/index``).
+  public let indexing: Bool
 
-  public init(store: Store, compression: LayerCompression = .gzip, level: Int? = nil) {
+  public init(store: Store, compression: LayerCompression = .gzip, level: Int? = nil, indexing: Bool = false)
+  {
     self.store = store
     self.compression = compression
     self.level = level
+    self.indexing = indexing
   }
 
   /// Writes `entries` (sorted here) as a new layer blob and publishes it.
   public func write(_ entries: [LayerEntry]) throws -> WrittenLayer {
-    let sink = try LayerSink(store: store, compression: compression, level: level)
+    let sink = try LayerSink(store: store, compression: compression, level: level, indexing: indexing)
     for item in entries.sorted(by: { $0.entry.path < $1.entry.path }) {
       switch item.content {
       case .none:
@@ -98,13 +104,19 @@ public final class LayerSink: TarSink {
   private let compressorName: String?
   /// Runs the compressor on its own thread (see ``BackgroundSink``).
   private let background: BackgroundSink?
+  /// Indexes the tar on a thread of its own while it is written, when asked to.
+  private let indexer: WrittenLayerIndexer?
   private var result: WrittenLayer?
 
-  public init(store: Store, compression: LayerCompression, level: Int?) throws {
+  /// With `indexing`, the layer's file index is made from the tar as it goes by, and
+  /// ``close()`` returns it with the layer.
+  public init(store: Store, compression: LayerCompression, level: Int?, indexing: Bool = false) throws {
     self.store = store
     self.compression = compression
     let blob = try store.blobWriter()
     self.blob = blob
+    let indexer = indexing ? WrittenLayerIndexer() : nil
+    self.indexer = indexer
     // The blob writer hashes what it stores: that is the blob's digest.
     let blobSink = ForwardingSink { try blob.write($0) }
     let tarSink: any ByteSink
@@ -114,7 +126,13 @@ public final class LayerSink: TarSink {
       compressorName = nil
       background = nil
       tarHash = nil
-      tarSink = blobSink
+      tarSink =
+        indexer.map { indexer in
+          ForwardingSink {
+            try blob.write($0)
+            try indexer.channel.write($0)
+          }
+        } ?? blobSink
     case .gzip, .zstd:
       let threads = ProcessInfo.processInfo.activeProcessorCount
       let context = "new layer (compression)"
@@ -134,7 +152,10 @@ public final class LayerSink: TarSink {
       // whose reading runs ahead).
       let b = BackgroundSink(capacity: 2) { try compressor.write($0) }
       background = b
-      let hash = HashingSink { try b.write($0) }
+      let hash = HashingSink {
+        try b.write($0)
+        try indexer?.channel.write($0)
+      }
       tarHash = hash
       tarSink = hash
     }
@@ -146,6 +167,7 @@ public final class LayerSink: TarSink {
     // Abandoned after an error: the compressor thread may hold the blob a while longer,
     // so its temporary file is removed here, not when the last reference goes.
     background?.cancel()
+    indexer?.cancel()
     blob.discard()
   }
 
@@ -192,7 +214,7 @@ public final class LayerSink: TarSink {
       descriptor: Descriptor(
         mediaType: compression.ociMediaType, digest: staged.digest, size: staged.size,
         annotations: compressorName.map { [LayerSink.compressorAnnotation: $0] }),
-      diffID: diffID)
+      diffID: diffID, index: indexer?.finish(diffID: diffID))
     result = written
     return written
   }

@@ -100,6 +100,32 @@ struct CLI {
     return r.stdout
   }
 
+  /// The top layer of `tag` was indexed as it was written (by a squash or a commit), and that
+  /// index is byte for byte the one a later command builds by reading the layer.
+  func expectTopLayerIndexedAsWritten(_ tag: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+  {
+    let blob = { (digest: String) in
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: URL(fileURLWithPath: "\(store)/blobs/sha256/\(digest.dropFirst(7))")))
+        as? [String: Any]
+    }
+    let tags = try JSONSerialization.jsonObject(with: Data(ok("tag", "--json").utf8)) as? [[String: Any]]
+    let manifest = try #require(tags?.first { $0["name"] as? String == tag }?["manifest"] as? String)
+    let config = try #require((try blob(manifest)?["config"] as? [String: Any])?["digest"] as? String)
+    let diffID = try #require(
+      ((try blob(config)?["rootfs"] as? [String: Any])?["diff_ids"] as? [String])?.last)
+    let cached = "\(store)/.imggit/cache/layers/\(diffID.dropFirst(7)).idx"
+    let written = try #require(
+      FileManager.default.contents(atPath: cached), "\(tag): its layer was not indexed as it was written",
+      sourceLocation: sourceLocation)
+    try FileManager.default.removeItem(atPath: cached)
+    try ok("show", tag)
+    let read = try #require(FileManager.default.contents(atPath: cached), sourceLocation: sourceLocation)
+    #expect(
+      written == read, "\(tag): the index made while writing differs from one made by reading",
+      sourceLocation: sourceLocation)
+  }
+
   static let packageRoot: String = {
     var url = URL(fileURLWithPath: #filePath)
     for _ in 0..<3 { url.deleteLastPathComponent() }

@@ -211,6 +211,7 @@ import Testing
       try cli.ok("fsck")
     case .huge:
       for args in commands { try cli.ok(args) }
+      try cli.expectTopLayerIndexedAsWritten("h:flat")
       try cli.ok("extract", "h:flat", "-C", cli.tmp.sub("xf"))
       for dir in ["x", "xl", "xf"] {
         var st = stat()
@@ -240,6 +241,7 @@ import Testing
       }
       try cli.ok("fsck")
       guard !failed else { return }
+      try cli.expectTopLayerIndexedAsWritten("h:flat")
       let got = try Self.tree(cli.tmp.sub("x"))
       let umoci = try run(
         try #require(which("umoci")), ["unpack", "--image", "\(cli.store):h:1", cli.tmp.sub("u")])

@@ -109,7 +109,9 @@ import Testing
       #expect(try fileTree(copy + "/u/rootfs") == original, "\(options)")
       let (a, b) = (try digest("a\(i):1"), try digest("b\(i):1"))
       #expect(a != nil && a == b, "\(options)")
+      try cli.expectTopLayerIndexedAsWritten("a\(i):1")
     }
+    try cli.expectTopLayerIndexedAsWritten("tricky:2")
     // The layer descriptor names the compressor: ISA-L by default, libdeflate for a level.
     let manifest = { (tag: String) in
       try String(contentsOfFile: "\(cli.store)/blobs/sha256/\(digest(tag)!.dropFirst(7))", encoding: .utf8)
