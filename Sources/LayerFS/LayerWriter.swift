@@ -137,13 +137,13 @@ public final class LayerSink: TarSink {
       let threads = ProcessInfo.processInfo.activeProcessorCount
       let context = "new layer (compression)"
       // gzip by default is ISA-L, well ahead of zlib at a ratio within a few percent; a level
-      // asked for by number is libdeflate's, zlib's ratio or better at a few times its
-      // speed. Every compressor runs on every core.
+      // asked for by number is zlib's, made by libdeflate at zlib's ratio or better at a few
+      // times its speed. Every compressor runs on every core.
       let compressor: any StreamCompressor =
         compression == .zstd
         ? try ZstdSink(level: Int32(level ?? 3), threads: threads, context: context, next: blobSink)
         : ParallelGzipSink(
-          compressor: level.map { .libdeflate(level: Int32($0)) } ?? .isal(level: LayerSink.isalLevel),
+          compressor: level.map { .libdeflate(gzipLevel: $0) } ?? .isal(level: LayerSink.isalLevel),
           threads: threads, context: context, next: blobSink)
       finishCompressor = { try compressor.finish() }
       compressorName = compressor.name

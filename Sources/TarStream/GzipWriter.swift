@@ -14,6 +14,16 @@ public enum GzipCompressor: Sendable, Equatable {
   static let isalLevels: ClosedRange<UInt32> = 1...3
   public static let libdeflateLevels: ClosedRange<Int32> = 1...12
 
+  /// The libdeflate level that gzip's level `level` (zlib's scale, 1–9) is made with: the
+  /// cheapest that still compresses smaller than zlib at that level. libdeflate's level N
+  /// beats zlib's N at every level, and its 7 already beats zlib's 9: on 1 MiB members of
+  /// the corpus's flattened image, of a text tree and of a binary tree, 0.4–0.7 % smaller,
+  /// in less than half the time of libdeflate's own 9 (for under 0.3 % more bytes). So 7–9
+  /// are all made at 7. 10–12 are libdeflate's own near-optimal levels, smaller and slower.
+  public static func libdeflate(gzipLevel level: Int) -> GzipCompressor {
+    .libdeflate(level: (7...9).contains(level) ? 7 : Int32(clamping: level))
+  }
+
   /// The compressor and its version, as a layer records it, so the bytes can be made again.
   public var name: String {
     let chunks = "\(ParallelGzipSink.chunkSize >> 20) MiB"

@@ -118,7 +118,8 @@ import Testing
     }
     #expect(try manifest("a0:1").contains("isa-l igzip level 3"))
     let level9 = try manifest("a3:1")
-    #expect(level9.contains("libdeflate 1.") && level9.contains("level 9"))
+    // gzip's level 9 is made at libdeflate's 7, which compresses smaller than zlib's 9.
+    #expect(level9.contains("libdeflate 1.") && level9.contains("level 7,"))
     // The tree spans several 1 MiB chunks, so the gzip layers above hold several (libdeflate's,
     // several members) and the readers were shown the joins.
     let flat = try JSONSerialization.jsonObject(with: Data(manifest("a6:1").utf8)) as? [String: Any]

@@ -158,12 +158,14 @@ final class ChunkedSource: ByteSource {
     }
   }
 
-  /// libdeflate's levels in members of a chunk each keep zlib's ratio: within a percent of
-  /// gzip(1) at the same level, although no member sees the chunk before it.
+  /// gzip's levels, made by libdeflate in members of a chunk each, keep zlib's ratio: within
+  /// a percent of gzip(1) at the same level, although no member sees the chunk before it,
+  /// and although 7–9 are all made at libdeflate's 7.
   @Test func libdeflateMembersKeepGzipsRatio() throws {
     let data = GzipSourceTests.sample(4 << 20)
-    for level: Int32 in [1, 6, 9] {
-      let ours = try Self.compress(data, threads: 2, piece: 1 << 16, compressor: .libdeflate(level: level))
+    for level in 1...9 {
+      let ours = try Self.compress(
+        data, threads: 2, piece: 1 << 16, compressor: .libdeflate(gzipLevel: level))
       let gzip = try GzipSourceTests.gzip(data, ["-\(level)"])
       #expect(
         Double(ours.count) <= Double(gzip.count) * 1.01, "level \(level): \(ours.count) vs \(gzip.count)")

@@ -140,7 +140,7 @@ struct LayerOutputOptions: ParsableArguments {
 
   @Option(
     help:
-      "Compression level. gzip: without it, ISA-L on every core (within 5% of gzip -6's size); 1-12 asks for libdeflate at that level (1-9: gzip -N's ratio or better), also on every core. zstd: 1-22, default 3 (20-22 search deeper within level 19's 8 MiB window)."
+      "Compression level. gzip: without it, ISA-L on every core (within 5% of gzip -6's size); 1-9 is gzip -N's ratio or better, made by libdeflate (7-9 all at its level 7, which already beats gzip -9), 10-12 libdeflate's slowest and smallest, also on every core. zstd: 1-22, default 3 (20-22 search deeper within level 19's 8 MiB window)."
   )
   var level: Int?
 
