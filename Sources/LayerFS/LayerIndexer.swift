@@ -42,7 +42,9 @@ public struct LayerIndexer: Sendable {
   }
 
   /// Writes an index made as its layer was written to the store's cache.
-  public func save(_ index: EncodedLayerIndex) { cache.write(index.lines, Self.cacheName(index.diffID)) }
+  public func save(_ index: EncodedLayerIndex) {
+    cache.write(index.pieces.reduce(into: Data()) { $0 += $1 }, Self.cacheName(index.diffID))
+  }
 
   /// ``indexes(_:)`` without writing the cache: also returns the indexes it built, for the
   /// caller to ``save(_:)`` once its command has succeeded (a refused command then leaves
@@ -193,9 +195,11 @@ public struct LayerIndexer: Sendable {
 
   /// Reads every entry of the tar `stream` holds, hashing each regular file's bytes, and
   /// hands each to `body` with its cleaned path (the marker's own path for a whiteout or an
-  /// opaque marker); `layer` names the layer in errors.
+  /// opaque marker); `layer` names the layer in errors. A regular file whose digest
+  /// `known` gives (by path, and whether the tar holds it sparse) is not read.
   static func forEachEntry(
-    _ stream: some TarEntries, layer: Digest, _ body: (String, IndexedEntry) throws -> Void
+    _ stream: some TarEntries, layer: Digest, known: ((String, Bool) -> String?)? = nil,
+    _ body: (String, IndexedEntry) throws -> Void
   ) throws {
     while let header = try stream.next() {
       let path = try LayerPath.clean(header.path, layer: layer)
@@ -207,6 +211,8 @@ public struct LayerIndexer: Sendable {
         var entry = FileEntry(path: path, header: header)
         if header.type == .hardlink {
           entry.link = try LayerPath.clean(header.linkTarget ?? "", layer: layer)
+        } else if header.type == .regular, let digest = known?(path, header.sparse != nil) {
+          entry.sha256 = digest
         } else if header.type == .regular, header.sparse != nil {
           entry.sha256 = try LayerIndexer.sparseDigest(stream).hex
         } else if header.type == .regular {
@@ -234,25 +240,36 @@ extension ArchiveReader: TarEntries {}
 /// A layer's index in the form the cache keeps (``LayerIndex/encodedLines()``).
 public struct EncodedLayerIndex: Sendable {
   public let diffID: Digest
-  public let lines: Data
+  /// The file, in pieces of about 1 MiB (one whole buffer would be copied as it grows).
+  public let pieces: [Data]
 }
 
 /// Indexes a new layer while it is written: its tar goes through a ``ByteChannel`` to a
-/// thread of its own, where the indexer reads it as it reads any layer. Whatever writes a
-/// layer (a squash, a commit) then leaves its index behind, and the next command to read
-/// the layer (mirror, diff, show, another squash) does not inflate and hash it all again.
-/// The index is made by the code that indexes every layer, from the very bytes written, so
-/// it is the one a later read would build.
+/// thread of its own, where the indexer's own walk (``LayerIndexer/forEachEntry``) reads
+/// it. Whatever writes a layer (a squash, a commit) then leaves its index behind, and the
+/// next command to read the layer (mirror, diff, show, another squash) does not inflate and
+/// hash it all again. Every header is the one a later read would see, because it is read
+/// from the very bytes written.
+///
+/// A file's content digest the writer already knows (a squash copies files whose digests
+/// the source layers' indexes hold, and reads those layers checked against their DiffIDs)
+/// is handed over with ``note(_:sha256:sparse:)`` and the file's bytes are skipped, not
+/// hashed a second time; any other file (a commit's files from this machine, or a file the
+/// tar holds in another form than noted) is hashed here.
 ///
 /// Each entry is encoded as it comes, not kept: the writer of a big layer is at its own
 /// peak of memory (two trees), and the cache form is a fraction of the entries' size.
 /// Writers give each path once; a tar that holds one twice gets no index here (the layer
 /// is indexed when first read, as any other).
 final class WrittenLayerIndexer: @unchecked Sendable {
-  let channel = ByteChannel()
+  /// Small buffers: the indexer reads headers and skips most bytes, so it keeps up with
+  /// little, and the writer is at its peak of memory.
+  let channel = ByteChannel(depth: 2, bufferSize: 1 << 18)
   private let condition = NSCondition()
+  /// Digests noted by the writer and not yet met in the tar, by path.
+  private var known: [String: (sha256: String, sparse: Bool)] = [:]
   /// The index's lines after its header (the DiffID is known only at the end).
-  private var body: Data?
+  private var body: [Data]?
   private var done = false
 
   private struct Repeated: Error {}
@@ -260,8 +277,7 @@ final class WrittenLayerIndexer: @unchecked Sendable {
   init() {
     let channel = channel
     let thread = Thread { [self] in
-      let lines = try? WrittenLayerIndexer.encode(
-        ArchiveReader(source: channel, context: "new layer (index)", decompress: false))
+      let lines = try? encode(ArchiveReader(source: channel, context: "new layer (index)", decompress: false))
       // Past the tar's end come only padding blocks; a reader that failed reads nothing more.
       channel.close()
       condition.withLock {
@@ -274,28 +290,45 @@ final class WrittenLayerIndexer: @unchecked Sendable {
     thread.start()
   }
 
+  /// The writer's word for the content digest of the regular file it is about to write at
+  /// `path` (whole, or as a sparse entry).
+  func note(_ path: String, sha256: String?, sparse: Bool) {
+    guard let sha256 else { return }
+    condition.withLock { known[path] = (sha256, sparse) }
+  }
+
+  private func knownDigest(_ path: String, sparse: Bool) -> String? {
+    let k = condition.withLock { known.removeValue(forKey: path) }
+    return k?.sparse == sparse ? k?.sha256 : nil
+  }
+
   /// The index's lines but the header, as ``LayerIndex/encodedLines()`` gives them.
-  private static func encode(_ reader: ArchiveReader) throws -> Data {
-    var entries = Data()
-    var markers = ""
+  private func encode(_ reader: ArchiveReader) throws -> [Data] {
+    var pieces: [Data] = []
+    var piece = Data()
+    func add(_ line: String) {
+      var line = line
+      line.withUTF8 { piece.append($0.baseAddress!, count: $0.count) }
+      if piece.count >= 1 << 20 {
+        pieces.append(piece)
+        piece = Data()
+      }
+    }
     // Hashes, not paths: a collision only costs the index, never makes a wrong one.
     var seen = Set<Int>()
     var whiteouts: [String] = []
     var opaque: [String] = []
-    try LayerIndexer.forEachEntry(reader, layer: Digest(of: Data())) { path, kind in
+    try LayerIndexer.forEachEntry(reader, layer: Digest(of: Data()), known: knownDigest) { path, kind in
       guard seen.insert(path.hashValue).inserted else { throw Repeated() }
       switch kind {
       case .opaque(let dir): opaque.append(dir)
       case .whiteout(let p): whiteouts.append(p)
-      case .entry(let entry):
-        var line = LayerIndex.entryLine(entry)
-        line.withUTF8 { entries.append($0.baseAddress!, count: $0.count) }
+      case .entry(let entry): add(LayerIndex.entryLine(entry))
       }
     }
-    for w in whiteouts { markers += LayerIndex.whiteoutLine(w) }
-    for o in opaque { markers += LayerIndex.opaqueLine(o) }
-    entries.append(contentsOf: markers.utf8)
-    return entries
+    for w in whiteouts { add(LayerIndex.whiteoutLine(w)) }
+    for o in opaque { add(LayerIndex.opaqueLine(o)) }
+    return pieces + [piece]
   }
 
   /// The index, once every byte is written; nil when the tar could not be indexed here.
@@ -305,7 +338,7 @@ final class WrittenLayerIndexer: @unchecked Sendable {
     while !done { condition.wait() }
     condition.unlock()
     guard let body else { return nil }
-    return EncodedLayerIndex(diffID: diffID, lines: Data(LayerIndex.headerLine(diffID).utf8) + body)
+    return EncodedLayerIndex(diffID: diffID, pieces: [Data(LayerIndex.headerLine(diffID).utf8)] + body)
   }
 
   /// Stops the thread without an index (the layer was abandoned).

@@ -182,6 +182,20 @@ public final class LayerSink: TarSink {
     try entry(FileEntry(path: name, type: .regular, mode: 0o644, mtime: mtime))
   }
 
+  public override func file(
+    _ e: FileEntry, feed: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws {
+    indexer?.note(e.path, sha256: e.sha256, sparse: false)
+    try super.file(e, feed: feed)
+  }
+
+  public override func sparseFile(
+    _ e: FileEntry, map: [SparseRegion], feed: ((Int64, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+  ) throws {
+    indexer?.note(e.path, sha256: e.sha256, sparse: true)
+    try super.sparseFile(e, map: map, feed: feed)
+  }
+
   /// Part of ``TreeSink``: ends the layer (see ``close()`` for the result).
   public override func finish() throws { _ = try close() }
 

@@ -4,7 +4,7 @@ import Foundation
 /// parser reads bytes while they are made (a new layer is indexed as it is written, not read
 /// back afterwards).
 ///
-/// The bytes go through `depth` buffers of 1 MiB, allocated once and reused; a block is the
+/// The bytes go through `depth` buffers (1 MiB by default), allocated once and reused; a block is the
 /// reader's until its next ``nextBlock()``. A writer that runs ahead waits for a free buffer.
 /// Either side may ``close()`` the channel: the writer when it gives up (the reader then gets
 /// an error), the reader when it needs no more (what is written after that is dropped, so
@@ -24,8 +24,8 @@ public final class ByteChannel: ByteSink, ByteSource, @unchecked Sendable {
   private var failure: (any Error)?
   private var closed = false
 
-  public init(depth: Int = 3) {
-    buffers = (0..<max(2, depth)).map { _ in .allocate(byteCount: 1 << 20, alignment: 64) }
+  public init(depth: Int = 3, bufferSize: Int = 1 << 20) {
+    buffers = (0..<max(2, depth)).map { _ in .allocate(byteCount: bufferSize, alignment: 64) }
     free = Array(buffers.indices)
   }
 

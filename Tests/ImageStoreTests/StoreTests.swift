@@ -15,7 +15,7 @@ import Testing
     #expect(try store.readIndex().manifests.isEmpty)
     // Opening again finds it; a folder with other content is refused.
     _ = try Store(path: tmp.sub("s"), create: false)
-    FileManager.default.createFile(atPath: tmp.sub("other"), contents: Data("x".utf8))
+    _ = FileManager.default.createFile(atPath: tmp.sub("other"), contents: Data("x".utf8))
     #expect(throws: StoreError.notALayout(path: tmp.path)) { try Store(path: tmp.path, create: true) }
     #expect(throws: StoreError.self) { try Store(path: tmp.sub("missing"), create: false) }
   }

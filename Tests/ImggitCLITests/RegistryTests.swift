@@ -229,7 +229,7 @@ import Testing
     let registry = try TestRegistry(tmp: cli.tmp, proxy: true)
     // One big layer (8 MiB of noise) so there is a middle to kill in.
     let noise = cli.tmp.sub("noise.bin")
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
       atPath: noise, contents: Data((0..<(8 << 20)).map { _ in UInt8.random(in: 0...255) }))
     try cli.ok(
       "commit", "base:1", "--add", "\(noise):/noise.bin", "--compression", "none", "-m", "noise", "-t",
@@ -260,7 +260,7 @@ import Testing
       let names = (try? FileManager.default.contentsOfDirectory(atPath: tmpDir)) ?? []
       for n in names where n == "partial-\(bigHex)" {
         let size = (try? FileManager.default.attributesOfItem(atPath: "\(tmpDir)/\(n)")[.size] as? Int64) ?? 0
-        partialSize = max(partialSize, size ?? 0)
+        partialSize = max(partialSize, size)
       }
       if partialSize > 3 << 20 { break }
     }

@@ -86,7 +86,7 @@ final class TestRegistry {
     if proxy {
       let p = TestRegistry.freePort()
       try "{}".write(toFile: controlFile, atomically: true, encoding: .utf8)
-      FileManager.default.createFile(atPath: requestLog, contents: nil)
+      _ = FileManager.default.createFile(atPath: requestLog, contents: nil)
       try start(
         "/usr/bin/python3", [TestRegistry.helpers, "fault-proxy", "\(p)", "\(port)", controlFile, requestLog])
       try TestRegistry.waitForPort(p)
@@ -125,7 +125,7 @@ final class TestRegistry {
     p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = args
     let out = log ?? "\(folder)/\(URL(fileURLWithPath: executable).lastPathComponent)-\(processes.count).log"
-    FileManager.default.createFile(atPath: out, contents: nil)
+    _ = FileManager.default.createFile(atPath: out, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
     p.standardOutput = handle
     p.standardError = handle
