@@ -294,7 +294,8 @@ final class WrittenLayerIndexer: @unchecked Sendable {
   /// `path` (whole, or as a sparse entry).
   func note(_ path: String, sha256: String?, sparse: Bool) {
     guard let sha256 else { return }
-    condition.withLock { known[path] = (sha256, sparse) }
+    // Once the reader has stopped (a tar it could not index), nothing takes them back.
+    condition.withLock { if !done { known[path] = (sha256, sparse) } }
   }
 
   private func knownDigest(_ path: String, sparse: Bool) -> String? {

@@ -4,8 +4,9 @@ import Foundation
 /// parser reads bytes while they are made (a new layer is indexed as it is written, not read
 /// back afterwards).
 ///
-/// The bytes go through `depth` buffers (1 MiB by default), allocated once and reused; a block is the
-/// reader's until its next ``nextBlock()``. A writer that runs ahead waits for a free buffer.
+/// The bytes go through `depth` buffers (1 MiB by default), allocated once and reused; a
+/// block is the reader's until its next ``nextBlock()``. A writer that runs ahead waits for
+/// a free buffer.
 /// Either side may ``close()`` the channel: the writer when it gives up (the reader then gets
 /// an error), the reader when it needs no more (what is written after that is dropped, so
 /// a reader that stopped early never holds the writer up).
