@@ -63,7 +63,9 @@ public final class Repository {
       // layers are applied to the old tree, and only the paths they touch compared.
       let added = Array(new.image.layers[shared..<new.commit.layerCount])
       let indexes = try layerIndexes(added)
-      changes = try rootFS(old).changes(applying: indexes.enumerated().map { ($1, shared + $0) })
+      // The old tree is not kept: the layers are applied to it in place, not to a copy.
+      var tree = try rootFS(old)
+      changes = try tree.applyReportingChanges(indexes.enumerated().map { ($1, shared + $0) })
     } else {
       changes = try rootFS(old).changes(to: try rootFS(new))
     }

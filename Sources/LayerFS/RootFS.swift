@@ -61,9 +61,17 @@ public struct RootFS: Sendable {
   /// between the tree before and after, at the cost of the paths the layer touches, with no
   /// copy of the tree. `log --stat` walks an image's layers with it.
   public mutating func applyReportingChanges(_ index: LayerIndex, at layer: Int) throws -> [Change] {
+    try applyReportingChanges([(index, layer)])
+  }
+
+  /// Applies `layers` (indexes with their positions) in order and returns what they changed
+  /// together, as ``applyReportingChanges(_:at:)`` does for one.
+  public mutating func applyReportingChanges(_ layers: [(index: LayerIndex, position: Int)]) throws
+    -> [Change]
+  {
     before = [:]
     defer { before = nil }
-    try apply(index, at: layer)
+    for (index, position) in layers { try apply(index, at: position) }
     return (before ?? [:]).compactMap { Change(path: $0.key, from: $0.value, to: nodes[$0.key]) }
       .sorted { $0.path < $1.path }
   }

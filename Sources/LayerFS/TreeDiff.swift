@@ -54,11 +54,6 @@ extension RootFS {
   /// paths they touch instead of two whole trees.
   public func changes(applying layers: [(index: LayerIndex, position: Int)]) throws -> [Change] {
     var after = self
-    var touched = Set<String>()
-    for (index, position) in layers {
-      touched.formUnion(try after.applyRecordingChanges(index, at: position))
-    }
-    return touched.compactMap { Change(path: $0, from: nodes[$0], to: after.nodes[$0]) }
-      .sorted { $0.path < $1.path }
+    return try after.applyReportingChanges(layers)
   }
 }
