@@ -34,4 +34,7 @@ public final class BlobFile {
   /// Opens the blob file at `path`: one in `blobs/`, or one an import has staged
   /// (``IncomingLayer/path``).
   public init(path: String) throws { file = try FileHandleFD(path: path, flags: O_RDONLY) }
+
+  /// Reads up to `buffer.count` bytes from where the last read stopped; 0 at end of file.
+  public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try file.read(into: buffer) }
 }

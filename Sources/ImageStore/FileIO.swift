@@ -15,11 +15,34 @@ package final class FileHandleFD {
   /// The raw descriptor, for C libraries that read from it (libarchive) and for `flock`.
   package var fd: Int32 { descriptor.rawValue }
 
-  init(path: String, flags: Int32, mode: mode_t = 0o644) throws {
-    let fd = open(path, flags | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw StoreError.io(operation: "open", path: path, errno: errno) }
+  /// Opens `path`. A file opened to be written or created must be a regular file reached
+  /// without a final symlink: one planted in the store (`.imggit/tmp/partial-HEX -> ~/.bashrc`)
+  /// would otherwise be truncated and written through, outside the store. Only an output the
+  /// user names (`-o /dev/null`, a pipe) is opened as `device`, as it is.
+  init(path: String, flags: Int32, mode: mode_t = 0o644, device: Bool = false) throws {
+    let writes = !device && flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND) != 0
+    let fd = open(path, flags | O_CLOEXEC | (writes ? O_NOFOLLOW : 0), mode)
+    guard fd >= 0 else {
+      let e = errno
+      if e == ELOOP { throw StoreError.notRegularFile(path: path) }
+      throw StoreError.io(operation: "open", path: path, errno: e)
+    }
     self.descriptor = FileDescriptor(rawValue: fd)
     self.path = path
+    if writes {
+      var st = stat()
+      guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+        throw StoreError.notRegularFile(path: path)
+      }
+    }
+  }
+
+  /// Whether `path` still names this open file (and not something put there since).
+  func isStill(at path: String) -> Bool {
+    var open = stat()
+    var there = stat()
+    return fstat(fd, &open) == 0 && lstat(path, &there) == 0 && open.st_dev == there.st_dev
+      && open.st_ino == there.st_ino && there.st_mode & S_IFMT == S_IFREG
   }
 
   /// Takes ownership of an fd that is already open (from `mkstemp`).
@@ -295,11 +318,16 @@ final class TempFile {
 package final class FileLock {
   private let file: FileHandleFD
 
-  /// Waits for the lock; `shared` lets other shared holders in.
-  package init(path: String, shared: Bool = false) throws {
-    file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+  /// Waits for the lock; `shared` lets other shared holders in. A missing file is created
+  /// with `mode`.
+  package init(path: String, shared: Bool = false, mode: mode_t = 0o644) throws {
+    file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT, mode: mode)
     try FileLock.lock(file, shared ? LOCK_SH : LOCK_EX)
   }
+
+  /// Whether `path` still names the locked file: a file that is replaced by renaming (an
+  /// auth file) leaves a waiter holding the lock of the old one, which must then try again.
+  package func holds(_ path: String) -> Bool { file.isStill(at: path) }
 
   /// Takes the lock without waiting; nil when another process holds it.
   init?(trying path: String, shared: Bool = false) throws {
@@ -358,7 +386,7 @@ package enum OutputFile {
   package static func write(to path: String, _ body: (Int32) throws -> Void) throws {
     var st = stat()
     if stat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG, st.st_mode & S_IFMT != S_IFDIR {
-      let file = try FileHandleFD(path: path, flags: O_WRONLY)
+      let file = try FileHandleFD(path: path, flags: O_WRONLY, device: true)
       return try body(file.fd)
     }
     let url = URL(fileURLWithPath: path)

@@ -15,7 +15,10 @@ import ImageModel
 /// the second finds the blob already published (check ``Store/hasBlob(_:)`` after opening).
 /// The lock file is never removed while imggit runs — a process waiting on a removed one
 /// would lock a file no one else sees — only gc sweeps it, under the store's exclusive lock.
-public final class PartialBlob {
+///
+/// Sendable because one transfer owns it and its tries run one after another; a try cut off
+/// by a deadline has ended before the next one starts.
+public final class PartialBlob: @unchecked Sendable {
   public let digest: Digest
   private let store: Store
   private let file: FileHandleFD
@@ -70,6 +73,8 @@ public final class PartialBlob {
     }
     try file.sync()
     if !store.hasBlob(digest) {
+      // What is renamed into blobs/ must be the file just verified, not one swapped in.
+      guard file.isStill(at: path) else { throw StoreError.notRegularFile(path: path) }
       guard rename(path, store.blobPath(digest)) == 0 else {
         throw StoreError.io(operation: "rename", path: store.blobPath(digest), errno: errno)
       }

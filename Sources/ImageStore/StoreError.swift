@@ -25,6 +25,9 @@ public enum StoreError: ImggitError, Equatable {
   case unnamedImage(source: String, number: Int, manifest: Digest)
   /// A blob of a partial image that is promised by a registry and was not fetched.
   case blobPromised(Digest, source: String)
+  /// A file of the store that imggit writes is a symlink, a folder or a device: planted, or
+  /// made by hand. It is neither written through nor published.
+  case notRegularFile(path: String)
 
   public var description: String {
     switch self {
@@ -34,6 +37,8 @@ public enum StoreError: ImggitError, Equatable {
       return "\(op) \(path): \(String(cString: strerror(e)))"
     case .blobMissing(let d, let path):
       return "blob \(d) missing (\(path))"
+    case .notRegularFile(let path):
+      return "\(path) is not a regular file (a symlink?); imggit does not write through it, remove it"
     case .blobPromised(let d, let source):
       return "blob \(d) is promised by \(source) and not in the store (offline)"
     case .blobCorrupt(let d, let actual, let path):
