@@ -154,7 +154,12 @@ extension Repository {
     let kind = MediaType.isIndex(d.mediaType) ? "index" : "manifest"
     guard need(d, kind) else { return problems }
     do {
-      if MediaType.isManifest(d.mediaType) {
+      if MediaType.isManifest(d.mediaType),
+        try Manifest.decode(
+          try store.readBlob(d.digest, size: d.size, limit: Repository.walkLimit), digest: d.digest
+        )
+        .isImage
+      {
         // Read, not kept: a tag moved a thousand times names a thousand images, which held
         // at once took a gigabyte.
         let img = try store.image(d)
@@ -171,7 +176,8 @@ extension Repository {
           problems += checkImage(m, label: "\(label)\(platform)", corrupt: corrupt, promised: &promised)
         }
       } else {
-        // A kind imggit does not model (an artifact): what it references must be there.
+        // A kind imggit does not model (an attestation, an artifact): what it references must
+        // be there.
         let data = try store.readBlob(d.digest, size: d.size, limit: Repository.walkLimit)
         for r in try JSONValue.referencedDescriptors(in: data, what: "\(d.mediaType) \(d.digest)") {
           _ = need(Descriptor(mediaType: r.mediaType ?? "", digest: r.digest, size: r.size), "blob")

@@ -84,8 +84,10 @@ extension Repository {
           pending.append((r.digest, r.mediaType, r.size))
         }
         if MediaType.isManifest(type) {
-          let m = try Manifest.parse(data, digest: d.digest)
-          if let config = try? ImageConfig.parse(try store.readBlob(m.config.digest), digest: m.config.digest)
+          // An attestation or an artifact has no DiffIDs: only its blobs are kept.
+          let m = try Manifest.decode(data, digest: d.digest)
+          if m.isImage,
+            let config = try? ImageConfig.parse(try store.readBlob(m.config.digest), digest: m.config.digest)
           {
             diffIDs.formUnion(config.diffIDs)
           }

@@ -36,6 +36,15 @@ public struct Manifest: Sendable, Hashable, Codable {
   public var subject: Descriptor?
   public var annotations: [String: String]?
 
+  /// Whether this is an image: an image config and filesystem layers. Anything else (a
+  /// BuildKit attestation with in-toto layers, a cosign signature, an artifact with an
+  /// `artifactType` or an empty config) is an artifact: its blobs are kept and moved as they
+  /// are, never read as a filesystem.
+  public var isImage: Bool {
+    artifactType == nil && MediaType.isConfig(config.mediaType)
+      && layers.allSatisfy { MediaType.isLayer($0.mediaType) }
+  }
+
   public init(config: Descriptor, layers: [Descriptor], annotations: [String: String]? = nil) {
     self.schemaVersion = 2
     self.mediaType = MediaType.ociManifest
@@ -46,13 +55,20 @@ public struct Manifest: Sendable, Hashable, Codable {
 
   /// Parses a manifest blob, refusing media types imggit cannot treat as an image.
   public static func parse(_ data: some DataProtocol, digest: Digest) throws -> Manifest {
-    let m = try CanonicalJSON.decode(Manifest.self, from: Data(data), what: "manifest \(digest)")
-    if let t = m.mediaType, !MediaType.isManifest(t) {
-      throw ModelError.unsupportedMediaType(t, what: "manifest \(digest)")
-    }
+    let m = try decode(data, digest: digest)
     for layer in m.layers where !MediaType.isLayer(layer.mediaType) {
       throw ModelError.unsupportedMediaType(
         layer.mediaType, what: "layer \(layer.digest) of manifest \(digest)")
+    }
+    return m
+  }
+
+  /// Parses a manifest blob that may be an artifact's (see ``isImage``): its blobs may be of
+  /// any type.
+  public static func decode(_ data: some DataProtocol, digest: Digest) throws -> Manifest {
+    let m = try CanonicalJSON.decode(Manifest.self, from: Data(data), what: "manifest \(digest)")
+    if let t = m.mediaType, !MediaType.isManifest(t) {
+      throw ModelError.unsupportedMediaType(t, what: "manifest \(digest)")
     }
     return m
   }

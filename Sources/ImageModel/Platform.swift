@@ -79,15 +79,21 @@ public struct PlatformChoice: Sendable, Hashable, CustomStringConvertible {
 
 extension ImageIndex {
   /// The entries that are images of a platform: not nested indexes, not the attestation
-  /// manifests BuildKit adds (`unknown/unknown`, pointing at the image they describe).
+  /// manifests BuildKit adds (`unknown/unknown`, pointing at the image they describe), not
+  /// artifacts that say so (`artifactType`).
   public var images: [Descriptor] {
-    manifests.filter { MediaType.isManifest($0.mediaType) && !ImageIndex.isAttestation($0) }
+    manifests.filter { MediaType.isManifest($0.mediaType) && !ImageIndex.isArtifact($0) }
   }
 
   /// Whether an entry is an attestation of another entry (`vnd.docker.reference.type`).
   public static func isAttestation(_ d: Descriptor) -> Bool {
     d.annotations?["vnd.docker.reference.type"] == "attestation-manifest"
   }
+
+  /// Whether an entry says it is no image: an attestation, or an artifact (a signature, an
+  /// SBOM) whose descriptor carries its `artifactType`. Its manifest may still have to be
+  /// read to know (``Manifest/isImage``).
+  public static func isArtifact(_ d: Descriptor) -> Bool { isAttestation(d) || d.artifactType != nil }
 
   /// The platforms of the images, as `os/arch[/variant]`.
   public var platformLabels: [String] { images.map { $0.platform?.label ?? "unknown" } }

@@ -18,6 +18,11 @@ public func validateImage(_ store: Store, _ descriptor: Descriptor) throws {
     let index = try CanonicalJSON.decode(
       ImageIndex.self, from: try store.readBlob(descriptor.digest, size: descriptor.size), what: "index")
     for m in index.manifests where MediaType.isManifest(m.mediaType) { try validateImage(store, m) }
+  } else if let data = try? store.readBlob(descriptor.digest, size: descriptor.size), !isImageManifest(data) {
+    // An attestation or an artifact: every blob it names is there, as its descriptor says.
+    for r in try JSONValue.referencedDescriptors(in: data, what: "artifact \(descriptor.digest)") {
+      try store.verifyBlob(r.digest, size: r.size)
+    }
   } else {
     let image = try store.image(descriptor)
     for layer in image.layers {
@@ -44,6 +49,18 @@ public func validateImage(_ store: Store, _ descriptor: Descriptor) throws {
     }
   }
   if complete { Validated.seen.withLock { _ = $0.insert(descriptor.digest) } }
+}
+
+/// Whether a manifest is an image's, by the spec's own media types: an image config and
+/// filesystem layers (not an attestation's in-toto layers, a signature, an artifact).
+func isImageManifest(_ data: Data) -> Bool {
+  guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+    json["artifactType"] == nil,
+    let config = (json["config"] as? [String: Any])?["mediaType"] as? String,
+    MediaType.isConfig(config)
+  else { return false }
+  let layers = (json["layers"] as? [[String: Any]]) ?? []
+  return layers.allSatisfy { MediaType.isLayer($0["mediaType"] as? String ?? "") }
 }
 
 /// Every tag of the store at `path` (and every reflog entry's image) validated.

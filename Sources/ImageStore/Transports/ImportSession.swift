@@ -207,13 +207,16 @@ final class ImportSession {
     var kept: [Descriptor] = []
     var dropped = Set<Digest>()
     for child in index.manifests
-    where MediaType.isManifest(child.mediaType) && !ImageIndex.isAttestation(child) {
+    where MediaType.isManifest(child.mediaType) && !ImageIndex.isArtifact(child) {
       guard has(child) else {
         result.leftOut.append(child.platform?.label ?? child.digest.description)
         dropped.insert(child.digest)
         continue
       }
-      let manifest = try Manifest.parse(try small(child, what: "manifest"), digest: child.digest)
+      // An artifact whose descriptor does not say so comes along with the others below.
+      let data = try small(child, what: "manifest")
+      guard try Manifest.decode(data, digest: child.digest).isImage else { continue }
+      let manifest = try Manifest.parse(data, digest: child.digest)
       guard has(manifest.config), manifest.layers.allSatisfy(has) else {
         result.leftOut.append(child.platform?.label ?? child.digest.description)
         dropped.insert(child.digest)
