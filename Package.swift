@@ -11,6 +11,7 @@ let package = Package(
       name: "ImggitKit",
       targets: [
         "Errors", "ImageModel", "ImageStore", "TarStream", "LayerFS", "History", "GitMirror", "Registry",
+        "RegistryFormats",
       ]),
   ],
   dependencies: [
@@ -71,11 +72,14 @@ let package = Package(
     .target(
       name: "GitMirror",
       dependencies: ["CGit2", "Errors", "History", "LayerFS", "ImageStore", "ImageModel", "TarStream"]),
+    // What registries and auth files say, parsed and edited without I/O: challenges,
+    // Retry-After, error bodies, auth files. Fuzzed on its own, without the network stack.
+    .target(name: "RegistryFormats", dependencies: ["ImageModel"]),
     // The distribution protocol: references, auth, manifests, blobs, transfers (pull, push).
     .target(
       name: "Registry",
       dependencies: [
-        "Errors", "ImageModel", "ImageStore",
+        "Errors", "ImageModel", "ImageStore", "RegistryFormats",
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -93,7 +97,8 @@ let package = Package(
       ]),
     .executableTarget(name: "imggit", dependencies: ["ImggitCLI"]),
     // Fuzz targets (libFuzzer through scripts/fuzz.sh); built plainly, a replayer of inputs.
-    .executableTarget(name: "imggit-fuzz", dependencies: ["ImageModel", "ImageStore", "LayerFS", "CLinux"]),
+    .executableTarget(
+      name: "imggit-fuzz", dependencies: ["ImageModel", "ImageStore", "LayerFS", "RegistryFormats", "CLinux"]),
 
     // Helpers shared by the tests: temp folders, images built in-process, running programs.
     .target(
@@ -105,6 +110,9 @@ let package = Package(
     .testTarget(name: "LayerFSTests", dependencies: ["LayerFS", "ImageStore", "TarStream", "TestSupport"]),
     .testTarget(name: "HistoryTests", dependencies: ["History", "ImageStore", "TestSupport"]),
     .testTarget(name: "GitMirrorTests", dependencies: ["GitMirror", "TestSupport"]),
+    // The registry client's logic without a registry: formats, retries, auth files, plans.
+    .testTarget(
+      name: "RegistryTests", dependencies: ["Registry", "RegistryFormats", "ImageStore", "TestSupport"]),
     // Runs the built `imggit` binary against images made with umoci and skopeo.
     .testTarget(
       name: "ImggitCLITests",

@@ -2,7 +2,7 @@
 # fuzz.sh [--seconds N] [TARGET...]
 #
 # Builds imggit-fuzz with libFuzzer (-sanitize=fuzzer, into .build-fuzz) and fuzzes each
-# target (revision, json, layer, archive: all by default) for N seconds (default 30), starting
+# target (revision, json, layer, archive, registry: all by default) for N seconds (default 30), starting
 # from the seed corpus in Tests/Fuzz/corpus/TARGET. A crash stops the run with its input
 # saved as Tests/Fuzz/regressions/TARGET/crash-*: fix it, keep the file, and the test suite
 # replays it from then on (FuzzRegressionTests). CI runs 20 seconds of each target.
@@ -13,11 +13,11 @@ targets=()
 while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
-    revision|json|layer|archive) targets+=("$1"); shift ;;
-    *) echo "usage: $0 [--seconds N] [revision|json|layer|archive...]" >&2; exit 64 ;;
+    revision|json|layer|archive|registry) targets+=("$1"); shift ;;
+    *) echo "usage: $0 [--seconds N] [revision|json|layer|archive|registry...]" >&2; exit 64 ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(revision json layer archive)
+[ ${#targets[@]} -gt 0 ] || targets=(revision json layer archive registry)
 # lld: gold fails on libFuzzer's objects here.
 swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld \
   --product imggit-fuzz 2>&1 \

@@ -31,6 +31,43 @@ extension JSONValue {
   }
 }
 
+extension JSONValue {
+  /// The members of the JSON object `data` holds, each value as the exact bytes it was
+  /// written with, in order: what lets a file imggit shares with other tools (an auth file)
+  /// be edited in one key while every other key keeps its bytes, numbers' digits included.
+  /// Nil when the document is valid JSON but not an object.
+  ///
+  /// - Throws: ``ModelError/malformedJSON(what:reason:)`` as ``parse(_:what:)`` does.
+  public static func rawMembers(of data: Data, what: String) throws -> [(key: String, raw: Data)]? {
+    guard case .object = try parse(data, what: what) else { return nil }
+    return try data.withUnsafeBytes { bytes in
+      var reader = JSONReader(bytes)
+      var members: [(key: String, raw: Data)] = []
+      do throws(JSONReader.Failure) {
+        reader.skipSpace()
+        try reader.skip("{")
+        reader.skipSpace()
+        if try reader.take("}") { return members }
+        while true {
+          reader.skipSpace()
+          let key = try reader.key()
+          reader.skipSpace()
+          try reader.skip(":")
+          reader.skipSpace()
+          let start = reader.at
+          _ = try reader.value(depth: 1)
+          members.append((key, Data(bytes[start..<reader.at])))
+          reader.skipSpace()
+          if try reader.take("}") { return members }
+          try reader.skip(",")
+        }
+      } catch {
+        throw ModelError.malformedJSON(what: what, reason: "\(error.reason) at byte \(reader.at)")
+      }
+    }
+  }
+}
+
 /// A cursor over the bytes of one document; see ``JSONValue/parse(_:what:)``.
 struct JSONReader {
   struct Failure: Error {
@@ -69,6 +106,22 @@ struct JSONReader {
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
     default: throw Failure("unexpected character")
     }
+  }
+
+  /// Steps over `c`, which must be next.
+  mutating func skip(_ c: Character) throws(Failure) { try expect(c) }
+
+  /// Steps over `c` when it is next.
+  mutating func take(_ c: Character) throws(Failure) -> Bool {
+    guard next == c.asciiValue else { return false }
+    at += 1
+    return true
+  }
+
+  /// An object's key: a string.
+  mutating func key() throws(Failure) -> String {
+    guard next == UInt8(ascii: "\"") else { throw Failure("expected a key") }
+    return try string()
   }
 
   private mutating func expect(_ c: Character) throws(Failure) {

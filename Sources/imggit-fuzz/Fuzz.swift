@@ -3,14 +3,16 @@ import Foundation
 import ImageModel
 import ImageStore
 import LayerFS
+import RegistryFormats
 
 /// Fuzz targets for what reads untrusted input: the revision parser, the JSON decoding of
-/// manifests, configs and indexes, the layer reader with its whiteout logic, and archive
-/// import. Built with libFuzzer by `scripts/fuzz.sh` (`-sanitize=fuzzer -DFUZZING`); built
+/// manifests, configs and indexes, the layer reader with its whiteout logic, archive import,
+/// and what registries and auth files say (challenges, Retry-After, error bodies, auth-file
+/// reading and editing). Built with libFuzzer by `scripts/fuzz.sh` (`-sanitize=fuzzer -DFUZZING`); built
 /// plainly, the same program replays inputs from files, which is how the tests keep every
 /// crash the fuzzer found fixed: `imggit-fuzz TARGET FILE|FOLDER...`.
 enum Target: String, CaseIterable {
-  case revision, json, layer, archive
+  case revision, json, layer, archive, registry
 
   /// Feeds one input; errors are the expected outcome for most inputs, crashes are bugs.
   func run(_ data: Data) {
@@ -58,6 +60,26 @@ enum Target: String, CaseIterable {
       guard FileManager.default.createFile(atPath: path, contents: data) else { return }
       defer { try? FileManager.default.removeItem(atPath: path) }
       _ = try? Importer(store: store).run(.archive(path: path), tag: try? TagName(parsing: "fuzz:1"))
+    case .registry:
+      let s = String(decoding: data, as: UTF8.self)
+      _ = Challenge.parse(s)
+      _ = Challenge.preferred(s)
+      _ = RetryAfter.seconds(s)
+      _ = ErrorBody.message(s)
+      let keys = ["r.example", "https://r.example"]
+      _ = try? AuthDocument.credentials(in: data, keys: keys)
+      // An edit that is accepted must give a document that holds the entry, and whose other
+      // entries read as before.
+      if let edited = try? AuthDocument.editing(data, keys: keys, auth: "dTpw") {
+        guard let found = try? AuthDocument.credentials(in: edited, keys: keys), found.0 == "u",
+          found.1 == "p"
+        else { fatalError("an edited auth file does not hold its entry") }
+        let other = ["o.example"]
+        guard
+          (try? AuthDocument.credentials(in: edited, keys: other)).map({ $0?.0 })
+            == (try? AuthDocument.credentials(in: data, keys: other)).map({ $0?.0 })
+        else { fatalError("an edit changed another entry") }
+      }
     }
   }
 }

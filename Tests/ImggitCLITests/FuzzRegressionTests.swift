@@ -5,7 +5,7 @@ import Testing
 /// Every input the fuzzers start from or once crashed on (Tests/Fuzz), replayed through the
 /// fuzz targets built without libFuzzer: a crash found once stays fixed.
 @Suite struct FuzzRegressionTests {
-  @Test(arguments: ["revision", "json", "layer", "archive"])
+  @Test(arguments: ["revision", "json", "layer", "archive", "registry"])
   func replay(_ target: String) throws {
     let binary = URL(fileURLWithPath: try CLI.findBinary()).deletingLastPathComponent()
       .appendingPathComponent(
