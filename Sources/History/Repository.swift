@@ -19,10 +19,13 @@ public struct CommitRef: Sendable {
 ///
 /// One instance serves one command; it is not shared between tasks.
 /// Fetches an image of a registry into the store as a partial image (manifest and config,
-/// layers promised), under `tag`: what lets every command take a remote reference where it
-/// takes a revision. The registry module implements it; History only asks.
+/// layers promised): what lets every command take a remote reference where it takes a
+/// revision. The registry module implements it; History only asks.
 public protocol RemoteImages: Sendable {
-  func fetch(_ reference: ImageReference, tag: TagName, into store: Store) throws
+  /// Fetches `reference` and returns its manifest (or index) as stored. `tag` moves to it
+  /// when the tag is new or still where an earlier pull of the reference put it; a tag with
+  /// local history is left alone, since reading a reference must not move it.
+  func fetch(_ reference: ImageReference, tag: TagName, into store: Store) throws -> Descriptor
 }
 
 public final class Repository {
@@ -159,7 +162,7 @@ public final class Repository {
   /// resolves a reference to the store's own tag for it.
   public var remote: (any RemoteImages)?
   /// The remote references fetched by this command: each is asked for once.
-  private var fetchedRemotes = Set<ImageReference>()
+  private var fetchedRemotes: [ImageReference: Descriptor] = [:]
   private var unsaved: [LayerIndex] = []
   /// The indexes of the layers this command wrote (see ``keepIndex(of:)``).
   private var unsavedWritten: [EncodedLayerIndex] = []
@@ -282,9 +285,12 @@ public final class Repository {
       guard let local = ref.localTag else {
         throw HistoryError.unknownRevision(ref.description, candidates: [])
       }
-      if let remote, fetchedRemotes.insert(ref).inserted {
-        try remote.fetch(ref, tag: local, into: store)
-        cachedTags = nil
+      if let remote {
+        if fetchedRemotes[ref] == nil {
+          fetchedRemotes[ref] = try remote.fetch(ref, tag: local, into: store)
+          cachedTags = nil
+        }
+        return try tip(of: fetchedRemotes[ref]!, revision: ref.description)
       }
       guard let tag = try tags().first(where: { $0.name == local }) else {
         throw HistoryError.unknownRevision(ref.description, candidates: [])

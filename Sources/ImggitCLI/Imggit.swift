@@ -56,6 +56,7 @@ public enum ImggitMain {
     do {
       var command = try Imggit.parseAsRoot()
       try command.run()
+      Sessions.shutdown()
       StoreOptions.saveCaches()
     } catch {
       fail(error)
@@ -67,19 +68,21 @@ public enum ImggitMain {
   /// command's flags where one helps), usage errors also point at `imggit help`, and any
   /// other failure (a system error from Foundation) is one line too.
   static func fail(_ error: any Error) -> Never {
+    // What an error says may come from a registry, an archive or a file name: one line, and
+    // never a terminal escape.
     if let error = error as? any ImggitError {
-      Terminal.printError("imggit: \(Hints.line(for: error))")
+      Terminal.printError("imggit: \(Hints.line(for: error).escapingControlCharacters)")
       Foundation.exit(1)
     }
     let code = Imggit.exitCode(for: error)
     if code == .failure && !(error is ExitCode) {
-      Terminal.printError("imggit: \(Imggit.message(for: error))")
+      Terminal.printError("imggit: \(Imggit.message(for: error).escapingControlCharacters)")
       Foundation.exit(1)
     }
     // An exit status the command chose (diff --exit-code, fsck) ends a command that worked.
     if error is ExitCode { StoreOptions.saveCaches() }
     if code == .success || error is ExitCode { Imggit.exit(withError: error) }
-    Terminal.printError("imggit: \(Imggit.message(for: error))\nSee 'imggit help'.")
+    Terminal.printError("imggit: \(Imggit.message(for: error).escapingControlCharacters)\nSee 'imggit help'.")
     Foundation.exit(code.rawValue)
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ImageModel
 import ImageStore
+import RegistryFormats
 
 /// A user name and password (or token) for one registry.
 public struct Credentials: Sendable, Hashable {
@@ -13,9 +14,15 @@ public struct Credentials: Sendable, Hashable {
   }
 
   /// `USER:PASS`, as `--creds` takes it.
+  ///
+  /// - Throws: ``RegistryError/malformedCredentials(reason:)``, which never repeats the value:
+  ///   it holds a secret.
   public init(parsing s: String) throws {
-    guard let colon = s.firstIndex(of: ":"), colon != s.startIndex else {
-      throw ModelError.invalidReference(s, reason: "credentials are written USER:PASSWORD")
+    guard let colon = s.firstIndex(of: ":") else {
+      throw RegistryError.malformedCredentials(reason: "there is no colon")
+    }
+    guard colon != s.startIndex else {
+      throw RegistryError.malformedCredentials(reason: "the user name before the colon is empty")
     }
     self.init(username: String(s[..<colon]), password: String(s[s.index(after: colon)...]))
   }
@@ -64,17 +71,12 @@ public struct AuthFile: Sendable {
     return nil
   }
 
-  private func read() throws -> [String: JSONValue] {
-    guard FileManager.default.fileExists(atPath: path) else { return [:] }
-    let data: Data
-    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+  /// The file's bytes; a missing file is empty.
+  private func read(_ file: String) throws -> Data {
+    guard FileManager.default.fileExists(atPath: file) else { return Data() }
+    do { return try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
       throw RegistryError.credentialsFile(path: path, reason: "cannot be read")
     }
-    if data.isEmpty { return [:] }
-    guard let o = try? JSONDecoder().decode([String: JSONValue].self, from: data) else {
-      throw RegistryError.credentialsFile(path: path, reason: "is not a JSON object")
-    }
-    return o
   }
 
   /// Docker Hub is stored under its historical key.
@@ -85,46 +87,75 @@ public struct AuthFile: Sendable {
   }
 
   public func credentials(for registry: String) throws -> Credentials? {
-    guard case .object(let auths)? = try read()["auths"] else { return nil }
-    for key in AuthFile.keys(for: registry) {
-      guard case .object(let entry)? = auths[key] else { continue }
-      if case .string(let auth)? = entry["auth"], let data = Data(base64Encoded: auth),
-        let text = String(data: data, encoding: .utf8), let c = try? Credentials(parsing: text)
-      {
-        return c
-      }
-      if case .string(let user)? = entry["username"], case .string(let pass)? = entry["password"] {
-        return Credentials(username: user, password: pass)
-      }
+    let data = try read(path)
+    do {
+      let found = try AuthDocument.credentials(in: data, keys: AuthFile.keys(for: registry))
+      return found.map { Credentials(username: $0.0, password: $0.1) }
+    } catch {
+      throw RegistryError.credentialsFile(path: path, reason: error.reason)
     }
-    return nil
   }
 
   /// Stores `credentials` for `registry` (nil removes them); returns whether anything changed.
+  ///
+  /// Only that registry's entry changes: every other key of the file keeps its bytes (a
+  /// number its digits), the file stays readable by its owner only, a symlinked file is
+  /// written through its link, and two logins at once take turns on a lock of the file, so
+  /// neither loses the other's entry.
+  ///
+  /// - Throws: ``RegistryError/credentialsFile(path:reason:)`` when the file is not JSON,
+  ///   its `auths` is not an object, or it cannot be written.
   @discardableResult
   public func store(_ credentials: Credentials?, for registry: String) throws -> Bool {
-    var root = try read()
-    var auths: [String: JSONValue] = [:]
-    if case .object(let a)? = root["auths"] { auths = a }
-    let before = auths
-    for key in AuthFile.keys(for: registry).dropFirst() { auths[key] = nil }
-    if let credentials {
-      auths[AuthFile.keys(for: registry)[0]] = .object(["auth": .string(credentials.encoded)])
-    } else {
-      auths[AuthFile.keys(for: registry)[0]] = nil
+    let target = AuthFile.followingLinks(path)
+    let dir = (target as NSString).deletingLastPathComponent
+    do {
+      try FileManager.default.createDirectory(
+        atPath: dir.isEmpty ? "." : dir, withIntermediateDirectories: true)
+    } catch {
+      throw RegistryError.credentialsFile(path: path, reason: "its folder cannot be made: \(error)")
     }
-    guard auths != before else { return false }
-    root["auths"] = .object(auths)
-    let dir = (path as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    var data = try encoder.encode(root)
-    data.append(0x0a)
+    let lock = try AuthFile.lock(target, path: path)
+    defer { withExtendedLifetime(lock) {} }
+    let current = try read(target)
+    let edited: Data?
+    do {
+      edited = try AuthDocument.editing(
+        current, keys: AuthFile.keys(for: registry), auth: credentials?.encoded)
+    } catch {
+      throw RegistryError.credentialsFile(path: path, reason: error.reason)
+    }
+    guard let edited else { return false }
     // Credentials: readable by the owner only, replaced whole (fsynced, renamed).
-    do { try AtomicFile.write(data, to: path, mode: 0o600) } catch {
+    do { try AtomicFile.write(edited, to: target, mode: 0o600) } catch {
       throw RegistryError.credentialsFile(path: path, reason: "cannot be written: \(error)")
     }
     return true
+  }
+
+  /// The file a path leads to through its symlinks (the path itself when it is none).
+  static func followingLinks(_ path: String) -> String {
+    var current = path
+    for _ in 0..<40 {
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { break }
+      current =
+        target.hasPrefix("/")
+        ? target
+        : ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(target)
+    }
+    return current
+  }
+
+  /// The lock of the file itself, held while it is read, edited and replaced; a waiter that
+  /// finds the file replaced meanwhile locks the new one.
+  static func lock(_ target: String, path: String) throws -> FileLock {
+    for _ in 0..<100 {
+      let lock: FileLock
+      do { lock = try FileLock(path: target, mode: 0o600) } catch {
+        throw RegistryError.credentialsFile(path: path, reason: "cannot be locked: \(error)")
+      }
+      if lock.holds(target) { return lock }
+    }
+    throw RegistryError.credentialsFile(path: path, reason: "keeps being replaced while imggit waits for it")
   }
 }

@@ -36,37 +36,43 @@ extension RegistryClient {
     let what = "manifest \(ref.repository)\(reference.hasPrefix("sha256:") ? "@" : ":")\(reference)"
     var headers = HTTPHeaders()
     headers.add(name: "Accept", value: Self.manifestTypes.joined(separator: ", "))
-    return try await retrying(what) {
-      let response = try await send(
-        .GET, url(ref.repository, "manifests/\(reference)"), repository: ref.repository, headers: headers,
-        what: what)
-      switch response.status.code {
-      case 200: break
-      case 404: throw RegistryError.manifestUnknown(ref.with(tag: ref.tag, digest: pinned ?? ref.digest))
-      default: throw await failure(response, repository: ref.repository, what: what)
+    let accept = headers
+    let (data, contentType) = try await retrying(what) {
+      try await withDeadline(what) {
+        let response = try await self.send(
+          .GET, self.url(ref.repository, "manifests/\(reference)"), repository: ref.repository,
+          headers: accept, what: what)
+        switch response.status.code {
+        case 200: break
+        case 404: throw RegistryError.manifestUnknown(ref.with(tag: ref.tag, digest: pinned ?? ref.digest))
+        default: throw await self.failure(response, repository: ref.repository, what: what)
+        }
+        let body = try await self.collect(response, limit: Self.manifestLimit, what: what)
+        return (Data(buffer: body), response.headers.first(name: "Content-Type"))
       }
-      let body = try await response.body.collect(upTo: 4 << 20)
-      let data = Data(buffer: body)
-      let digest = Digest(of: data)
-      if let expected = pinned ?? ref.digest, expected != digest {
-        throw RegistryError.digestMismatch(
-          registry: registry, repository: ref.repository, expected: expected, actual: digest)
-      }
-      var mediaType = response.headers.first(name: "Content-Type")?.split(separator: ";").first.map {
-        $0.trimmingCharacters(in: .whitespaces)
-      }
-      if mediaType == nil || !Self.manifestTypes.contains(mediaType!),
-        let json = try? JSONDecoder().decode([String: JSONValue].self, from: data),
-        let t = json["mediaType"]?.stringValue
-      {
-        mediaType = t
-      }
-      guard let mediaType, Self.manifestTypes.contains(mediaType) else {
-        throw RegistryError.unsupportedMediaType(ref, mediaType ?? "none")
-      }
-      return FetchedManifest(data: data, mediaType: mediaType, digest: digest)
     }
+    let digest = Digest(of: data)
+    if let expected = pinned ?? ref.digest, expected != digest {
+      throw RegistryError.digestMismatch(
+        registry: registry, repository: ref.repository, expected: expected, actual: digest)
+    }
+    var mediaType = contentType?.split(separator: ";").first.map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    if mediaType == nil || !Self.manifestTypes.contains(mediaType!),
+      let json = try? JSONDecoder().decode([String: JSONValue].self, from: data),
+      let t = json["mediaType"]?.stringValue
+    {
+      mediaType = t
+    }
+    guard let mediaType, Self.manifestTypes.contains(mediaType) else {
+      throw RegistryError.unsupportedMediaType(ref, mediaType ?? "none")
+    }
+    return FetchedManifest(data: data, mediaType: mediaType, digest: digest)
   }
+
+  /// Registries refuse manifests over 4 MiB, and so does imggit.
+  static let manifestLimit = 4 << 20
 
   /// Runs `body` until it works, a failure is not worth retrying, or the tries run out.
   func retrying<T: Sendable>(
@@ -82,7 +88,7 @@ extension RegistryClient {
         }
         onRetry()
         let wait = delay(attempt: attempt, retryAfter: (error as? TransferError)?.retryAfter)
-        try await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+        try await Task.sleep(nanoseconds: UInt64(min(max(wait, 0), 3600) * 1e9))
       }
     }
   }
@@ -90,8 +96,12 @@ extension RegistryClient {
   /// Downloads a blob into the store, verified by size and digest while it streams. A try
   /// that breaks off keeps its bytes: the next one (in this run or a later one) asks only for
   /// the rest with `Range`, and a registry that ignores `Range` sends it whole again.
+  ///
+  /// A `small` blob (a config, an attestation) must arrive whole within the read timeout, as
+  /// a manifest must (see ``withDeadline(_:_:)``).
   func fetchBlob(
-    _ blob: Descriptor, repository: String, into store: Store, progress: ProgressReporter?
+    _ blob: Descriptor, repository: String, into store: Store, progress: ProgressReporter?,
+    small: Bool = false
   ) async throws -> BlobOutcome {
     if store.hasBlob(blob.digest) { return .skipped }
     let partial = try PartialBlob(store: store, digest: blob.digest)
@@ -104,57 +114,77 @@ extension RegistryClient {
     progress?.advance(by: min(startedWith, blob.size), item: item)
     let counters = TransferCounters()
     try await retrying(what, onRetry: { counters.retry() }) {
-      let offset = partial.size
-      if offset >= blob.size {
-        try finish(partial, blob, repository: repository, progress: progress, counted: offset)
-        return
-      }
-      var headers = HTTPHeaders()
-      if offset > 0 { headers.add(name: "Range", value: "bytes=\(offset)-") }
-      let response = try await send(
-        .GET, url(repository, "blobs/\(blob.digest)"), repository: repository, headers: headers, what: what)
-      let code = response.status.code
-      if code == 206, offset > 0,
-        response.headers.first(name: "Content-Range")?.hasPrefix("bytes \(offset)-") == true
-      {
-        counters.resumed()
-      } else if code == 200 || code == 206 || code == 416 {
-        // Sent from the start (no Range support), or a range we cannot use: start again.
-        if offset > 0 {
-          progress?.advance(by: -offset, item: item)
-          try partial.restart()
+      if small {
+        try await withDeadline(what) {
+          try await self.fetchAttempt(blob, repository: repository, partial, counters, progress: progress)
         }
-        if code != 200 {
-          _ = try? await response.body.collect(upTo: 1 << 16)
-          throw TransferError(description: "the registry answered the range request with \(code)")
-        }
-      } else if code == 404 {
-        throw RegistryError.blobUnknown(registry: registry, repository: repository, blob.digest)
       } else {
-        let error = await failure(response, repository: repository, what: what)
-        if code == 429 || code == 503 {
-          throw TransferError(
-            description: error.description, retryAfter: response.headers.first(name: "Retry-After"))
-        }
-        throw error
+        try await fetchAttempt(blob, repository: repository, partial, counters, progress: progress)
       }
-      do {
-        for try await buffer in response.body {
-          try buffer.withUnsafeReadableBytes { try partial.append($0) }
-          counters.add(Int64(buffer.readableBytes))
-          progress?.advance(by: Int64(buffer.readableBytes), item: item)
-          if partial.size > blob.size { break }
-        }
-      } catch {
-        throw TransferError(description: "the transfer broke off after \(partial.size) bytes: \(error)")
-      }
-      guard partial.size >= blob.size else {
-        throw TransferError(description: "the body ended after \(partial.size) of \(blob.size) bytes")
-      }
-      try finish(partial, blob, repository: repository, progress: progress, counted: partial.size)
     }
     return .fetched(
       bytes: counters.bytes, resumed: startedWith > 0 || counters.didResume, retries: counters.retries)
+  }
+
+  /// One try of ``fetchBlob(_:repository:into:progress:small:)``: from where the partial
+  /// download stopped.
+  private func fetchAttempt(
+    _ blob: Descriptor, repository: String, _ partial: PartialBlob, _ counters: TransferCounters,
+    progress: ProgressReporter?
+  ) async throws {
+    let what = "blob \(blob.digest) of \(repository)"
+    let item = blob.digest.short
+    let offset = partial.size
+    if offset >= blob.size {
+      try finish(partial, blob, repository: repository, progress: progress, counted: offset)
+      return
+    }
+    var headers = HTTPHeaders()
+    if offset > 0 { headers.add(name: "Range", value: "bytes=\(offset)-") }
+    let response = try await send(
+      .GET, url(repository, "blobs/\(blob.digest)"), repository: repository, headers: headers, what: what)
+    let code = response.status.code
+    if code == 206, offset > 0,
+      response.headers.first(name: "Content-Range")?.hasPrefix("bytes \(offset)-") == true
+    {
+      counters.resumed()
+    } else if code == 200 || code == 206 || code == 416 {
+      // Sent from the start (no Range support), or a range we cannot use: start again.
+      if offset > 0 {
+        progress?.advance(by: -offset, item: item)
+        try partial.restart()
+      }
+      if code != 200 {
+        await discard(response)
+        throw TransferError(description: "the registry answered the range request with \(code)")
+      }
+    } else if code == 404 {
+      throw RegistryError.blobUnknown(registry: registry, repository: repository, blob.digest)
+    } else {
+      let error = await failure(response, repository: repository, what: what)
+      if code == 429 || code == 503 {
+        throw TransferError(
+          description: error.description, retryAfter: response.headers.first(name: "Retry-After"))
+      }
+      throw error
+    }
+    do {
+      for try await buffer in response.body {
+        try buffer.withUnsafeReadableBytes { try partial.append($0) }
+        counters.add(Int64(buffer.readableBytes))
+        progress?.advance(by: Int64(buffer.readableBytes), item: item)
+        if partial.size > blob.size { break }
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch {
+      throw TransferError(
+        description: "the transfer broke off after \(partial.size) bytes: \(RegistryError.describe(error))")
+    }
+    guard partial.size >= blob.size else {
+      throw TransferError(description: "the body ended after \(partial.size) of \(blob.size) bytes")
+    }
+    try finish(partial, blob, repository: repository, progress: progress, counted: partial.size)
   }
 
   /// Publishes a complete download; one that does not verify is dropped and tried again.
@@ -166,7 +196,7 @@ extension RegistryClient {
       try partial.finish(expectedSize: blob.size, source: "\(registry)/\(repository)")
     } catch let error as StoreError {
       progress?.advance(by: -counted, item: blob.digest.short)
-      throw TransferError(description: "\(error)")
+      throw TransferError(description: error.description, cause: error)
     }
   }
 
@@ -203,7 +233,7 @@ extension RegistryClient {
       guard code == 202 || (code == 201 && from != nil) else {
         throw await failure(response, repository: repository, what: what)
       }
-      _ = try? await response.body.collect(upTo: 1 << 16)
+      await discard(response)
       switch code {
       case 201: return nil
       default:
@@ -224,7 +254,7 @@ extension RegistryClient {
     progress?.startItem(blob.digest.short, total: blob.size)
     defer { progress?.finishItem(blob.digest.short) }
     let body = HTTPClientRequest.Body.stream(
-      FileChunks(path: store.blobPath(blob.digest), progress: progress, item: blob.digest.short),
+      VerifiedChunks(base: BlobChunks(store: store, digest: blob.digest), blob: blob, progress: progress),
       length: .known(blob.size))
     try await upload(blob, to: location, repository: repository, body: body)
   }
@@ -244,7 +274,7 @@ extension RegistryClient {
     guard response.status.code == 201 else {
       throw await failure(response, repository: repository, what: what)
     }
-    _ = try? await response.body.collect(upTo: 1 << 16)
+    await discard(response)
   }
 
   /// `GET /v2/<repo>/blobs/<digest>` from the start, for `body` to read as it arrives: how a
@@ -274,7 +304,7 @@ extension RegistryClient {
       guard response.status.code == 201 else {
         throw await failure(response, repository: repository, what: what)
       }
-      _ = try? await response.body.collect(upTo: 1 << 16)
+      await discard(response)
     }
   }
 
@@ -283,7 +313,7 @@ extension RegistryClient {
     let what = "login"
     let response = try await send(.GET, apiRoot, repository: nil, what: what)
     guard response.status.code == 200 else { throw await failure(response, repository: nil, what: what) }
-    _ = try? await response.body.collect(upTo: 1 << 16)
+    await discard(response)
   }
 }
 
@@ -301,44 +331,43 @@ private final class TransferCounters: @unchecked Sendable {
   func resumed() { lock.withLock { _resumed = true } }
 }
 
-/// A file of the store as an upload body: 1 MiB buffers read as the connection takes them.
-struct FileChunks: AsyncSequence, Sendable {
+/// A blob of the store as an upload body: 1 MiB buffers read as the connection takes them.
+/// The iterator opens the blob through the store and owns the descriptor, which closes when
+/// the iterator goes away, however the upload ended.
+struct BlobChunks: AsyncSequence, Sendable {
   typealias Element = ByteBuffer
-  let path: String
-  let progress: ProgressReporter?
-  /// The part of the progress these bytes count for.
-  let item: String
+  let store: Store
+  let digest: Digest
 
   struct AsyncIterator: AsyncIteratorProtocol {
-    let path: String
-    let progress: ProgressReporter?
-    let item: String
-    var fd: SystemPackage.FileDescriptor?
+    let store: Store
+    let digest: Digest
+    var file: BlobFile?
     var done = false
 
     mutating func next() async throws -> ByteBuffer? {
       if done { return nil }
-      if fd == nil { fd = try SystemPackage.FileDescriptor.open(FilePath(path), .readOnly) }
+      if file == nil { file = try store.openBlob(digest) }
+      let reader = file!
       var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
-      let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1 << 20) { raw in
-        try fd!.read(into: raw)
+      let n = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1 << 20) {
+        try reader.read(into: $0)
       }
       if n == 0 {
         done = true
-        try fd?.close()
+        file = nil
         return nil
       }
-      progress?.advance(by: Int64(n), item: item)
       return buffer
     }
   }
 
-  func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, progress: progress, item: item) }
+  func makeAsyncIterator() -> AsyncIterator { AsyncIterator(store: store, digest: digest) }
 }
 
-/// A blob's bytes on their way from one registry to another, hashed as they pass: the
-/// sequence fails, and with it the upload before it completes, when they are not the
-/// blob's size and digest.
+/// A blob's bytes on their way to a registry (from the store, or from another registry),
+/// hashed as they pass: the sequence fails, and with it the upload before it completes, when
+/// they are not the blob's size and digest.
 struct VerifiedChunks<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
 where Base.Element == ByteBuffer {
   typealias Element = ByteBuffer
@@ -354,8 +383,11 @@ where Base.Element == ByteBuffer {
 
     mutating func next() async throws -> ByteBuffer? {
       let chunk: ByteBuffer?
-      do { chunk = try await base.next() } catch {
-        throw TransferError(description: "the source broke off after \(hasher.count) bytes: \(error)")
+      do { chunk = try await base.next() } catch let error as StoreError {
+        throw error
+      } catch {
+        throw TransferError(
+          description: "the source broke off after \(hasher.count) bytes: \(RegistryError.describe(error))")
       }
       guard let chunk else {
         let actual = hasher.finalize()

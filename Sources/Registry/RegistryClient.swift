@@ -1,10 +1,12 @@
 import AsyncHTTPClient
+import Errors
 import Foundation
 import ImageModel
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import RegistryFormats
 
 /// How imggit reaches registries: the options every command that talks to one takes.
 public struct RegistryOptions: Sendable {
@@ -12,9 +14,10 @@ public struct RegistryOptions: Sendable {
   public var insecure = false
   /// Registries always reached over plain HTTP (from the configuration file).
   public var insecureRegistries: Set<String> = []
-  /// Credentials that win over any auth file (`--creds`).
+  /// Credentials that win over the auth file (`--creds`), for the registry the command names
+  /// and no other (see ``RegistrySession``).
   public var credentials: Credentials?
-  /// Blobs moved at once.
+  /// Blobs moved at once (see ``jobRange``).
   public var jobs = 4
   /// A PEM file of CA certificates to trust besides the system's (`--cert`); else
   /// `/etc/containers/certs.d/HOST/ca.crt` or `/etc/docker/certs.d/HOST/ca.crt` when present.
@@ -26,6 +29,9 @@ public struct RegistryOptions: Sendable {
   /// The first wait between tries, doubled each time (a `Retry-After` wins).
   public var backoff: Double = 0.5
 
+  /// The parallel transfers a command may ask for: more would only open connections.
+  public static let jobRange = 1...64
+
   public init() {}
 
   func usesPlainHTTP(_ registry: String) -> Bool { insecure || insecureRegistries.contains(registry) }
@@ -33,21 +39,27 @@ public struct RegistryOptions: Sendable {
 
 /// One registry host, reached over one HTTP client: requests with auth (anonymous, basic, or a
 /// bearer token fetched through the `WWW-Authenticate` challenge and cached per repository and
-/// action), redirects followed by hand so credentials never go to another host, and the
-/// retry policy of transfers.
+/// action), redirects followed by hand, and the retry policy of transfers. Credentials and
+/// tokens go only to the registry's own scheme, host and port: never to a redirect or an
+/// upload `Location` elsewhere.
 final class RegistryClient: Sendable {
   let registry: String
   let options: RegistryOptions
   private let base: String
+  private let origin: Origin?
   private let http: HTTPClient
   private let credentials: Credentials?
   private let auth = AuthCache()
 
-  init(registry: String, apiHost: String, options: RegistryOptions) throws {
+  /// A client of `registry` (`host[:port]`, as references name it) that answers challenges
+  /// with `credentials`. Use ``RegistrySession/client(for:plainHTTP:)``, which makes one per
+  /// registry and shuts them down.
+  init(registry: String, plainHTTP: Bool, credentials: Credentials?, options: RegistryOptions) throws {
     self.registry = registry
     self.options = options
-    base = "\(options.usesPlainHTTP(registry) ? "http" : "https")://\(apiHost)"
-    credentials = try options.credentials ?? AuthFile.lookup(registry)
+    self.credentials = credentials
+    base = "\(plainHTTP ? "http" : "https")://\(ImageReference.apiHost(of: registry))"
+    origin = Origin(base)
     var tls = TLSConfiguration.makeClientConfiguration()
     let candidates = [
       options.caFile, "/etc/containers/certs.d/\(registry)/ca.crt", "/etc/docker/certs.d/\(registry)/ca.crt",
@@ -66,21 +78,8 @@ final class RegistryClient: Sendable {
     http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
   }
 
-  /// Runs `body` with a client for `reference`'s registry, shutting it down afterwards.
-  static func with<T: Sendable>(
-    _ registry: String, apiHost: String, options: RegistryOptions,
-    _ body: (RegistryClient) async throws -> T
-  ) async throws -> T {
-    let client = try RegistryClient(registry: registry, apiHost: apiHost, options: options)
-    do {
-      let result = try await body(client)
-      try? await client.http.shutdown()
-      return result
-    } catch {
-      try? await client.http.shutdown()
-      throw error
-    }
-  }
+  /// Closes the client's connections.
+  func shutdown() { try? http.syncShutdown() }
 
   func url(_ repository: String, _ path: String) -> String { "\(base)/v2/\(repository)/\(path)" }
 
@@ -109,15 +108,17 @@ final class RegistryClient: Sendable {
       "repository:\($0):\(actions)" + (other.map { " repository:\($0):pull" } ?? "")
     }
     var target = url
-    var sameHost = true
     var challenged = false
     for _ in 0..<6 {
+      // Another scheme, host or port (a redirect to blob storage, an upload Location
+      // elsewhere) is not the registry: it gets no credentials and no challenge is answered.
+      let sameHost = origin != nil && Origin(target) == origin
       var request = HTTPClientRequest(url: target)
       request.method = method
       request.headers = headers
-      if sameHost, let value = await auth.header(for: scope) {
-        request.headers.replaceOrAdd(name: "Authorization", value: value)
-      }
+      request.headers.remove(name: "Authorization")
+      let sent = sameHost ? await auth.header(for: scope) : nil
+      if let sent { request.headers.replaceOrAdd(name: "Authorization", value: sent) }
       request.body = body
       let response: HTTPClientResponse
       do {
@@ -127,22 +128,17 @@ final class RegistryClient: Sendable {
       }
       let code = Int(response.status.code)
       if code == 401, sameHost, !challenged {
-        challenged = true
         let challenge = response.headers.first(name: "WWW-Authenticate") ?? ""
-        _ = try? await response.body.collect(upTo: 1 << 16)
+        await discard(response)
+        // Another request of this client earned credentials meanwhile: try with those.
+        if await auth.header(for: scope) != sent { continue }
+        challenged = true
         try await authenticate(challenge, scope: scope, repository: repository)
         continue
       }
       if [301, 302, 303, 307, 308].contains(code), let location = response.headers.first(name: "Location") {
-        _ = try? await response.body.collect(upTo: 1 << 16)
-        let next = resolve(location)
-        // Blob storage on another host gets no registry credentials.
-        if URL(string: next)?.host != URL(string: target)?.host
-          || URL(string: next)?.port != URL(string: target)?.port
-        {
-          sameHost = false
-        }
-        target = next
+        await discard(response)
+        target = resolve(location)
         continue
       }
       return response
@@ -153,8 +149,9 @@ final class RegistryClient: Sendable {
   /// Answers a `WWW-Authenticate` challenge: Basic takes the credentials as they are; Bearer
   /// asks the token service named in the challenge for a token of `scope`.
   private func authenticate(_ challenge: String, scope: String?, repository: String?) async throws {
-    let (kind, params) = Challenge.parse(challenge)
-    switch kind.lowercased() {
+    let chosen = Challenge.preferred(challenge)
+    let (kind, params) = (chosen?.scheme ?? "", chosen?.parameters ?? [:])
+    switch kind {
     case "basic":
       guard let credentials else {
         throw RegistryError.denied(
@@ -177,54 +174,62 @@ final class RegistryClient: Sendable {
         throw RegistryError.badResponse(
           registry: registry, what: "auth challenge", reason: "bad realm \(realm)")
       }
-      var request = HTTPClientRequest(url: tokenURL)
-      if let credentials { request.headers.add(name: "Authorization", value: "Basic \(credentials.encoded)") }
-      let response: HTTPClientResponse
-      do { response = try await http.execute(request, timeout: .seconds(60)) } catch {
-        throw RegistryError.transport(registry: registry, what: "token from \(realm)", underlying: error)
+      var tokenRequest = HTTPClientRequest(url: tokenURL)
+      if let credentials {
+        tokenRequest.headers.add(name: "Authorization", value: "Basic \(credentials.encoded)")
       }
-      let body = try await response.body.collect(upTo: 1 << 20)
-      guard response.status.code == 200 else {
-        throw RegistryError.denied(
-          registry: registry, repository: repository, status: Int(response.status.code),
-          message: "the token service \(realm) refused: \(String(buffer: body).prefix(200))")
+      let request = tokenRequest
+      // Requests that meet the challenge at once (parallel blobs) share one token request.
+      try await auth.earn(scope) {
+        try await self.token(request, realm: realm, scope: scope, repository: repository)
       }
-      guard
-        let json = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: body)),
-        let token = json["token"]?.stringValue ?? json["access_token"]?.stringValue
-      else {
-        throw RegistryError.badResponse(
-          registry: registry, what: "token from \(realm)", reason: "no token in the answer")
-      }
-      await auth.setBearer("Bearer \(token)", for: scope)
     default:
       throw RegistryError.denied(
         registry: registry, repository: repository, status: 401, message: "unsupported auth \"\(kind)\"")
     }
   }
 
+  /// Asks a token service for a token: the `Bearer …` header value.
+  private func token(_ request: HTTPClientRequest, realm: String, scope: String?, repository: String?)
+    async throws -> String
+  {
+    let what = "token from \(realm)"
+    let body = try await withDeadline(what) {
+      let response: HTTPClientResponse
+      do {
+        response = try await self.http.execute(request, timeout: .seconds(self.options.readTimeout))
+      } catch {
+        throw RegistryError.transport(registry: self.registry, what: what, underlying: error)
+      }
+      let body = try await self.collect(response, limit: 1 << 20, what: what)
+      guard response.status.code == 200 else {
+        throw RegistryError.denied(
+          registry: self.registry, repository: repository, status: Int(response.status.code),
+          message: "the token service \(realm) refused: \(String(buffer: body).prefix(200))")
+      }
+      return body
+    }
+    guard
+      let json = try? JSONDecoder().decode([String: JSONValue].self, from: Data(buffer: body)),
+      let token = json["token"]?.stringValue ?? json["access_token"]?.stringValue
+    else {
+      throw RegistryError.badResponse(
+        registry: registry, what: "token from \(realm)", reason: "no token in the answer")
+    }
+    return "Bearer \(token)"
+  }
+
   /// A failed response as an error: 401/403 as denied, the rest with the registry's message.
   func failure(_ response: HTTPClientResponse, repository: String?, what: String) async -> RegistryError {
-    let body = (try? await response.body.collect(upTo: 1 << 16)).map { String(buffer: $0) } ?? ""
-    let message = Self.errorMessage(body)
+    let body =
+      (try? await withDeadline(what) { try await self.collect(response, limit: 1 << 16, what: what) })
+      .map { String(buffer: $0) } ?? ""
+    let message = ErrorBody.message(body)
     let code = Int(response.status.code)
     if code == 401 || code == 403 {
       return .denied(registry: registry, repository: repository, status: code, message: message)
     }
     return .status(registry: registry, repository: repository, what: what, status: code, message: message)
-  }
-
-  /// The distribution spec's `{"errors":[{"code":…,"message":…}]}`, in one line.
-  static func errorMessage(_ body: String) -> String {
-    guard let data = body.data(using: .utf8),
-      let json = try? JSONDecoder().decode([String: JSONValue].self, from: data),
-      let errors = json["errors"]?.arrayValue
-    else { return String(body.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines) }
-    return errors.compactMap { e -> String? in
-      let code = e["code"]?.stringValue
-      let message = e["message"]?.stringValue
-      return [code, message].compactMap { $0 }.joined(separator: ": ")
-    }.joined(separator: "; ")
   }
 
   /// Whether a failed try is worth another: the connection broke, the registry is busy or
@@ -241,18 +246,88 @@ final class RegistryClient: Sendable {
   /// How long to wait before try `attempt` (1-based): `Retry-After` seconds when the registry
   /// sent them (at most a minute), else the backoff doubled per try (at most 8 s).
   func delay(attempt: Int, retryAfter: String?) -> Double {
-    if let retryAfter, let seconds = Double(retryAfter.trimmingCharacters(in: .whitespaces)) {
-      return min(max(seconds, 0), 60)
+    if let seconds = retryAfter.flatMap({ RetryAfter.seconds($0) }) { return min(seconds, 60) }
+    return min(options.backoff * pow(2, Double(min(attempt, 16) - 1)), 8)
+  }
+
+  /// Reads a whole response body of at most `limit` bytes (a manifest, a token, an error):
+  /// a larger one is refused, and a body that breaks off is a retryable failure, each named.
+  func collect(_ response: HTTPClientResponse, limit: Int, what: String) async throws -> ByteBuffer {
+    if let length = response.headers.first(name: "Content-Length").flatMap(Int64.init), length > limit {
+      throw RegistryError.badResponse(
+        registry: registry, what: what, reason: "the body is \(length) bytes, more than the \(limit) accepted"
+      )
     }
-    return min(options.backoff * pow(2, Double(attempt - 1)), 8)
+    do {
+      return try await response.body.collect(upTo: limit)
+    } catch is NIOTooManyBytesError {
+      throw RegistryError.badResponse(
+        registry: registry, what: what, reason: "the body is more than the \(limit) bytes accepted")
+    } catch let error as RegistryError {
+      throw error
+    } catch {
+      throw TransferError(description: "the body broke off: \(RegistryError.describe(error))")
+    }
+  }
+
+  /// Reads and drops a body nobody needs (a 401's, a redirect's), so the connection can be
+  /// used again; a body that does not come within the deadline is left.
+  func discard(_ response: HTTPClientResponse) async {
+    _ = try? await withDeadline("") { try await self.collect(response, limit: 1 << 16, what: "") }
+  }
+
+  /// Runs `body`, a request for a small document (a manifest, a token, an error), which must
+  /// be done within ``RegistryOptions/readTimeout``: a registry that sends one byte at a time
+  /// never trips the read timeout, and would hold the command for as long as it likes.
+  func withDeadline<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T)
+    async throws -> T
+  {
+    let seconds = options.readTimeout
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+      group.addTask { try await body() }
+      group.addTask {
+        try await Task.sleep(nanoseconds: UInt64(seconds) * 1_000_000_000)
+        return nil
+      }
+      defer { group.cancelAll() }
+      guard let first = try await group.next(), let result = first else {
+        throw RegistryError.badResponse(
+          registry: registry, what: what, reason: "it did not arrive whole within \(seconds) seconds")
+      }
+      return result
+    }
+  }
+}
+
+/// The scheme, host and port of a URL: what decides whether a request goes to the registry.
+struct Origin: Equatable {
+  let scheme: String
+  let host: String
+  let port: Int
+
+  init?(_ url: String) {
+    guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), let host = c.host else {
+      return nil
+    }
+    self.scheme = scheme
+    self.host = host.lowercased()
+    port = c.port ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : -1)
   }
 }
 
 /// A transfer that broke off in a way a retry can mend (a body cut short, too long, or that
-/// did not verify); carries the `Retry-After` of a busy registry.
-struct TransferError: Error, Sendable, CustomStringConvertible {
+/// did not verify); carries the `Retry-After` of a busy registry, and the error it came from.
+struct TransferError: ImggitError {
   let description: String
   var retryAfter: String?
+  var cause: (any Error)? { underlying }
+  var underlying: (any Error & Sendable)?
+
+  init(description: String, retryAfter: String? = nil, cause: (any Error & Sendable)? = nil) {
+    self.description = description
+    self.retryAfter = retryAfter
+    underlying = cause
+  }
 }
 
 /// The tokens and basic credentials one client has earned, by scope.
@@ -269,42 +344,21 @@ private actor AuthCache {
   func setBearer(_ value: String, for scope: String?) {
     if let scope { bearer[scope] = value } else { anyBearer = value }
   }
-}
 
-/// `WWW-Authenticate: Bearer realm="…",service="…",scope="…"`, as RFC 7235 writes it.
-enum Challenge {
-  static func parse(_ header: String) -> (String, [String: String]) {
-    let trimmed = header.trimmingCharacters(in: .whitespaces)
-    guard let space = trimmed.firstIndex(of: " ") else { return (trimmed, [:]) }
-    let kind = String(trimmed[..<space])
-    var params: [String: String] = [:]
-    var rest = trimmed[trimmed.index(after: space)...]
-    while !rest.isEmpty {
-      rest = rest.drop { $0 == " " || $0 == "," }
-      guard let eq = rest.firstIndex(of: "=") else { break }
-      let key = rest[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-      rest = rest[rest.index(after: eq)...]
-      var value = ""
-      if rest.first == "\"" {
-        rest = rest.dropFirst()
-        while let c = rest.first {
-          rest = rest.dropFirst()
-          if c == "\\", let n = rest.first {
-            value.append(n)
-            rest = rest.dropFirst()
-          } else if c == "\"" {
-            break
-          } else {
-            value.append(c)
-          }
-        }
-      } else {
-        let end = rest.firstIndex(of: ",") ?? rest.endIndex
-        value = rest[..<end].trimmingCharacters(in: .whitespaces)
-        rest = rest[end...]
-      }
-      params[key] = value
+  private var earning: [String: Task<String, any Error>] = [:]
+
+  /// Runs `fetch` for a token of `scope` and keeps what it returns; callers that come while
+  /// it runs wait for the same answer instead of asking again.
+  func earn(_ scope: String?, _ fetch: @escaping @Sendable () async throws -> String) async throws {
+    let key = scope ?? ""
+    // Every waiter keeps the answer itself: the one that started the request may resume last.
+    if let running = earning[key] {
+      setBearer(try await running.value, for: scope)
+      return
     }
-    return (kind, params)
+    let task = Task { try await fetch() }
+    earning[key] = task
+    defer { earning[key] = nil }
+    setBearer(try await task.value, for: scope)
   }
 }

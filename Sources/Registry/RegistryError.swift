@@ -3,6 +3,7 @@ import Errors
 import Foundation
 import ImageModel
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -24,6 +25,10 @@ public enum RegistryError: ImggitError {
   case badResponse(registry: String, what: String, reason: String)
   case gaveUp(registry: String, what: String, attempts: Int, last: any Error & Sendable)
   case credentialsFile(path: String, reason: String)
+  /// `--creds` that are not `USER:PASSWORD`; the value itself is never repeated.
+  case malformedCredentials(reason: String)
+  /// Two tags would be pushed to one reference, the second replacing the first.
+  case pushCollision(destination: String, tags: [String])
 
   public var cause: (any Error)? {
     switch self {
@@ -32,7 +37,11 @@ public enum RegistryError: ImggitError {
     }
   }
 
-  public var description: String {
+  /// Registries name themselves, their repositories and their errors: whatever they send is
+  /// printed with its control characters escaped.
+  public var description: String { rawDescription.escapingControlCharacters }
+
+  private var rawDescription: String {
     func repo(_ r: String?) -> String { r.map { " (repository \($0))" } ?? "" }
     switch self {
     case .denied(let registry, let repository, let status, let message):
@@ -59,12 +68,18 @@ public enum RegistryError: ImggitError {
       return "\(registry): \(what) failed \(attempts) times; last: \(RegistryError.describe(last))"
     case .credentialsFile(let path, let reason):
       return "\(path): \(reason)"
+    case .malformedCredentials(let reason):
+      return "the credentials given are not USER:PASSWORD: \(reason)"
+    case .pushCollision(let destination, let tags):
+      return "\(tags.joined(separator: " and ")) would both be pushed to \(destination); nothing was pushed"
     }
   }
 
   /// A cause in one line: imggit's own errors as they print, the network's in words.
   static func describe(_ e: any Error) -> String {
     if let e = e as? any ImggitError { return e.description }
+    if e is NIOTooManyBytesError { return "the registry sent more than was asked for" }
+    if e is CancellationError { return "cancelled" }
     if let e = e as? IOError { return String(cString: strerror(e.errnoCode)) }
     if let e = e as? NIOConnectionError {
       return e.connectionErrors.first.map { describe($0.error) } ?? "cannot connect"
@@ -76,9 +91,13 @@ public enum RegistryError: ImggitError {
       case .remoteConnectionClosed: return "the registry closed the connection"
       case .tlsHandshakeTimeout: return "the TLS handshake timed out"
       case .cancelled: return "cancelled"
-      default: return "\(e)"
+      case .deadlineExceeded: return "the request took too long"
+      case .bodyLengthMismatch: return "the body's length is not what the registry said"
+      case .invalidURL: return "an invalid URL"
+      default: return "the HTTP exchange failed (\(e))"
       }
     }
+    if let e = e as? HTTPParserError { return "the registry's answer is not valid HTTP (\(e))" }
     if let e = e as? NIOSSLError {
       if case .handshakeFailed = e { return "the TLS handshake failed (does it speak plain HTTP?)" }
       return "TLS: \(e)"
@@ -95,5 +114,30 @@ public enum RegistryError: ImggitError {
     if let e = e as? HTTPClientError, e == .connectTimeout { return true }
     if let e = e as? IOError { return [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(e.errnoCode) }
     return false
+  }
+}
+
+extension RegistryError: Equatable {
+  /// Two errors are equal when they are the same case: what tests assert on, whatever the
+  /// registry's own words.
+  public static func == (a: RegistryError, b: RegistryError) -> Bool { a.kind == b.kind }
+
+  /// The case's name.
+  public var kind: String {
+    switch self {
+    case .denied: "denied"
+    case .manifestUnknown: "manifestUnknown"
+    case .blobUnknown: "blobUnknown"
+    case .status: "status"
+    case .transport: "transport"
+    case .digestMismatch: "digestMismatch"
+    case .unsupportedMediaType: "unsupportedMediaType"
+    case .noPlatform: "noPlatform"
+    case .badResponse: "badResponse"
+    case .gaveUp: "gaveUp"
+    case .credentialsFile: "credentialsFile"
+    case .malformedCredentials: "malformedCredentials"
+    case .pushCollision: "pushCollision"
+    }
   }
 }

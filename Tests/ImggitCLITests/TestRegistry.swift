@@ -154,13 +154,13 @@ final class TestRegistry {
     return Int(UInt16(bigEndian: addr.sin_port))
   }
 
-  /// Waits until something accepts connections on `port` (at most 10 s).
-  static func waitForPort(_ port: Int) throws {
+  /// Waits until something accepts connections on `host:port` (at most 10 s).
+  static func waitForPort(_ port: Int, host: String = "127.0.0.1") throws {
     for _ in 0..<200 {
       let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
       var addr = sockaddr_in()
       addr.sin_family = sa_family_t(AF_INET)
-      addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+      addr.sin_addr.s_addr = inet_addr(host)
       addr.sin_port = in_port_t(UInt16(port).bigEndian)
       let r = withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -171,6 +171,6 @@ final class TestRegistry {
       if r == 0 { return }
       usleep(50_000)
     }
-    throw CLIError("nothing listens on 127.0.0.1:\(port)")
+    throw CLIError("nothing listens on \(host):\(port)")
   }
 }

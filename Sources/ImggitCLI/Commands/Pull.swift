@@ -84,7 +84,7 @@ extension Imggit {
       let s = try store.open(create: true)
       let progress = quiet.progress()
       let client = Registry(
-        store: s, options: try store.registry.options(), progress: progress,
+        store: s, session: try store.registry.session(naming: reference.registry), progress: progress,
         check: index ? IncomingIndexes(store: s, progress: progress) : nil)
       let result = try client.pull(request)
       if output.json {

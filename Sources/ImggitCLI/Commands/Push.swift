@@ -58,27 +58,16 @@ extension Imggit {
       let repo = try store.repository(platform: platform)
       var images: [(ImageContent, ImageReference, String)] = []
       if all {
-        // REGISTRY[/NAMESPACE]: a reference of a placeholder repository below it says both.
-        var root = source
-        while root.hasSuffix("/") { root.removeLast() }
-        let namespace = try ImageReference(parsing: root + "/imggit-namespace", defaultRegistry: false)
-        let prefix = namespace.repository.dropLast("imggit-namespace".count)
-        for tag in try repo.tags() {
-          // A name that carries its own registry (a pulled image's) keeps only its path.
-          var name = Substring(tag.name.name)
-          if ImageReference.looksRemote(String(name)), let slash = name.firstIndex(of: "/") {
-            name = name[name.index(after: slash)...]
-          }
-          let ref = try ImageReference(
-            parsing: "\(namespace.registry)/\(prefix)\(name):\(tag.name.tag)", defaultRegistry: false)
-          images.append((try repo.content(of: .name(tag.name.description)), ref, tag.name.description))
+        for (tag, ref) in try Registry.destinations(for: try repo.tags().map(\.name), under: source) {
+          images.append((try repo.content(of: .name(tag.description)), ref, tag.description))
         }
       } else {
         let ref = try ImageReference(parsing: destination!)
         images.append((try repo.content(of: try Revision(parsing: source)), ref, source))
       }
+      guard let registry = images.first?.1.registry else { return }
       let client = Registry(
-        store: repo.store, options: try store.registry.options(), progress: quiet.progress())
+        store: repo.store, session: try store.registry.session(naming: registry), progress: quiet.progress())
       let results = try client.push(images.map { ($0.0, $0.1) })
       if output.json {
         let json = results.map {

@@ -29,7 +29,7 @@ struct StoreOptions: ParsableArguments {
     let opened = try Store(path: path, create: create || isDefault)
     if !offline {
       // Layers of partial images come from the registry that promised them, as readers ask.
-      opened.fetcher = RegistryFetcher(options: try registry.options(), progress: ProgressBar.reporter())
+      opened.fetcher = RegistryFetcher(session: try registry.session(), progress: ProgressBar.reporter())
     }
     return opened
   }
@@ -42,7 +42,7 @@ struct StoreOptions: ParsableArguments {
     let repo = Repository(store: try open(create: create), progress: progress)
     repo.platform = platform?.platform
     repo.deferCaches = true
-    if !offline { repo.remote = PartialPull(options: try registry.options()) }
+    if !offline { repo.remote = PartialPull(session: try registry.session()) }
     StoreOptions.opened.append(repo)
     return repo
   }

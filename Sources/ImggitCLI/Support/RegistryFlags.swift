@@ -26,8 +26,13 @@ struct RegistryFlags: ParsableArguments {
   var timeout: Int64 = 60
 
   func validate() throws {
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-    guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+    let jobRange = RegistryOptions.jobRange
+    guard jobRange.contains(jobs) else {
+      throw ValidationError("--jobs must be from \(jobRange.lowerBound) to \(jobRange.upperBound)")
+    }
+    guard (1...86_400).contains(timeout) else {
+      throw ValidationError("--timeout must be from 1 second to a day (86400)")
+    }
   }
 
   /// The options, with the registries the configuration file marks insecure.
@@ -40,6 +45,29 @@ struct RegistryFlags: ParsableArguments {
     o.readTimeout = timeout
     o.insecureRegistries = try RegistryConfig.load().insecure
     return o
+  }
+
+  /// The command's registry session, made from these flags on first use; `registry`, when
+  /// given, is the one the command names, which `--creds` are for.
+  func session(naming registry: String? = nil) throws -> RegistrySession {
+    if let s = Sessions.current {
+      if let registry { s.name(registry) }
+      return s
+    }
+    let s = RegistrySession(options: try options(), naming: registry)
+    Sessions.current = s
+    return s
+  }
+}
+
+/// The one registry session of the process: the process runs one command, on one thread.
+enum Sessions {
+  nonisolated(unsafe) static var current: RegistrySession?
+
+  /// Closes the session's connections, once the command is done.
+  static func shutdown() {
+    current?.shutdown()
+    current = nil
   }
 }
 
@@ -70,15 +98,18 @@ extension Parse {
 }
 
 /// A remote reference given where a revision goes: the image is pulled as a partial image
-/// (manifest and config; layers promised), so `imggit log REF` downloads no layer.
+/// (manifest and config; layers promised), so `imggit log REF` downloads no layer. It is a
+/// read: a local tag of that name with history of its own stays where it is.
 struct PartialPull: RemoteImages {
-  let options: RegistryOptions
+  let session: RegistrySession
 
-  func fetch(_ reference: ImageReference, tag: TagName, into store: Store) throws {
+  func fetch(_ reference: ImageReference, tag: TagName, into store: Store) throws -> Descriptor {
     var request = PullRequest(reference: reference)
     request.tag = tag
     request.layers = .none
-    _ = try Registry(store: store, options: options, progress: ProgressBar.reporter()).pull(request)
+    request.keepLocalHistory = true
+    return try Registry(store: store, session: session, progress: ProgressBar.reporter()).pull(request)
+      .manifest
   }
 }
 
