@@ -21,10 +21,10 @@ extension Registry {
       let missing = blobs.filter { !store.hasBlob($0.digest) }
       summary.skipped = blobs.count - missing.count
       progress?.start("Pulling \(ref.repository)", total: Registry.total(missing))
+      let small = Set(plan.small.map(\.digest))
       let outcomes = try await Registry.inParallel(missing, jobs: client.options.jobs) { blob in
         try await client.fetchBlob(
-          blob, repository: ref.repository, into: store, progress: progress,
-          small: plan.small.contains { $0.digest == blob.digest })
+          blob, repository: ref.repository, into: store, progress: progress, small: small.contains(blob.digest))
       }
       progress?.finish()
       for outcome in outcomes {

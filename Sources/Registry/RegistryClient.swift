@@ -282,7 +282,7 @@ final class RegistryClient: Sendable {
   func withDeadline<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T)
     async throws -> T
   {
-    let seconds = options.readTimeout
+    let seconds = min(max(options.readTimeout, 1), 86_400)
     return try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask { try await body() }
       group.addTask {
