@@ -53,6 +53,9 @@ public enum FileName {
   /// canonically equivalent string equal) and its ASCII characters, framed by `/`, each
   /// stay a character of their own.
   static func isKeySafe(_ name: String) -> Bool {
+    // Below the combining marks (U+0300) every scalar is NFC and glues to no neighbour, CR
+    // to LF aside: most accented names are answered without normalizing.
+    if name.unicodeScalars.allSatisfy({ $0.value < 0x300 && $0 != "\r" }) { return true }
     guard name.precomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual(name.unicodeScalars) else {
       return false
     }
