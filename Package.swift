@@ -67,7 +67,7 @@ let package = Package(
     // Linux calls Swift cannot import directly (makedev, fsetxattr).
     .target(name: "CLinux"),
     // Operations over the commit graph: revisions, log, tag, reset, fsck.
-    .target(name: "History", dependencies: ["Errors", "ImageModel", "ImageStore", "LayerFS"]),
+    .target(name: "History", dependencies: ["Errors", "ImageModel", "ImageStore", "LayerFS", "TarStream"]),
     // The image history as a real git repository, written through libgit2.
     .target(
       name: "GitMirror",

@@ -17,7 +17,7 @@ struct BaseChange: Sendable, Hashable {
 /// rebase; every later rebase onto the same new base, and every `rebase --all`, reads this
 /// instead.
 ///
-///     imggit-base-changes 1
+///     imggit-base-changes 2
 ///     old <DiffID> <DiffID> ...
 ///     new <DiffID> <DiffID> ...
 ///     <A|M|D> <path>            (tab-separated, the path escaped as in a layer index)
@@ -26,7 +26,10 @@ struct BaseChangesCache {
 
   init(store: Store) { cache = store.cache("base-changes") }
 
-  static let magic = "imggit-base-changes 1"
+  // 2: paths as FileName decodes them since NFD names became keys of their own; a version 1
+  // file holds an NFD name as its NFC twin. The version is in the header, hence in the file's
+  // name: old files are never read, and gc removes them.
+  static let magic = "imggit-base-changes 2"
 
   /// The first lines of the file for `old` and `new`, which also name it.
   static func header(old: [Digest], new: [Digest]) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import ImageModel
 import ImageStore
 import LayerFS
+import TarStream
 
 /// A path that the base changed between OLD and NEW and that a replayed layer also touches.
 public struct RebaseConflict: Sendable, Hashable, CustomStringConvertible {
@@ -13,7 +14,7 @@ public struct RebaseConflict: Sendable, Hashable, CustomStringConvertible {
   public let action: String
 
   public var description: String {
-    "\(path): changed by the new base (\(upstream.rawValue)), and commit \(commit.short) \(action) it"
+    "\(FileName.display(path)): changed by the new base (\(upstream.rawValue)), and commit \(commit.short) \(action) it"
   }
 }
 

@@ -98,7 +98,9 @@ public struct FileEntry: Sendable, Hashable {
 /// What one layer does to the filesystem below it: entries it adds or replaces, paths it
 /// whites out, folders it makes opaque. Computed once per DiffID and cached.
 public struct LayerIndex: Sendable {
-  public static let formatVersion = 3
+  // 4: names are decoded canonical-safe (see FileName); a version 3 file holds NFD names
+  // as plain strings, which would be read as their NFC twins.
+  public static let formatVersion = 4
   public var diffID: Digest
   /// Entries in tar order; a path given twice keeps its last entry, at the last place.
   public var entries: [FileEntry]

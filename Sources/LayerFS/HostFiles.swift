@@ -14,7 +14,7 @@ package enum HostFiles {
     }
     var dest = try LayerPath.cleanUserPath(destination)
     if (st.st_mode & S_IFMT) != S_IFDIR, destination.hasSuffix("/") || dest.isEmpty {
-      let name = (source as NSString).lastPathComponent
+      let name = FileName.decode(Array((source as NSString).lastPathComponent.utf8))
       dest = dest.isEmpty ? name : "\(dest)/\(name)"
     }
     var result: [LayerEntry] = []

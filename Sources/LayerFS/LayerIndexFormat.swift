@@ -6,7 +6,7 @@ import TarStream
 /// reads several times faster than JSON, which matters because `show`, `diff`, `log --stat`
 /// and rebase's conflict check read every index of an image each time.
 ///
-///     imggit-layer-index 2 sha256:<DiffID>
+///     imggit-layer-index 4 sha256:<DiffID>
 ///     E <path> <type> <mode, octal> <uid> <gid> <size> <mtime> <sha256> <link> <xattrs> <major> <minor>
 ///     W <path>                      (a whiteout)
 ///     O <folder>                    (an opaque marker)

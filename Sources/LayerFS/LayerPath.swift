@@ -1,4 +1,5 @@
 import ImageModel
+import TarStream
 
 /// Paths inside layers, and the whiteout convention, in one place.
 ///
@@ -37,9 +38,11 @@ package enum LayerPath {
   }
 
   /// Cleans a path a user typed (`/opt/app`, `opt/app/`): inside an image every path is
-  /// relative to its root, so a leading `/` is dropped; `..` is still refused.
+  /// relative to its root, so a leading `/` is dropped; `..` is still refused. The typed
+  /// bytes are decoded as a layer's names are, so an NFD path names the NFD file, not its
+  /// NFC twin.
   package static func cleanUserPath(_ raw: String) throws -> String {
-    try clean(String(raw.drop(while: { $0 == "/" })))
+    try clean(String(FileName.decode(Array(raw.utf8)).drop(while: { $0 == "/" })))
   }
 
   /// Classifies a cleaned path.

@@ -62,7 +62,7 @@ public final class ArchiveReader {
   /// - Throws: ``TarError`` for a corrupt or truncated archive.
   public func next() throws -> TarEntry? {
     var e: OpaquePointer?
-    let status = archive_read_next_header(handle, &e)
+    let status = TarLocale.keepingNameBytes { archive_read_next_header(handle, &e) }
     if status == ARCHIVE_EOF { return nil }
     try checkStatus(status, "archive_read_next_header")
     guard let e else { return nil }
@@ -146,10 +146,10 @@ public final class ArchiveReader {
     // whole even where it is not UTF-8.
     let path =
       archive_entry_pathname(e).map { FileName.decode(cString: $0) }
-      ?? archive_entry_pathname_utf8(e).map { String(cString: $0) } ?? ""
+      ?? archive_entry_pathname_utf8(e).map { FileName.decode(cString: $0) } ?? ""
     let hardlink =
       archive_entry_hardlink(e).map { FileName.decode(cString: $0) }
-      ?? archive_entry_hardlink_utf8(e).map { String(cString: $0) }
+      ?? archive_entry_hardlink_utf8(e).map { FileName.decode(cString: $0) }
     // A hard link read from a GNU tar can report filetype 0: the link field decides.
     let type: EntryType =
       hardlink != nil ? .hardlink : EntryType(filetype: archive_entry_filetype(e)) ?? .regular
@@ -160,7 +160,7 @@ public final class ArchiveReader {
     if type == .symlink {
       entry.linkTarget =
         archive_entry_symlink(e).map { FileName.decode(cString: $0) }
-        ?? archive_entry_symlink_utf8(e).map { String(cString: $0) }
+        ?? archive_entry_symlink_utf8(e).map { FileName.decode(cString: $0) }
     } else if type == .hardlink {
       entry.linkTarget = hardlink
     }
@@ -201,9 +201,27 @@ public final class ArchiveReader {
   }
 }
 
-/// libarchive converts names through the C locale: without a UTF-8 locale it fails on
-/// non-ASCII paths (NULL pathnames on read, a crash in the pax writer).
+/// libarchive converts names through the C library's locale. The process takes a UTF-8 one,
+/// without which the pax writer fails on non-ASCII paths; header reads switch to plain C
+/// on their own thread (``keepingNameBytes(_:)``).
 enum TarLocale {
   private static let once: Void = { _ = setlocale(LC_CTYPE, "C.UTF-8") }()
   static func ensure() { _ = once }
+
+  /// The plain C locale, whose character set is ASCII.
+  nonisolated(unsafe) private static let ascii = newlocale(LC_CTYPE_MASK, "C", nil)
+
+  /// Runs a header read under the C locale, on this thread only. libarchive converts a pax
+  /// header's UTF-8 names to the locale's character set, and on the way normalizes them to
+  /// NFC: under a UTF-8 locale NFD `café` would come back as NFC `café`, two files as one
+  /// name. Into ASCII that conversion fails for every byte above ASCII, and libarchive then
+  /// keeps the header's own bytes (with a warning, which readers accept), which is what a
+  /// name is. It settles the character set when it first converts a name of an archive,
+  /// so every header read goes through here.
+  static func keepingNameBytes<T>(_ body: () -> T) -> T {
+    guard let ascii else { return body() }
+    let previous = uselocale(ascii)
+    defer { uselocale(previous) }
+    return body()
+  }
 }

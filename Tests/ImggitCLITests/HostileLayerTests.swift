@@ -96,6 +96,8 @@ import Testing
           ])
         ], .accepted
       )
+    case "canonically equivalent names":
+      return (Self.equivalentNames, .accepted)
     case "sparse file ending in a hole":
       return (
         [.tar(try sparseTar(tmp, "s", "head -c 1048576 /dev/urandom > s && truncate -s 3M s"))], .accepted
@@ -121,6 +123,29 @@ import Testing
     }
   }
 
+  // Names Swift's String equality takes for one (canonically equivalent) and tar, the
+  // kernel and umoci keep apart: NFC and NFD "café", NFC and NFD "dé", Ω and the ohm sign.
+  static let nfc = "caf\u{E9}"
+  static let nfd = "cafe\u{301}"
+  static let folderNFC = "d\u{E9}"
+  static let folderNFD = "de\u{301}"
+  static let omega = "\u{3A9}"
+  static let ohm = "\u{2126}"
+
+  /// Two layers: the pairs side by side with hard links to one of each, then a whiteout of
+  /// NFD "café" alone and an opaque marker in NFD "dé" alone.
+  static let equivalentNames: [Layer] = [
+    .entries([
+      dir("n"), file("n/\(nfc)", "nfc\n"), file("n/\(nfd)", "nfd\n"), file("n/\(omega)", "omega\n"),
+      file("n/\(ohm)", "ohm\n"), hard("n/link-nfd", "n/\(nfd)"), hard("n/link-ohm", "n/\(ohm)"),
+      dir(folderNFC), file("\(folderNFC)/child", "nfc child\n"), dir(folderNFD),
+      file("\(folderNFD)/old", "nfd old\n"),
+    ]),
+    .entries([
+      file("n/.wh.\(nfd)", ""), file("\(folderNFD)/.wh..wh..opq", ""), file("\(folderNFD)/new", "nfd new\n"),
+    ]),
+  ]
+
   /// A pax tar of one sparse file that `make` (a shell command) writes, by GNU tar.
   static func sparseTar(_ tmp: TempDirectory, _ name: String, _ make: String) throws -> Data {
     let src = tmp.sub("sparse-\(name)")
@@ -139,6 +164,7 @@ import Testing
     "traversal", "absolute path", "symlink escape, absolute", "symlink escape, relative", "hard link escape",
     "hard link, absolute", "opaque root", "bare whiteout", "whiteout of nothing",
     "whiteout then the same folder", "devices", "device number over 32 bits", "non-UTF-8 names",
+    "canonically equivalent names",
     "sparse file ending in a hole", "a 1 TiB hole", "a path twice, the longer first", "4096 folders deep",
     "symlinked folder, same layer", "merged /usr", "folder, then a symlink in its place",
   ]
@@ -160,6 +186,63 @@ import Testing
     let r = try run("/usr/bin/python3", [CLI.packageRoot + "/Tests/Fixtures/fstree.py", root])
     #expect(r.status == 0, "fstree.py \(root): \(r.stderr)")
     return r.stdout.split(separator: "\n").map(String.init)
+  }
+
+  /// How fstree.py names a path: a Python bytes literal (simple names only).
+  static func literal(_ path: String) -> String {
+    "b'" + path.utf8.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16) }.joined()
+      + "'"
+  }
+
+  /// The contents of a file, opened by the bytes of its name (not Foundation's idea of it).
+  static func contents(_ path: String) -> String? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    return String(
+      decoding: FileHandle(fileDescriptor: fd, closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
+  }
+
+  /// Names as their bytes, in byte order (a Set or a sort of Strings would merge twins).
+  static func bytes(_ names: [String]) -> [[UInt8]] {
+    names.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+  }
+
+  /// `commit --rm` and `--add` of an NFD path, and `extract` of one, touch that path alone.
+  @Test func equivalentNamesTypedByAUser() throws {
+    let cli = try CLI()
+    let builder = ImageBuilder(store: try Store(path: cli.store, create: true))
+    guard case .entries(let entries) = Self.equivalentNames[0] else { return }
+    try builder.image(layers: [try builder.rawLayer(entries)], tag: "h:1")
+    let src = cli.tmp.sub("ohm")
+    try "new ohm\n".write(toFile: src, atomically: true, encoding: .utf8)
+    try cli.ok(
+      "commit", "h:1", "--rm", "/n/\(Self.nfd)", "--add", "\(src):/n/\(Self.ohm)", "-m", "x", "-t", "h:2")
+    let diff = try cli.ok("diff", "h:1", "h:2", "--name-status").split(separator: "\n").map(String.init)
+    #expect(Self.bytes(diff) == Self.bytes(["M\tn/\(Self.ohm)", "D\tn/\(Self.nfd)"]), "\(diff)")
+    try cli.ok("extract", "h:2", "-C", cli.tmp.sub("x"))
+    let want = [
+      ("n/\(Self.nfc)", "nfc\n"), ("n/link-nfd", "nfd\n"), ("n/\(Self.omega)", "omega\n"),
+      ("n/\(Self.ohm)", "new ohm\n"),
+    ]
+    for (path, content) in want {
+      #expect(Self.contents(cli.tmp.sub("x/\(path)")) == content, "\(path)")
+    }
+    #expect(Self.contents(cli.tmp.sub("x/n/\(Self.nfd)")) == nil)
+    // A host file named NFD "café", added under a folder, takes that name and no other.
+    let host = cli.tmp.sub("host")
+    try FileManager.default.createDirectory(atPath: host, withIntermediateDirectories: true)
+    let fd = open("\(host)/\(Self.nfd)", O_WRONLY | O_CREAT, 0o644)
+    #expect(fd >= 0 && write(fd, "host nfd\n", 9) == 9 && close(fd) == 0)
+    try cli.ok("commit", "h:2", "--add", "\(host)/\(Self.nfd):/n/", "-m", "y", "-t", "h:3")
+    try cli.ok("extract", "h:3", "-C", cli.tmp.sub("x3"))
+    #expect(Self.contents(cli.tmp.sub("x3/n/\(Self.nfd)")) == "host nfd\n")
+    #expect(Self.contents(cli.tmp.sub("x3/n/\(Self.nfc)")) == "nfc\n")
+    try cli.ok("extract", "h:1", "-C", cli.tmp.sub("one"), "n/\(Self.nfd)", "\(Self.folderNFD)")
+    let one = try Self.tree(cli.tmp.sub("one"))
+    let names = one.compactMap { $0.split(separator: " ").first.map(String.init) }
+    #expect(
+      names == [Self.folderNFD, "\(Self.folderNFD)/old", "n", "n/\(Self.nfd)"].map(Self.literal), "\(one)")
+    try cli.ok("fsck")
   }
 
   @Test(arguments: cases)
@@ -251,7 +334,63 @@ import Testing
       try cli.tool("umoci", "unpack", "--image", "\(cli.store):h:flat", cli.tmp.sub("uf"))
       #expect(try Self.tree(cli.tmp.sub("uf") + "/rootfs") == want, "\(name): the squash unpacks differently")
       if name == "non-UTF-8 names" { #expect(got.filter { $0.hasPrefix("b'x\\x") }.count == 2) }
+      if name == "canonically equivalent names" { try expectEquivalentNamesApart(cli) }
       if name == "sparse file ending in a hole" { #expect(got.contains { $0.contains("size=3145728") }) }
+    }
+  }
+}
+
+extension HostileLayerTests {
+  /// What `show`, `diff` and `mirror --content` say of the equivalent names: the NFD ones
+  /// alone are deleted, and every survivor keeps its own bytes.
+  func expectEquivalentNamesApart(_ cli: CLI) throws {
+    let (nfc, nfd, folderNFC, folderNFD) = (Self.nfc, Self.nfd, Self.folderNFC, Self.folderNFD)
+    let deletions = ["\(folderNFD)/old", "n/\(nfd)"]
+    let status = try cli.ok("show", "h:1", "--name-status").split(separator: "\n").map(String.init)
+    #expect(
+      Self.bytes(status.filter { $0.hasPrefix("D\t") }) == Self.bytes(deletions.map { "D\t" + $0 }),
+      "\(status)")
+    #expect(
+      Self.bytes(status.filter { $0.hasPrefix("A\t") }) == Self.bytes(["A\t\(folderNFD)/new"]), "\(status)")
+    let diff =
+      try JSONSerialization.jsonObject(with: Data(cli.ok("diff", "h:1~1", "h:1", "--json").utf8))
+      as? [[String: Any]]
+    let deleted = (diff ?? []).filter { $0["kind"] as? String == "D" }.compactMap { $0["path"] as? String }
+    #expect(Self.bytes(deleted) == Self.bytes(deletions), "\(deleted)")
+    // extract --layer writes the top layer's NFD folder, and -o keeps the names' bytes.
+    let layer = try Self.tree(cli.tmp.sub("xl")).compactMap {
+      $0.split(separator: " ").first.map(String.init)
+    }
+    #expect(
+      layer.contains(Self.literal("\(folderNFD)/new")) && !layer.contains(Self.literal("\(folderNFC)/new")))
+    let list =
+      "import sys, tarfile; [print(repr(m.name.encode('utf-8', 'surrogateescape'))) for m in tarfile.open(sys.argv[1])]"
+    let names = try run("/usr/bin/python3", ["-c", list, cli.tmp.sub("x.tar")]).stdout.split(separator: "\n")
+      .map(String.init)
+    for path in ["n/\(nfc)", "n/\(Self.omega)", "n/\(Self.ohm)", "\(folderNFC)/child", "\(folderNFD)/new"] {
+      #expect(names.contains(Self.literal(path)), "extract -o lacks \(Self.literal(path)): \(names)")
+    }
+    #expect(
+      !names.contains(Self.literal("n/\(nfd)")) && !names.contains(Self.literal("\(folderNFD)/old")),
+      "\(names)")
+    let git = cli.tmp.sub("content.git")
+    try cli.ok("mirror", "--content", "--git", git)
+    // Pairs, not a dictionary: its keys would take Ω for Ω.
+    let files = [
+      ("n/\(nfc)", "nfc\n"), ("n/link-nfd", "nfd\n"), ("n/\(Self.omega)", "omega\n"),
+      ("n/\(Self.ohm)", "ohm\n"),
+      ("n/link-ohm", "ohm\n"), ("\(folderNFC)/child", "nfc child\n"), ("\(folderNFD)/new", "nfd new\n"),
+    ]
+    for rev in ["h@1", "h@flat"] {
+      for (path, content) in files {
+        let r = try run(try #require(which("git")), ["-C", git, "show", "refs/tags/\(rev):rootfs/\(path)"])
+        #expect(r.stdout == content, "\(rev): \(path): \(r.stderr)")
+      }
+      for gone in ["n/\(nfd)", "\(folderNFD)/old"] {
+        let r = try run(
+          try #require(which("git")), ["-C", git, "cat-file", "-e", "refs/tags/\(rev):rootfs/\(gone)"])
+        #expect(r.status != 0, "\(rev): \(gone) is still there")
+      }
     }
   }
 }
