@@ -108,6 +108,10 @@ public struct AuthFile: Sendable {
   @discardableResult
   public func store(_ credentials: Credentials?, for registry: String) throws -> Bool {
     let target = AuthFile.followingLinks(path)
+    // Nothing to remove from a file that is not there; and no empty file is left behind,
+    // which Docker and podman could not read.
+    let existed = FileManager.default.fileExists(atPath: target)
+    if !existed && credentials == nil { return false }
     let dir = (target as NSString).deletingLastPathComponent
     do {
       try FileManager.default.createDirectory(
@@ -116,7 +120,11 @@ public struct AuthFile: Sendable {
       throw RegistryError.credentialsFile(path: path, reason: "its folder cannot be made: \(error)")
     }
     let lock = try AuthFile.lock(target, path: path)
-    defer { withExtendedLifetime(lock) {} }
+    var written = false
+    defer {
+      if !existed && !written { try? FileManager.default.removeItem(atPath: target) }
+      withExtendedLifetime(lock) {}
+    }
     let current = try read(target)
     let edited: Data?
     do {
@@ -130,6 +138,7 @@ public struct AuthFile: Sendable {
     do { try AtomicFile.write(edited, to: target, mode: 0o600) } catch {
       throw RegistryError.credentialsFile(path: path, reason: "cannot be written: \(error)")
     }
+    written = true
     return true
   }
 

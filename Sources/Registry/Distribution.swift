@@ -115,7 +115,7 @@ extension RegistryClient {
     let counters = TransferCounters()
     try await retrying(what, onRetry: { counters.retry() }) {
       if small {
-        try await withDeadline(what) {
+        try await withDeadline(what, size: blob.size) {
           try await self.fetchAttempt(blob, repository: repository, partial, counters, progress: progress)
         }
       } else {
@@ -259,10 +259,12 @@ extension RegistryClient {
     try await upload(blob, to: location, repository: repository, body: body)
   }
 
-  /// Uploads a blob in one `PUT` to the upload URL, its bytes taken from `body`.
-  func upload(_ blob: Descriptor, to location: String, repository: String, body: HTTPClientRequest.Body)
-    async throws
-  {
+  /// Uploads a blob in one `PUT` to the upload URL, its bytes taken from `body`, which can be
+  /// read only `once` when it streams from another registry.
+  func upload(
+    _ blob: Descriptor, to location: String, repository: String, body: HTTPClientRequest.Body,
+    once: Bool = false
+  ) async throws {
     let what = "upload of blob \(blob.digest) to \(repository)"
     let separator = location.contains("?") ? "&" : "?"
     let target =
@@ -270,7 +272,8 @@ extension RegistryClient {
     var headers = HTTPHeaders()
     headers.add(name: "Content-Type", value: "application/octet-stream")
     let response = try await send(
-      .PUT, target, repository: repository, actions: "pull,push", headers: headers, body: body, what: what)
+      .PUT, target, repository: repository, actions: "pull,push", headers: headers, body: body, once: once,
+      what: what)
     guard response.status.code == 201 else {
       throw await failure(response, repository: repository, what: what)
     }

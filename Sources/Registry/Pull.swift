@@ -24,7 +24,8 @@ extension Registry {
       let small = Set(plan.small.map(\.digest))
       let outcomes = try await Registry.inParallel(missing, jobs: client.options.jobs) { blob in
         try await client.fetchBlob(
-          blob, repository: ref.repository, into: store, progress: progress, small: small.contains(blob.digest))
+          blob, repository: ref.repository, into: store, progress: progress,
+          small: small.contains(blob.digest))
       }
       progress?.finish()
       for outcome in outcomes {
@@ -148,6 +149,12 @@ extension Registry {
     // platform's layers as selected, the others' promised.
     let index = try CanonicalJSON.decode(
       ImageIndex.self, from: top.data, what: "index \(top.digest) of \(ref)")
+    // Real indexes list a few dozen entries; each is fetched and kept in memory.
+    guard index.manifests.count <= indexLimit else {
+      throw RegistryError.badResponse(
+        registry: ref.registry, what: "index \(top.digest) of \(ref)",
+        reason: "it lists \(index.manifests.count) manifests, more than the \(indexLimit) accepted")
+    }
     if let nested = index.manifests.first(where: { MediaType.isIndex($0.mediaType) }) {
       throw RegistryError.badResponse(
         registry: ref.registry, what: "index \(top.digest) of \(ref)",
@@ -161,11 +168,14 @@ extension Registry {
       throw RegistryError.noPlatform(ref, wanted: choice.description, available: index.platformLabels)
     }
     plan.platform = chosen.platform
-    // An index may list one manifest many times (one image for several platforms).
+    // An index may list one manifest many times (one image for several platforms): it is
+    // fetched once, and is an image when any entry of it says so and its content agrees.
     let entries = unique(index.manifests)
+    let listedAsImage = Set(index.manifests.filter { !ImageIndex.isArtifact($0) }.map(\.digest))
     let children = try await inParallel(entries, jobs: client.options.jobs) { entry in
       try await client.manifest(ref, digest: entry.digest)
     }
+    var images = Set<Digest>()
     for (entry, child) in zip(entries, children) {
       plan.manifests.append(child)
       guard MediaType.isManifest(child.mediaType) else {
@@ -174,15 +184,21 @@ extension Registry {
           reason: "its entry \(entry.digest) is an index; nested indexes are not supported")
       }
       let manifest = try Manifest.decode(child.data, digest: child.digest)
-      guard manifest.isImage, !ImageIndex.isArtifact(entry) else {
+      guard manifest.isImage, listedAsImage.contains(entry.digest) else {
         try addArtifact(child)
         continue
       }
       try addImage(child.descriptor, try Manifest.parse(child.data, digest: child.digest))
+      images.insert(entry.digest)
       if entry.digest == chosen.digest { plan.wanted = select(manifest.layers) }
     }
-    plan.platforms = index.manifests.filter { e in plan.images.contains { $0.0.digest == e.digest } }
-      .compactMap(\.platform)
+    guard images.contains(chosen.digest) else {
+      throw RegistryError.noPlatform(ref, wanted: choice.description, available: index.platformLabels)
+    }
+    plan.platforms = index.manifests.filter { images.contains($0.digest) }.compactMap(\.platform)
     return plan
   }
+
+  /// The most entries an index may list.
+  static let indexLimit = 1_000
 }

@@ -53,14 +53,7 @@ extension Registry {
   public static func destinations(for tags: [TagName], under root: String) throws -> [(
     TagName, ImageReference
   )] {
-    var root = Substring(root)
-    for prefix in ["docker://", "https://", "http://"] where root.hasPrefix(prefix) {
-      root = root.dropFirst(prefix.count)
-    }
-    while root.hasSuffix("/") { root = root.dropLast() }
-    let slash = root.firstIndex(of: "/") ?? root.endIndex
-    let registry = String(root[..<slash])
-    let namespace = slash == root.endIndex ? "" : String(root[root.index(after: slash)...]) + "/"
+    let (registry, namespace) = split(root)
     var out: [(TagName, ImageReference)] = []
     var seen: [String: TagName] = [:]
     for tag in tags {
@@ -77,6 +70,23 @@ extension Registry {
       out.append((tag, ref))
     }
     return out
+  }
+
+  /// The registry of `push --all`'s `REGISTRY[/NAMESPACE]`, as references name it.
+  public static func destinationRegistry(under root: String) -> String {
+    ImageReference.canonicalRegistry(split(root).registry)
+  }
+
+  /// `[docker://]REGISTRY[/NAMESPACE][/]` → (`REGISTRY`, `NAMESPACE/` or ``).
+  private static func split(_ root: String) -> (registry: String, namespace: String) {
+    var root = Substring(root)
+    for prefix in ["docker://", "https://", "http://"] where root.hasPrefix(prefix) {
+      root = root.dropFirst(prefix.count)
+    }
+    while root.hasSuffix("/") { root = root.dropLast() }
+    let slash = root.firstIndex(of: "/") ?? root.endIndex
+    let namespace = slash == root.endIndex ? "" : String(root[root.index(after: slash)...]) + "/"
+    return (String(root[..<slash]), namespace)
   }
 
   /// Pushes one image, or an index after each manifest it lists (by digest).
@@ -190,7 +200,8 @@ extension Registry {
         try await client.upload(
           blob, to: target, repository: repository,
           body: .stream(
-            VerifiedChunks(base: body, blob: blob, progress: progress), length: .known(blob.size)))
+            VerifiedChunks(base: body, blob: blob, progress: progress), length: .known(blob.size)),
+          once: true)
       }
     }
   }

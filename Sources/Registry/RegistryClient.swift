@@ -96,12 +96,14 @@ final class RegistryClient: Sendable {
   // MARK: - Requests
 
   /// Sends one request with the right credentials for `repository` and `actions`, answering
-  /// one auth challenge and following up to five redirects. A body is sent once: a request
-  /// that carries one should come after another to the same scope, so auth is settled first.
+  /// one auth challenge and following up to five redirects. A request that carries a body
+  /// should come after another to the same scope, so auth is settled first; a body that can
+  /// be read only `once` (bytes streamed from another registry) is never sent twice: a
+  /// challenge or redirect then fails the try, and the caller starts over.
   func send(
     _ method: HTTPMethod, _ url: String, repository: String?, actions: String = "pull",
     alsoPulling other: String? = nil, headers: HTTPHeaders = [:], body: HTTPClientRequest.Body? = nil,
-    what: String
+    once: Bool = false, what: String
   ) async throws -> HTTPClientResponse {
     // A cross-repository mount needs a token that may read the repository it mounts from.
     let scope = repository.map {
@@ -127,6 +129,10 @@ final class RegistryClient: Sendable {
         throw RegistryError.transport(registry: registry, what: what, underlying: error)
       }
       let code = Int(response.status.code)
+      if once, code == 401 || [301, 302, 303, 307, 308].contains(code) {
+        await discard(response)
+        throw TransferError(description: "the registry answered \(code) to a body that cannot be sent again")
+      }
       if code == 401, sameHost, !challenged {
         let challenge = response.headers.first(name: "WWW-Authenticate") ?? ""
         await discard(response)
@@ -162,6 +168,14 @@ final class RegistryClient: Sendable {
       guard let realm = params["realm"], var components = URLComponents(string: realm) else {
         throw RegistryError.badResponse(
           registry: registry, what: "auth challenge", reason: "a Bearer challenge without a realm")
+      }
+      // The credentials go to the token service, often another host, as Docker sends them;
+      // never in clear text when the registry itself is reached over TLS.
+      let realmScheme = components.scheme?.lowercased()
+      guard realmScheme == "https" || (realmScheme == "http" && origin?.scheme == "http") else {
+        throw RegistryError.badResponse(
+          registry: registry, what: "auth challenge",
+          reason: "the token service \(realm) is not reached over HTTPS; no credentials were sent")
       }
       var query = components.queryItems ?? []
       if let service = params["service"] { query.append(URLQueryItem(name: "service", value: service)) }
@@ -279,10 +293,11 @@ final class RegistryClient: Sendable {
   /// Runs `body`, a request for a small document (a manifest, a token, an error), which must
   /// be done within ``RegistryOptions/readTimeout``: a registry that sends one byte at a time
   /// never trips the read timeout, and would hold the command for as long as it likes.
-  func withDeadline<T: Sendable>(_ what: String, _ body: @escaping @Sendable () async throws -> T)
-    async throws -> T
-  {
-    let seconds = min(max(options.readTimeout, 1), 86_400)
+  func withDeadline<T: Sendable>(
+    _ what: String, size: Int64 = 0, _ body: @escaping @Sendable () async throws -> T
+  ) async throws -> T {
+    // A larger document (a config, an SBOM) gets a second more for every 64 KiB.
+    let seconds = min(max(options.readTimeout, 1), 86_400) + min(max(size, 0) >> 16, 86_400)
     return try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask { try await body() }
       group.addTask {

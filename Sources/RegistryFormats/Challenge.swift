@@ -36,7 +36,8 @@ public struct Challenge: Sendable, Equatable {
           break
         }
         scanner.skip { $0 == " " || $0 == "\t" }
-        let value = scanner.peek == "\"" ? scanner.quoted() : (scanner.token() ?? "")
+        // RFC 9110 wants a token or a quoted string; some registries send an unquoted URL.
+        let value = scanner.peek == "\"" ? scanner.quoted() : scanner.bare()
         challenge.parameters[name.lowercased()] = value
       }
       challenges.append(challenge)
@@ -82,6 +83,16 @@ private struct Scanner {
       at += 1
     }
     // A token68 may end in `=` padding; as a parameter name it never does.
+    return String(out)
+  }
+
+  /// An unquoted value: up to the next comma or white space.
+  mutating func bare() -> String {
+    var out = String.UnicodeScalarView()
+    while let c = peek, c != ",", c != " ", c != "\t" {
+      out.append(c)
+      at += 1
+    }
     return String(out)
   }
 

@@ -77,6 +77,15 @@ import Testing
     r = try cli(
       ["push", "--insecure", "app:1", "\(y.address)/team/app:1", "--creds", "yuser:ypass"], env: env)
     #expect(r.status == 0, "\(r.stderr)")
+    // A push whose source is itself a reference of X: the destination is what it names.
+    try Self.acceptPushes(y, repository: "team/again", auth: yAuth)
+    r = try cli(
+      [
+        "push", "--insecure", "\(x.address)/team/app:1", "\(y.address)/team/again:1", "--creds",
+        "yuser:ypass",
+      ],
+      env: env)
+    #expect(r.status == 0, "\(r.stderr)")
     let xSaw = Set(try x.requests().compactMap(\.authorization))
     let ySaw = Set(try y.requests().compactMap(\.authorization))
     #expect(xSaw == [xAuth], "X saw \(xSaw)")
@@ -322,11 +331,27 @@ import Testing
       ],
     ])
     try x.serveManifest(outer, type: MediaType.ociIndex, repository: "team/app", reference: "nested")
+    // An index of more entries than any real one has is refused before they are fetched.
+    let many = try JSONSerialization.data(withJSONObject: [
+      "schemaVersion": 2, "mediaType": MediaType.ociIndex,
+      "manifests": (0...1_000).map { n in
+        [
+          "mediaType": MediaType.ociManifest, "size": 10,
+          "digest": Digest(of: Data("\(n)".utf8)).description,
+          "platform": ["os": "linux", "architecture": "amd64"],
+        ] as [String: Any]
+      },
+    ])
+    try x.serveManifest(many, type: MediaType.ociIndex, repository: "team/app", reference: "many")
     try cli.ok("init", cli.store)
     let before = try snapshot(cli.store)
-    let r = try cli("pull", "--insecure", "\(x.address)/team/app:nested")
+    var r = try cli("pull", "--insecure", "\(x.address)/team/app:nested")
     #expect(r.status == 1)
     #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("nested"), "\(r.stderr)")
+    r = try cli("pull", "--insecure", "\(x.address)/team/app:many")
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("1001 manifests, more than the 1000 accepted"), "\(r.stderr)")
+    #expect(try x.requests().filter { $0.path.contains("/manifests/sha256:") }.count <= 3)
     #expect(try snapshot(cli.store) == before)
   }
 

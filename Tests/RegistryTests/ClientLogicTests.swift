@@ -148,6 +148,13 @@ import Testing
     #expect(try AuthFile(path: real).credentials(for: "r.example")?.username == "u")
   }
 
+  @Test func logoutWithoutAFileLeavesNone() throws {
+    let tmp = try TempDirectory("auth")
+    let path = tmp.sub("containers/auth.json")
+    #expect(try AuthFile(path: path).store(nil, for: "r.example") == false)
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+
   @Test func anAuthsThatIsNotAnObjectIsRefusedAndKept() throws {
     let tmp = try TempDirectory("auth")
     let path = tmp.sub("auth.json")

@@ -26,6 +26,11 @@ import Testing
     #expect(Challenge.preferred("Basic")?.scheme == "basic")
   }
 
+  @Test func anUnquotedURLIsReadToTheComma() {
+    let c = Challenge.parse("Bearer realm=https://auth.example/token,service=x")
+    #expect(c.first?.parameters == ["realm": "https://auth.example/token", "service": "x"])
+  }
+
   @Test func junkGivesWhatItCanAndNeverTraps() {
     for header in [
       "", ",,,", "=", "Bearer realm=\"unterminated", "Bearer abc==", "(((", "Bearer =x, y", "\u{0}",

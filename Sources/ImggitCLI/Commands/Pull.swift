@@ -1,4 +1,5 @@
 import ArgumentParser
+import Errors
 import Foundation
 import ImageModel
 import LayerFS
@@ -96,7 +97,7 @@ extension Imggit {
       let platform =
         result.platforms.isEmpty
         ? ""
-        : " (\(Format.count(result.platforms.count, "platform")); layers of \(result.platform?.label ?? "none"))"
+        : " (\(Format.count(result.platforms.count, "platform")); layers of \((result.platform?.label ?? "none").escapingControlCharacters))"
       quiet.say(
         "pulled \(Terminal.paint(result.tag.description, .green)) \(result.manifest.digest.short)\(platform): \(result.summary.line("fetched"))"
       )

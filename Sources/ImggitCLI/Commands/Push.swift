@@ -55,19 +55,22 @@ extension Imggit {
     }
 
     func run() throws {
+      // The destination is the registry this command names: --creds are for it, and for no
+      // registry a remote source revision comes from, which is resolved below.
+      let target = all ? nil : try ImageReference(parsing: destination!)
+      let session = try store.registry.session(
+        naming: try target?.registry ?? Registry.destinationRegistry(under: source))
       let repo = try store.repository(platform: platform)
       var images: [(ImageContent, ImageReference, String)] = []
-      if all {
+      if let target {
+        images.append((try repo.content(of: try Revision(parsing: source)), target, source))
+      } else {
         for (tag, ref) in try Registry.destinations(for: try repo.tags().map(\.name), under: source) {
           images.append((try repo.content(of: .name(tag.description)), ref, tag.description))
         }
-      } else {
-        let ref = try ImageReference(parsing: destination!)
-        images.append((try repo.content(of: try Revision(parsing: source)), ref, source))
       }
-      guard let registry = images.first?.1.registry else { return }
-      let client = Registry(
-        store: repo.store, session: try store.registry.session(naming: registry), progress: quiet.progress())
+      guard !images.isEmpty else { return }
+      let client = Registry(store: repo.store, session: session, progress: quiet.progress())
       let results = try client.push(images.map { ($0.0, $0.1) })
       if output.json {
         let json = results.map {

@@ -11,7 +11,9 @@ struct RegistryFlags: ParsableArguments {
   var insecure = false
 
   @Option(
-    help: ArgumentHelp("Credentials for the registry, winning over the auth file.", valueName: "user:pass"))
+    help: ArgumentHelp(
+      "Credentials for the registry the command names, winning over the auth file; other registries get the auth file's.",
+      valueName: "user:pass"))
   var creds: String?
 
   @Option(help: "How many blobs to move at once.")
@@ -22,7 +24,10 @@ struct RegistryFlags: ParsableArguments {
     completion: .file())
   var cert: String?
 
-  @Option(help: ArgumentHelp("Seconds without a byte before a transfer is retried.", valueName: "seconds"))
+  @Option(
+    help: ArgumentHelp(
+      "Seconds without a byte before a transfer is retried; a manifest, token or config must arrive whole within it.",
+      valueName: "seconds"))
   var timeout: Int64 = 60
 
   func validate() throws {
