@@ -26,9 +26,17 @@ struct RegistryFlags: ParsableArguments {
   var timeout: Int64 = 60
 
   func validate() throws {
-    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    guard RegistryFlags.jobRange.contains(jobs) else {
+      throw ValidationError(
+        "--jobs must be between \(RegistryFlags.jobRange.lowerBound) and \(RegistryFlags.jobRange.upperBound)"
+      )
+    }
     guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
   }
+
+  /// How many blobs may move at once. Each job is a worker of its own, so a huge count
+  /// would spin making workers instead of moving blobs.
+  static let jobRange = 1...64
 
   /// The options, with the registries the configuration file marks insecure.
   func options() throws -> RegistryOptions {
