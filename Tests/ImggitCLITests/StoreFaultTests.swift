@@ -22,6 +22,42 @@ import Testing
     try run(cli.binary, args, environment: ["IMGGIT_STORE": store])
   }
 
+  // MARK: - Sizes no file can have
+
+  @Test func aLayoutWhoseManifestStatesImpossibleSizesIsRefusedByImport() throws {
+    let (cli, store) = try small()
+    let app = try store.image(try store.tag(try TagName(parsing: "app:1")).descriptor)
+    let layout = cli.tmp.sub("huge")
+    let other = try Store(path: layout, create: true)
+    for d in app.manifest.layers { try other.writeBlob(try store.readBlob(d.digest)) }
+    // One size at Int64.max; two whose sum passes it; a config size past 2^53.
+    var cases: [(String, String)] = []
+    var m = app.manifest
+    m.layers[0].size = Int64.max
+    cases.append(("max:1", String(decoding: try CanonicalJSON.encode(m), as: UTF8.self)))
+    m = app.manifest
+    m.layers[0].size = 1 << 62
+    m.layers[1].size = 1 << 62
+    cases.append(("sum:1", String(decoding: try CanonicalJSON.encode(m), as: UTF8.self)))
+    m = app.manifest
+    m.config.size = (1 << 53) + 1
+    cases.append(("config:1", String(decoding: try CanonicalJSON.encode(m), as: UTF8.self)))
+    for (tag, json) in cases {
+      let blob = try other.writeBlob(Data(json.utf8))
+      try other.update(command: "test") {
+        $0.set(
+          try TagName(parsing: tag),
+          to: Descriptor(mediaType: MediaType.ociManifest, digest: blob.digest, size: blob.size))
+      }
+      let before = try snapshot(cli.store)
+      let r = try cli("import", "oci:\(layout):\(tag)")
+      #expect(
+        oneLine(r) && r.stderr.contains("manifest \(blob.digest)") && r.stderr.contains("outside 0...2^53"),
+        "\(tag): \(r.status) \(r.stderr)")
+      #expect(try snapshot(cli.store) == before)
+    }
+  }
+
   // MARK: - --jobs
 
   @Test func jobsIsBoundedAndAHugeCountIsAUsageError() throws {
