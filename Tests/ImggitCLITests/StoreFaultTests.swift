@@ -22,6 +22,45 @@ import Testing
     try run(cli.binary, args, environment: ["IMGGIT_STORE": store])
   }
 
+  // MARK: - tag -f under contention
+
+  @Test func forcedTagsOnOneTagFromEightProcessesAllWinAndTheReflogHasEveryMove() throws {
+    let (cli, _) = try small()
+    try cli.ok("tag", "shared:1", "app:1")
+    let perShell = 25
+    let results = try ConcurrencyTests().parallel(
+      8,
+      { i in
+        """
+        failed=0
+        for n in $(seq \(perShell)); do
+          if [ $(( (n + \(i)) % 2 )) = 0 ]; then rev=app:1; else rev=app:1~1; fi
+          '\(cli.binary)' tag -f shared:1 $rev -q || failed=$((failed+1))
+        done
+        echo $failed
+        """
+      }, env: ["IMGGIT_STORE": cli.store])
+    for r in results {
+      #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "tag -f failed: \(r.stderr)")
+    }
+    // Each move replaced the value the one before it left: the chain is unbroken, and it
+    // ends where the tag is.
+    let entries = try Data(contentsOf: URL(fileURLWithPath: cli.store + "/.imggit/logs/shared%3A1"))
+      .split(separator: 0x0a).map {
+        try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])
+      }
+    let digest = { (e: [String: Any], key: String) in (e[key] as? [String: Any])?["digest"] as? String }
+    #expect(entries.count > 1)
+    for (a, b) in zip(entries, entries.dropFirst()) {
+      #expect(digest(b, "old") == digest(a, "new"), "a move recorded a value it did not replace")
+    }
+    let tags = try #require(
+      try JSONSerialization.jsonObject(with: Data(cli.ok("tag", "--json").utf8)) as? [[String: Any]])
+    let shared = tags.first { $0["name"] as? String == "shared:1" }?["manifest"] as? String
+    #expect(entries.last.flatMap { digest($0, "new") } == shared)
+    try cli.ok("fsck")
+  }
+
   // MARK: - Sizes no file can have
 
   @Test func aLayoutWhoseManifestStatesImpossibleSizesIsRefusedByImport() throws {
