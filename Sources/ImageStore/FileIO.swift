@@ -328,14 +328,25 @@ package final class FileLock {
   deinit { flock(file.fd, LOCK_UN) }
 }
 
-/// The files a killed library leaves behind: libgit2's lock files and half-written objects
-/// (`*.lock`, `tmp_object_*`, `pack_git2_*`) and Foundation's atomic-write files
-/// (`.dat.nosync*`). One rule for the mirror, which clears them under its lock, and gc, which
-/// sweeps them once they are older than the grace period.
+/// The files a killed writer leaves behind: libgit2's lock files and half-written objects
+/// (`*.lock`, `tmp_object_*`, `pack_git2_*`), Foundation's atomic-write files
+/// (`.dat.nosync*`), and imggit's own atomic writes made beside their target
+/// (`write.XXXXXX`, the mirror's `imggit-commits`). One rule for the mirror, which clears
+/// them under its lock, and gc, which sweeps them once they are older than the grace period.
 package enum Leftovers {
   package static func isLeftover(_ name: String) -> Bool {
     name.hasSuffix(".lock") || name.hasPrefix("tmp_object_") || name.hasPrefix("pack_git2_")
-      || name.hasPrefix(".dat.nosync")
+      || name.hasPrefix(".dat.nosync") || isAtomicWrite(name)
+  }
+
+  /// A temp file of ``FS/atomicWrite(_:to:tempDirectory:mode:)``: `write.` and the six
+  /// letters and digits `mkstemp` puts in place of `XXXXXX`.
+  private static func isAtomicWrite(_ name: String) -> Bool {
+    let utf8 = name.utf8
+    guard name.hasPrefix("write."), utf8.count == 12 else { return false }
+    return utf8.dropFirst(6).allSatisfy {
+      (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)
+    }
   }
 }
 

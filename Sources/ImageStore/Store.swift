@@ -82,8 +82,10 @@ public final class Store: Sendable {
   /// Removes what interrupted commands and their libraries left in `.imggit/`, if older
   /// than `cutoff`; returns how many. That is everything in `.imggit/tmp` (staged blobs,
   /// atomic writes), and anywhere below `.imggit/` the lock files and half-written objects
-  /// of libgit2 (`*.lock`, `tmp_object_*`, `pack_git2_*`) and Foundation's atomic-write
-  /// files (`.dat.nosync*`).
+  /// of libgit2 (`*.lock`, `tmp_object_*`, `pack_git2_*`), Foundation's atomic-write
+  /// files (`.dat.nosync*`) and imggit's atomic writes made beside their target
+  /// (`write.XXXXXX`, the mirror's). gc calls it while no other command has the store open
+  /// (a mirror of the store holds it open), so none of these is a live command's.
   public func removeStaleTemporaryFiles(before cutoff: Date) throws -> Int {
     var removed = 0
     func stale(_ path: String) throws -> Bool {

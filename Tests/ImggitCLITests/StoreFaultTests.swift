@@ -61,6 +61,28 @@ import Testing
     try cli.ok("fsck")
   }
 
+  // MARK: - gc and a killed mirror
+
+  @Test func gcSweepsTheTempFilesOfAKilledMirrorOnceOld() throws {
+    let (cli, _) = try small()
+    try cli.ok("mirror")
+    let git = cli.store + "/.imggit/mirror.git"
+    // What a mirror killed while it replaced imggit-commits leaves, an hour and a half ago
+    // and just now.
+    let old = git + "/write.Ab3xYz"
+    let young = git + "/write.Qr7sTu"
+    for path in [old, young] { try Data("partial".utf8).write(to: URL(fileURLWithPath: path)) }
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date().addingTimeInterval(-5400)], ofItemAtPath: old)
+    try cli.ok("gc")
+    #expect(!FileManager.default.fileExists(atPath: old), "gc left a killed mirror's temp file")
+    #expect(FileManager.default.fileExists(atPath: young), "gc swept a temp file younger than its grace")
+    // The next mirror run clears it under its own lock, as it clears libgit2's leftovers.
+    try cli.ok("mirror")
+    #expect(!FileManager.default.fileExists(atPath: young))
+    #expect(FileManager.default.fileExists(atPath: git + "/imggit-commits"))
+  }
+
   // MARK: - Sizes no file can have
 
   @Test func aLayoutWhoseManifestStatesImpossibleSizesIsRefusedByImport() throws {
