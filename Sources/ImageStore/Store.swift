@@ -315,7 +315,9 @@ public final class Store: Sendable {
   /// then the reflog appended. A crash (or a full disk) at any point leaves either no
   /// visible change, or a moved tag whose reflog entries the journal still holds: readers
   /// see them already, and the next update appends them (``completeInterruptedUpdate()``).
-  /// The reflog therefore never names a move that did not happen.
+  /// The reflog therefore never names a move that did not happen. A reflog that cannot be
+  /// written at all (immutable, read-only) refuses the update before anything is written,
+  /// so no move is made that the reflog could not record.
   public func update<R>(command: String, _ body: (inout TagUpdate) throws -> R) throws -> R {
     try ensureImggitDirectories()
     let lock = try FileLock(path: "\(imggitDirectory)/lock")
@@ -324,6 +326,7 @@ public final class Store: Sendable {
     var update = TagUpdate(index: try readIndex())
     let result = try body(&update)
     guard !update.moves.isEmpty else { return result }
+    let reflogs = try openReflogs(for: update.moves.map(\.tag))
     let time = Dates.now()
     let indexData = try CanonicalJSON.encode(update.index)
     let journal = TagJournal(
@@ -342,7 +345,7 @@ public final class Store: Sendable {
     }
     // The tags have moved. If the reflog cannot be appended now (a full disk), the journal
     // keeps the entries, readers merge them, and the next update appends them.
-    try? completeInterruptedUpdate(applied: journal)
+    try? completeInterruptedUpdate(applied: journal, reflogs: reflogs)
     return result
   }
 }

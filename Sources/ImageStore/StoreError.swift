@@ -25,6 +25,8 @@ public enum StoreError: ImggitError, Equatable {
   case unnamedImage(source: String, number: Int, manifest: Digest)
   /// A blob of a partial image that is promised by a registry and was not fetched.
   case blobPromised(Digest, source: String)
+  /// The reflog of a tag cannot be written, so the tag was not moved.
+  case reflogUnwritable(TagName, path: String, errno: Int32)
 
   public var description: String {
     switch self {
@@ -54,6 +56,9 @@ public enum StoreError: ImggitError, Equatable {
       let was = expected.map { "pointed to \($0.short)" } ?? "did not exist"
       let now = actual.map { "points to \($0.short)" } ?? "is deleted"
       return "tag \(t) moved while this command ran: it \(was) and now \(now); nothing was changed"
+    case .reflogUnwritable(let t, let path, let e):
+      return
+        "the reflog of \(t) cannot record a move (\(path): \(String(cString: strerror(e)))); nothing was changed"
     case .unnamedImage(let source, let n, let manifest):
       return "\(source): image \(n) (\(manifest.short)) has no name"
     case .ambiguousImport(let source, let count):

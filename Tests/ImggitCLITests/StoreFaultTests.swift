@@ -83,6 +83,38 @@ import Testing
     #expect(FileManager.default.fileExists(atPath: git + "/imggit-commits"))
   }
 
+  // MARK: - A reflog that cannot record a move
+
+  @Test func aMoveItsReflogCannotRecordIsRefusedAndChangesNothing() throws {
+    let (cli, _) = try small()
+    let logs = cli.store + "/.imggit/logs"
+    let reflog = logs + "/app%3A1"
+    guard (try? run("/usr/bin/chattr", ["+i", reflog]))?.status == 0 else {
+      return print("StoreFaultTests: immutable reflog skipped: chattr +i is not allowed here")
+    }
+    defer { _ = try? run("/usr/bin/chattr", ["-i", reflog]) }
+    // The intermediate image tag/reset make is written before the move: make it now.
+    try cli.ok("tag", "older:1", "app:1~1")
+    let before = try snapshot(cli.store)
+    for args in [["reset", "app:1", "app:1~1"], ["tag", "-f", "app:1", "older:1"], ["tag", "-d", "app:1"]] {
+      let r = try cli(args)
+      #expect(
+        oneLine(r) && r.stderr.contains("reflog of app:1 cannot record"), "\(args): \(r.status) \(r.stderr)")
+      #expect(try snapshot(cli.store) == before, "\(args) changed the store")
+    }
+    _ = try run("/usr/bin/chattr", ["-i", reflog])
+    // A new tag's reflog cannot be made in an immutable folder either.
+    guard (try? run("/usr/bin/chattr", ["+i", logs]))?.status == 0 else { return }
+    defer { _ = try? run("/usr/bin/chattr", ["-i", logs]) }
+    let r = try cli("tag", "new:1", "app:1")
+    #expect(oneLine(r) && r.stderr.contains("reflog of new:1 cannot record"), "\(r.stderr)")
+    #expect(try snapshot(cli.store) == before)
+    _ = try run("/usr/bin/chattr", ["-i", logs])
+    try cli.ok("reset", "app:1", "app:1~1")
+    #expect(try cli.ok("reflog", "app:1").split(separator: "\n").count == 2)
+    try cli.ok("fsck")
+  }
+
   // MARK: - Sizes no file can have
 
   @Test func aLayoutWhoseManifestStatesImpossibleSizesIsRefusedByImport() throws {
