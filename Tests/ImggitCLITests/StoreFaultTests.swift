@@ -22,6 +22,41 @@ import Testing
     try run(cli.binary, args, environment: ["IMGGIT_STORE": store])
   }
 
+  // MARK: - A remote reference creates the store
+
+  @Test func aRemoteReferenceGivenToAReaderCreatesANamedStoreAsPullDoes() throws {
+    guard TestRegistry.available else {
+      return print("StoreFaultTests skipped: apt-get install docker-registry")
+    }
+    let (cli, _, registry) = try RegistryTests.registryWithApp()
+    let ref = "\(registry.address)/team/app:1"
+    let commands: [(String, [String])] = [
+      ("log", ["log", "--insecure", "--oneline", ref]),
+      ("show", ["show", "--insecure", "\(ref)~1"]),
+      ("extract", ["extract", "--insecure", "\(ref)~1", "--layer", "-C", cli.tmp.sub("out-extract")]),
+    ]
+    for (name, args) in commands {
+      // A new folder, and an empty one, as `pull --store` takes them.
+      for existing in [false, true] {
+        let store = cli.tmp.sub("store-\(name)-\(existing)")
+        if existing {
+          try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        }
+        let r = try run(cli.binary, args + ["--store", store])
+        #expect(r.status == 0, "\(name) into a \(existing ? "empty" : "new") folder: \(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: store + "/oci-layout"), "\(name): no layout made")
+        let fsck = try run(cli.binary, ["fsck", "--store", store])
+        #expect(fsck.status == 0, "\(name): \(fsck.stdout) \(fsck.stderr)")
+      }
+    }
+    // A local revision still never makes a store of a folder that is not one.
+    let empty = cli.tmp.sub("store-local")
+    try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+    let local = try run(cli.binary, ["log", "app:1", "--store", empty])
+    #expect(oneLine(local) && local.stderr.contains("not an OCI image layout"), "\(local.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: empty).isEmpty)
+  }
+
   // MARK: - tag -f under contention
 
   @Test func forcedTagsOnOneTagFromEightProcessesAllWinAndTheReflogHasEveryMove() throws {
