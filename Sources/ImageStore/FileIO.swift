@@ -119,6 +119,12 @@ enum FS {
   }
 
   /// `mkdir -p`, reporting the errno of the call that failed.
+  /// True for the errors of writing where writing is not allowed: a read-only mount, an
+  /// immutable file or folder, missing permission.
+  package static func isReadOnly(_ errno: Int32) -> Bool {
+    errno == EROFS || errno == EACCES || errno == EPERM
+  }
+
   static func makeDirectories(_ path: String) throws {
     if mkdir(path, 0o755) == 0 || (errno == EEXIST && isDirectory(path)) { return }
     guard errno == ENOENT else { throw StoreError.io(operation: "mkdir", path: path, errno: errno) }
@@ -297,13 +303,25 @@ package final class FileLock {
 
   /// Waits for the lock; `shared` lets other shared holders in.
   package init(path: String, shared: Bool = false) throws {
-    file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+    file = try FileLock.open(path)
     try FileLock.lock(file, shared ? LOCK_SH : LOCK_EX)
+  }
+
+  /// The lock file, made if missing. On a read-only store (a read-only mount, an immutable
+  /// folder) an existing lock file is opened for reading, which `flock` takes as well: a
+  /// reader still waits for a writer that reaches the same file through another mount.
+  private static func open(_ path: String) throws -> FileHandleFD {
+    do {
+      return try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+    } catch StoreError.io(_, _, let e) where FS.isReadOnly(e) {
+      if let file = try? FileHandleFD(path: path, flags: O_RDONLY) { return file }
+      throw StoreError.io(operation: "open", path: path, errno: e)
+    }
   }
 
   /// Takes the lock without waiting; nil when another process holds it.
   init?(trying path: String, shared: Bool = false) throws {
-    file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+    file = try FileLock.open(path)
     if flock(file.fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
       if errno == EWOULDBLOCK { return nil }
       throw StoreError.io(operation: "flock", path: path, errno: errno)

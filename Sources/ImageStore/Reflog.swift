@@ -225,9 +225,17 @@ extension Store {
   /// ``roots()`` read under the store's lock, so that a tag update running meanwhile is
   /// seen whole or not at all (for `fsck`, which compares the reflog with `index.json`).
   /// Not for use inside ``update(command:_:)``, which holds the lock already.
+  ///
+  /// On a store that cannot be written (a read-only mount, a CI cache) and has no lock file,
+  /// the roots are read without the lock: no tag update can have made one there either.
   public func consistentRoots() throws -> StoreRoots {
-    try ensureImggitDirectories()
-    let lock = try FileLock(path: "\(imggitDirectory)/lock")
+    let lock: FileLock?
+    do {
+      try ensureImggitDirectories()
+      lock = try FileLock(path: "\(imggitDirectory)/lock")
+    } catch StoreError.io(_, _, let e) where FS.isReadOnly(e) {
+      lock = nil
+    }
     return try withExtendedLifetime(lock) { try roots() }
   }
 
