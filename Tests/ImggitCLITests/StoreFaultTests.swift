@@ -200,6 +200,18 @@ import Testing
 
   // MARK: - Sizes no file can have
 
+  /// Writes the manifest `json` to `store` and tags it, whatever it says; returns its digest.
+  @discardableResult
+  func tagManifest(_ json: String, as tag: String, in store: Store) throws -> Digest {
+    let blob = try store.writeBlob(Data(json.utf8))
+    try store.update(command: "test") {
+      $0.set(
+        try TagName(parsing: tag),
+        to: Descriptor(mediaType: MediaType.ociManifest, digest: blob.digest, size: blob.size))
+    }
+    return blob.digest
+  }
+
   @Test func aLayoutWhoseManifestStatesImpossibleSizesIsRefusedByImport() throws {
     let (cli, store) = try small()
     let app = try store.image(try store.tag(try TagName(parsing: "app:1")).descriptor)
@@ -219,18 +231,28 @@ import Testing
     m.config.size = (1 << 53) + 1
     cases.append(("config:1", String(decoding: try CanonicalJSON.encode(m), as: UTF8.self)))
     for (tag, json) in cases {
-      let blob = try other.writeBlob(Data(json.utf8))
-      try other.update(command: "test") {
-        $0.set(
-          try TagName(parsing: tag),
-          to: Descriptor(mediaType: MediaType.ociManifest, digest: blob.digest, size: blob.size))
-      }
+      let blob = try tagManifest(json, as: tag, in: other)
       let before = try snapshot(cli.store)
       let r = try cli("import", "oci:\(layout):\(tag)")
       #expect(
-        oneLine(r) && r.stderr.contains("manifest \(blob.digest)") && r.stderr.contains("outside 0...2^53"),
+        oneLine(r) && r.stderr.contains("manifest \(blob)") && r.stderr.contains("outside 0...2^53"),
         "\(tag): \(r.status) \(r.stderr)")
       #expect(try snapshot(cli.store) == before)
+    }
+    // Such a manifest tagged in the store, as a partial pull kept it: every command that
+    // reads it says which manifest is wrong, where they used to trap on overflow.
+    for (tag, json) in cases {
+      try tagManifest(json, as: tag, in: store)
+      for args in [
+        ["fsck"], ["tag"], ["log", "--stat", tag], ["extract", tag, "-o", cli.tmp.sub("\(tag).tar")],
+        ["merge", "--squash", tag, "-t", "flat:1"],
+      ] {
+        let r = try cli(args)
+        #expect(
+          r.status == 1 && (r.stdout + r.stderr).contains("outside 0...2^53"),
+          "\(args): \(r.status) \(r.stdout) \(r.stderr)")
+      }
+      try store.update(command: "test") { try $0.delete(try TagName(parsing: tag)) }
     }
   }
 
@@ -238,12 +260,14 @@ import Testing
 
   @Test func jobsIsBoundedAndAHugeCountIsAUsageError() throws {
     let (cli, _) = try small()
-    // A registry makes the unbounded count spin, as it did, rather than fail to connect.
+    // A registry makes the unbounded count spin, as it did, rather than fail to connect;
+    // the spinning process ignored SIGTERM, so it is killed.
     let registry = TestRegistry.available ? try TestRegistry(tmp: cli.tmp) : nil
     let target = "\(registry?.address ?? "127.0.0.1:1")/team/app:1"
     for jobs in ["9223372036854775807", "65", "0"] {
       let r = try run(
-        "/usr/bin/timeout", ["60", cli.binary, "push", "--insecure", "--jobs", jobs, "app:1", target],
+        "/usr/bin/timeout",
+        ["-s", "KILL", "30", cli.binary, "push", "--insecure", "--jobs", jobs, "app:1", target],
         environment: ["IMGGIT_STORE": cli.store])
       #expect(
         r.status == 64 && r.stderr.contains("--jobs must be between 1 and 64"),
