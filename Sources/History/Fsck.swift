@@ -38,7 +38,7 @@ extension Repository {
       problems.append(FsckProblem(digest: nil, path: "\(store.path)/blobs/sha256", message: "\(error)"))
       blobs = []
     }
-    let total = blobs.reduce(Int64(0)) { $0 + (store.blobSize($1) ?? 0) }
+    let total = blobs.totalSize { store.blobSize($0) ?? 0 }
     progress.phase("Checking blobs", total: total) {
       for d in blobs {
         do {

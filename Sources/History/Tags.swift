@@ -26,14 +26,21 @@ extension Repository {
 
   /// Creates `name` at `revision` — any commit, an intermediate one too (the TAG
   /// instruction): the new image keeps history and layers up to that commit.
+  ///
+  /// With `force`, an existing tag is moved whatever it names by then, as `git tag -f` moves
+  /// it: the move does not depend on the old value, so a concurrent move is replaced, not
+  /// refused, and the reflog records the value replaced under the store's lock.
   @discardableResult
   public func createTag(_ name: TagName, at revision: Revision, force: Bool = false) throws -> CommitRef {
-    let expected = try startingValue(name)
     let ref = try resolve(revision)
     let descriptor = try materializeAllPlatforms(revision)
     try updateTags(command: "tag \(name) \(revision)") { update in
-      if update.current(name) != nil, !force { throw HistoryError.tagExists(name) }
-      try update.move(name, from: force ? expected : nil, to: descriptor)
+      if force {
+        update.set(name, to: descriptor)
+      } else {
+        guard update.current(name) == nil else { throw HistoryError.tagExists(name) }
+        try update.move(name, from: nil, to: descriptor)
+      }
     }
     return ref
   }

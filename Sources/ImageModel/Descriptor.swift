@@ -24,6 +24,53 @@ public struct Descriptor: Sendable, Hashable, Codable {
   public var bare: Descriptor {
     Descriptor(mediaType: mediaType, digest: digest, size: size, platform: platform)
   }
+
+  /// The sizes a descriptor read from a document may state: 0 through 2^53, the largest
+  /// integer every JSON reader holds exactly. A size outside is refused when the document is
+  /// read, so no blob is ever promised or sized beyond what any file can be, and a sum of
+  /// the sizes of a thousand layers stays far from `Int64.max`.
+  public static let sizeRange: ClosedRange<Int64> = 0...(1 << 53)
+
+  /// Why `size` cannot be a descriptor's size, or nil when it can.
+  static func sizeProblem(_ size: Int64) -> String? {
+    sizeRange.contains(size) ? nil : "size \(size) is outside 0...2^53"
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case mediaType, digest, size, urls, annotations, platform, artifactType, data
+  }
+
+  /// Decodes as the synthesized conformance would, refusing a size outside ``sizeRange``
+  /// (reflog entries and journals are read this way).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    mediaType = try c.decode(String.self, forKey: .mediaType)
+    digest = try c.decode(Digest.self, forKey: .digest)
+    size = try c.decode(Int64.self, forKey: .size)
+    if let problem = Descriptor.sizeProblem(size) {
+      throw DecodingError.dataCorruptedError(forKey: .size, in: c, debugDescription: problem)
+    }
+    urls = try c.decodeIfPresent([String].self, forKey: .urls)
+    annotations = try c.decodeIfPresent([String: String].self, forKey: .annotations)
+    platform = try c.decodeIfPresent(Platform.self, forKey: .platform)
+    artifactType = try c.decodeIfPresent(String.self, forKey: .artifactType)
+    data = try c.decodeIfPresent(String.self, forKey: .data)
+  }
+}
+
+extension Sequence {
+  /// The sum of `size` over the elements, held at `Int64`'s limits instead of trapping:
+  /// sizes come from documents, and a total (a progress bar's, a listing's) must never
+  /// crash the command that shows it.
+  public func totalSize(_ size: (Element) throws -> Int64) rethrows -> Int64 {
+    var total: Int64 = 0
+    for element in self {
+      let n = try size(element)
+      let (sum, overflow) = total.addingReportingOverflow(n)
+      total = overflow ? (n > 0 ? .max : .min) : sum
+    }
+    return total
+  }
 }
 
 /// An image manifest: one config and the layers in order, lowest first.

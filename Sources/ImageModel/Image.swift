@@ -55,7 +55,7 @@ public struct Image: Sendable, Hashable {
   public var tip: Commit? { commits.last }
 
   /// The total compressed size of the layers, as stored.
-  public var layerSize: Int64 { manifest.layers.reduce(0) { $0 + $1.size } }
+  public var layerSize: Int64 { manifest.layers.totalSize(\.size) }
 
   /// The image as it stood at the commit at `position`: history, DiffIDs and layers cut
   /// there. The rest of the config (environment, entrypoint…) is the tip's: a history entry

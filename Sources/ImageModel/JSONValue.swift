@@ -273,24 +273,30 @@ extension JSONValue {
   /// Every object in `data` that carries a valid `digest`, at any depth: what a manifest,
   /// index or artifact of any kind references.
   ///
-  /// - Throws: ``ModelError`` when `data` is not JSON.
+  /// A reference without a size has size -1.
+  ///
+  /// - Throws: ``ModelError`` when `data` is not JSON, or a size is outside
+  ///   ``Descriptor/sizeRange``.
   public static func referencedDescriptors(in data: Data, what: String) throws -> [Reference] {
     var found: [Reference] = []
-    func walk(_ v: JSONValue) {
+    func walk(_ v: JSONValue) throws {
       switch v {
       case .object(let o):
         if let s = o["digest"]?.stringValue, let d = try? Digest(parsing: s) {
-          found.append(
-            Reference(digest: d, mediaType: o["mediaType"]?.stringValue, size: o["size"]?.int64Value ?? -1))
+          let size = o["size"]?.int64Value
+          if let size, let problem = Descriptor.sizeProblem(size) {
+            throw ModelError.malformedJSON(what: what, reason: "\(problem) for \(d)")
+          }
+          found.append(Reference(digest: d, mediaType: o["mediaType"]?.stringValue, size: size ?? -1))
         }
-        for value in o.values { walk(value) }
+        for value in o.values { try walk(value) }
       case .array(let a):
-        for value in a { walk(value) }
+        for value in a { try walk(value) }
       default:
         break
       }
     }
-    walk(try CanonicalJSON.decode(JSONValue.self, from: data, what: what))
+    try walk(try CanonicalJSON.decode(JSONValue.self, from: data, what: what))
     return found
   }
 }

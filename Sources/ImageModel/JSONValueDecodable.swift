@@ -165,8 +165,10 @@ struct JSONFields {
 extension Descriptor: JSONValueDecodable {
   public init(json: JSONValue, at path: JSONPath) throws(JSONPath.Failure) {
     let f = try JSONFields(json, at: path)
+    let size = try f.int64("size")
+    if let problem = Descriptor.sizeProblem(size) { throw path.appending("size").fail(problem) }
     self.init(
-      mediaType: try f.string("mediaType"), digest: try f.digest("digest"), size: try f.int64("size"),
+      mediaType: try f.string("mediaType"), digest: try f.digest("digest"), size: size,
       annotations: try f.optionalStringMap("annotations"),
       platform: try f.optional("platform", as: Platform.self))
     urls = try f.optionalStrings("urls")

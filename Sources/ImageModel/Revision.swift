@@ -110,6 +110,16 @@ public indirect enum Revision: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// True when the revision names an image of a registry (`HOST/REPO:TAG`, or an ancestor of
+  /// one): resolving it brings that image into the store, so the command writes.
+  public var isRemote: Bool {
+    switch self {
+    case .remote: return true
+    case .ancestor(let base, _): return base.isRemote
+    default: return false
+    }
+  }
+
   /// True when `s` could be a commit-id prefix: 4 to 64 lowercase hex digits.
   public static func isCommitPrefix(_ s: String) -> Bool {
     (4...64).contains(s.utf8.count)
@@ -151,6 +161,14 @@ public enum RevisionSpec: Sendable, Hashable, CustomStringConvertible {
       self = .range(exclude: try Revision(parsing: a), include: try Revision(parsing: b))
     } else {
       self = .single(try Revision(parsing: s))
+    }
+  }
+
+  /// The revisions the spec names: one, or both ends of the range.
+  public var revisions: [Revision] {
+    switch self {
+    case .single(let r): return [r]
+    case .range(let a, let b): return [a, b]
     }
   }
 

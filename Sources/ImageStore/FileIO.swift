@@ -142,6 +142,12 @@ enum FS {
   }
 
   /// `mkdir -p`, reporting the errno of the call that failed.
+  /// True for the errors of writing where writing is not allowed: a read-only mount, an
+  /// immutable file or folder, missing permission.
+  package static func isReadOnly(_ errno: Int32) -> Bool {
+    errno == EROFS || errno == EACCES || errno == EPERM
+  }
+
   static func makeDirectories(_ path: String) throws {
     if mkdir(path, 0o755) == 0 || (errno == EEXIST && isDirectory(path)) { return }
     guard errno == ENOENT else { throw StoreError.io(operation: "mkdir", path: path, errno: errno) }
@@ -321,7 +327,7 @@ package final class FileLock {
   /// Waits for the lock; `shared` lets other shared holders in. A missing file is created
   /// with `mode`.
   package init(path: String, shared: Bool = false, mode: mode_t = 0o644) throws {
-    file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT, mode: mode)
+    file = try FileLock.open(path, mode: mode)
     try FileLock.lock(file, shared ? LOCK_SH : LOCK_EX)
   }
 
@@ -329,9 +335,21 @@ package final class FileLock {
   /// auth file) leaves a waiter holding the lock of the old one, which must then try again.
   package func holds(_ path: String) -> Bool { file.isStill(at: path) }
 
+  /// The lock file, made if missing. On a read-only store (a read-only mount, an immutable
+  /// folder) an existing lock file is opened for reading, which `flock` takes as well: a
+  /// reader still waits for a writer that reaches the same file through another mount.
+  private static func open(_ path: String, mode: mode_t = 0o644) throws -> FileHandleFD {
+    do {
+      return try FileHandleFD(path: path, flags: O_RDWR | O_CREAT, mode: mode)
+    } catch StoreError.io(_, _, let e) where FS.isReadOnly(e) {
+      if let file = try? FileHandleFD(path: path, flags: O_RDONLY) { return file }
+      throw StoreError.io(operation: "open", path: path, errno: e)
+    }
+  }
+
   /// Takes the lock without waiting; nil when another process holds it.
   init?(trying path: String, shared: Bool = false) throws {
-    file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+    file = try FileLock.open(path)
     if flock(file.fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0 {
       if errno == EWOULDBLOCK { return nil }
       throw StoreError.io(operation: "flock", path: path, errno: errno)
@@ -356,14 +374,25 @@ package final class FileLock {
   deinit { flock(file.fd, LOCK_UN) }
 }
 
-/// The files a killed library leaves behind: libgit2's lock files and half-written objects
-/// (`*.lock`, `tmp_object_*`, `pack_git2_*`) and Foundation's atomic-write files
-/// (`.dat.nosync*`). One rule for the mirror, which clears them under its lock, and gc, which
-/// sweeps them once they are older than the grace period.
+/// The files a killed writer leaves behind: libgit2's lock files and half-written objects
+/// (`*.lock`, `tmp_object_*`, `pack_git2_*`), Foundation's atomic-write files
+/// (`.dat.nosync*`), and imggit's own atomic writes made beside their target
+/// (`write.XXXXXX`, the mirror's `imggit-commits`). One rule for the mirror, which clears
+/// them under its lock, and gc, which sweeps them once they are older than the grace period.
 package enum Leftovers {
   package static func isLeftover(_ name: String) -> Bool {
     name.hasSuffix(".lock") || name.hasPrefix("tmp_object_") || name.hasPrefix("pack_git2_")
-      || name.hasPrefix(".dat.nosync")
+      || name.hasPrefix(".dat.nosync") || isAtomicWrite(name)
+  }
+
+  /// A temp file of ``FS/atomicWrite(_:to:tempDirectory:mode:)``: `write.` and the six
+  /// letters and digits `mkstemp` puts in place of `XXXXXX`.
+  private static func isAtomicWrite(_ name: String) -> Bool {
+    let utf8 = name.utf8
+    guard name.hasPrefix("write."), utf8.count == 12 else { return false }
+    return utf8.dropFirst(6).allSatisfy {
+      (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0)
+    }
   }
 }
 

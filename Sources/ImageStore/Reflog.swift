@@ -44,17 +44,42 @@ extension Store {
     return "\(reflogDirectory)/\(String(decoding: escaped, as: UTF8.self))"
   }
 
+  /// Makes sure the reflogs of `tags` can take the entries of a move before the move is
+  /// made: a tag moved without its entry could not be moved back (`reset TAG TAG@{1}`), so a
+  /// reflog that cannot be written (immutable, read-only, not permitted) refuses the move.
+  /// Returns the existing reflogs opened for the append; a missing one is only checked (its
+  /// folder writable), so a refused move leaves no empty reflog behind.
+  ///
+  /// - Throws: ``StoreError/reflogUnwritable(_:path:errno:)``.
+  func openReflogs(for tags: [TagName]) throws -> [TagName: FileHandleFD] {
+    var files: [TagName: FileHandleFD] = [:]
+    for tag in tags where files[tag] == nil {
+      let path = reflogPath(tag)
+      if FS.exists(path) {
+        do {
+          files[tag] = try FileHandleFD(path: path, flags: O_RDWR)
+        } catch StoreError.io(_, _, let e) {
+          throw StoreError.reflogUnwritable(tag, path: path, errno: e)
+        }
+      } else if access(reflogDirectory, W_OK) != 0 {
+        throw StoreError.reflogUnwritable(tag, path: path, errno: errno)
+      }
+    }
+    return files
+  }
+
   /// Appends entries (oldest first) to a tag's reflog, all or nothing: a write that fails
   /// half way (a full disk) is truncated back, so no torn line is ever left for the next
-  /// append to be glued onto. A torn line an older imggit left is cut off first.
-  func appendReflog(_ entries: [ReflogEntry], for tag: TagName) throws {
+  /// append to be glued onto. A torn line an older imggit left is cut off first. `opened` is
+  /// the reflog already open for writing (``openReflogs(for:)``).
+  func appendReflog(_ entries: [ReflogEntry], for tag: TagName, opened: FileHandleFD? = nil) throws {
     var lines = Data()
     for entry in entries {
       lines.append(try CanonicalJSON.encode(entry))
       lines.append(0x0a)
     }
     let path = reflogPath(tag)
-    let file = try FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
+    let file = try opened ?? FileHandleFD(path: path, flags: O_RDWR | O_CREAT)
     var start = Int64(lseek(file.fd, 0, SEEK_END))
     if start > 0 {
       let (tail, _) = try FS.readTail(path, newlines: 1)
@@ -144,8 +169,9 @@ extension Store {
   /// Finishes an update that was interrupted between writing its journal and appending its
   /// reflog: appends the entries if `index.json` was replaced, drops them if not. Call it
   /// under the store's lock. `applied` is the journal this process has just written and
-  /// whose `index.json` it has just put in place, which need not be read back to be known.
-  func completeInterruptedUpdate(applied: TagJournal? = nil) throws {
+  /// whose `index.json` it has just put in place, which need not be read back to be known;
+  /// `reflogs` are its tags' reflogs, already open (``openReflogs(for:)``).
+  func completeInterruptedUpdate(applied: TagJournal? = nil, reflogs: [TagName: FileHandleFD] = [:]) throws {
     guard FS.exists(journalPath) else { return }
     if let journal = applied ?? appliedJournal() {
       var tags: [TagName] = []
@@ -153,7 +179,7 @@ extension Store {
       for tag in tags {
         let count = journal.moves.count { $0.tag == tag }
         let missing = missingJournalEntries(for: tag, after: try reflogOnDisk(tag, last: count), in: journal)
-        if !missing.isEmpty { try appendReflog(missing, for: tag) }
+        if !missing.isEmpty { try appendReflog(missing, for: tag, opened: reflogs[tag]) }
       }
     }
     try FS.remove(journalPath)
@@ -199,9 +225,17 @@ extension Store {
   /// ``roots()`` read under the store's lock, so that a tag update running meanwhile is
   /// seen whole or not at all (for `fsck`, which compares the reflog with `index.json`).
   /// Not for use inside ``update(command:_:)``, which holds the lock already.
+  ///
+  /// On a store that cannot be written (a read-only mount, a CI cache) and has no lock file,
+  /// the roots are read without the lock: no tag update can have made one there either.
   public func consistentRoots() throws -> StoreRoots {
-    try ensureImggitDirectories()
-    let lock = try FileLock(path: "\(imggitDirectory)/lock")
+    let lock: FileLock?
+    do {
+      try ensureImggitDirectories()
+      lock = try FileLock(path: "\(imggitDirectory)/lock")
+    } catch StoreError.io(_, _, let e) where FS.isReadOnly(e) {
+      lock = nil
+    }
     return try withExtendedLifetime(lock) { try roots() }
   }
 

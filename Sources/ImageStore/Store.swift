@@ -82,8 +82,10 @@ public final class Store: Sendable {
   /// Removes what interrupted commands and their libraries left in `.imggit/`, if older
   /// than `cutoff`; returns how many. That is everything in `.imggit/tmp` (staged blobs,
   /// atomic writes), and anywhere below `.imggit/` the lock files and half-written objects
-  /// of libgit2 (`*.lock`, `tmp_object_*`, `pack_git2_*`) and Foundation's atomic-write
-  /// files (`.dat.nosync*`).
+  /// of libgit2 (`*.lock`, `tmp_object_*`, `pack_git2_*`), Foundation's atomic-write
+  /// files (`.dat.nosync*`) and imggit's atomic writes made beside their target
+  /// (`write.XXXXXX`, the mirror's). gc calls it while no other command has the store open
+  /// (a mirror of the store holds it open), so none of these is a live command's.
   public func removeStaleTemporaryFiles(before cutoff: Date) throws -> Int {
     var removed = 0
     func stale(_ path: String) throws -> Bool {
@@ -313,7 +315,9 @@ public final class Store: Sendable {
   /// then the reflog appended. A crash (or a full disk) at any point leaves either no
   /// visible change, or a moved tag whose reflog entries the journal still holds: readers
   /// see them already, and the next update appends them (``completeInterruptedUpdate()``).
-  /// The reflog therefore never names a move that did not happen.
+  /// The reflog therefore never names a move that did not happen. A reflog that cannot be
+  /// written at all (immutable, read-only) refuses the update before anything is written,
+  /// so no move is made that the reflog could not record.
   public func update<R>(command: String, _ body: (inout TagUpdate) throws -> R) throws -> R {
     try ensureImggitDirectories()
     let lock = try FileLock(path: "\(imggitDirectory)/lock")
@@ -322,6 +326,7 @@ public final class Store: Sendable {
     var update = TagUpdate(index: try readIndex())
     let result = try body(&update)
     guard !update.moves.isEmpty else { return result }
+    let reflogs = try openReflogs(for: update.moves.map(\.tag))
     let time = Dates.now()
     let indexData = try CanonicalJSON.encode(update.index)
     let journal = TagJournal(
@@ -340,7 +345,7 @@ public final class Store: Sendable {
     }
     // The tags have moved. If the reflog cannot be appended now (a full disk), the journal
     // keeps the entries, readers merge them, and the next update appends them.
-    try? completeInterruptedUpdate(applied: journal)
+    try? completeInterruptedUpdate(applied: journal, reflogs: reflogs)
     return result
   }
 }

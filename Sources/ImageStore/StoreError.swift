@@ -28,6 +28,8 @@ public enum StoreError: ImggitError, Equatable {
   /// A file of the store that imggit writes is a symlink, a folder or a device: planted, or
   /// made by hand. It is neither written through nor published.
   case notRegularFile(path: String)
+  /// The reflog of a tag cannot be written, so the tag was not moved.
+  case reflogUnwritable(TagName, path: String, errno: Int32)
 
   public var description: String {
     switch self {
@@ -59,6 +61,9 @@ public enum StoreError: ImggitError, Equatable {
       let was = expected.map { "pointed to \($0.short)" } ?? "did not exist"
       let now = actual.map { "points to \($0.short)" } ?? "is deleted"
       return "tag \(t) moved while this command ran: it \(was) and now \(now); nothing was changed"
+    case .reflogUnwritable(let t, let path, let e):
+      return
+        "the reflog of \(t) cannot record a move (\(path): \(String(cString: strerror(e)))); nothing was changed"
     case .unnamedImage(let source, let n, let manifest):
       return "\(source): image \(n) (\(manifest.short)) has no name"
     case .ambiguousImport(let source, let count):

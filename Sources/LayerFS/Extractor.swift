@@ -47,7 +47,7 @@ public struct Extractor {
     for path in tree.sortedPaths where tree.nodes[path]!.entry.type == .directory {
       try sink.directory(tree.nodes[path]!.entry)
     }
-    let total = layersToRead.reduce(0) { $0 + image.manifest.layers[$1].size }
+    let total = layersToRead.totalSize { image.manifest.layers[$0].size }
     let files = FileWriting(
       store: store, image: image, indexes: indexes, tree: tree, primary: primary, verified: verified)
     try progress.phase("Extracting", total: total) {

@@ -120,7 +120,7 @@ public struct LayerDiff {
       links += sorted.filter { $0 != primary }.map { ($0, primary) }
     }
     let layers = Set(toWrite.keys.map(\.layer)).sorted()
-    try progress.phase("Squashing", total: layers.reduce(0) { $0 + image.manifest.layers[$1].size }) {
+    try progress.phase("Squashing", total: layers.totalSize { image.manifest.layers[$0].size }) {
       for layer in layers {
         // A thread of its own pays for a layer of many blocks, not for one of a few (an
         // image of a thousand small layers would start a thousand threads).

@@ -102,7 +102,7 @@ public struct LayerIndexer: Sendable {
   private func buildPhase<R>(_ layers: [Layer], _ body: (Layer) throws -> R) throws -> [R] {
     var built: [R] = []
     let reporter = layers.isEmpty ? nil : progress
-    try reporter.phase("Indexing layers", total: layers.reduce(0) { $0 + $1.descriptor.size }) {
+    try reporter.phase("Indexing layers", total: layers.totalSize(\.descriptor.size)) {
       built = try parallelMap(layers, body)
     }
     return built

@@ -20,7 +20,7 @@ extension Registry {
       let blobs = Registry.unique(plan.small + plan.wanted)
       let missing = blobs.filter { !store.hasBlob($0.digest) }
       summary.skipped = blobs.count - missing.count
-      progress?.start("Pulling \(ref.repository)", total: Registry.total(missing))
+      progress?.start("Pulling \(ref.repository)", total: missing.totalSize { max($0.size, 0) })
       let small = Set(plan.small.map(\.digest))
       let outcomes = try await Registry.inParallel(missing, jobs: client.options.jobs) { blob in
         try await client.fetchBlob(
@@ -78,12 +78,6 @@ extension Registry {
     return PullResult(
       reference: ref, tag: tag, manifest: top.descriptor, platform: plan.platform,
       platforms: plan.platforms, summary: result, tagged: tagged)
-  }
-
-  /// The bytes of `blobs`, for a progress bar: a registry's sizes were range-checked when its
-  /// manifests were parsed, and the sum saturates rather than overflows.
-  static func total(_ blobs: [Descriptor]) -> Int64 {
-    blobs.reduce(0) { $0.addingReportingOverflow(max($1.size, 0)).overflow ? .max : $0 + max($1.size, 0) }
   }
 
   /// What a pull stores: every manifest (an index's, each platform's, each attestation's and

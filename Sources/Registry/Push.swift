@@ -130,7 +130,7 @@ extension Registry {
     let toSend = zip(blobs, present).filter { !$0.1 }.map(\.0)
     summary.skipped = blobs.count - toSend.count
     guard !toSend.isEmpty else { return summary }
-    progress?.start("Pushing \(repository)", total: total(toSend))
+    progress?.start("Pushing \(repository)", total: toSend.totalSize { max($0.size, 0) })
     let madeBlobs = made
     let mountedFlags = try await inParallel(toSend, jobs: client.options.jobs) { blob -> Bool in
       // A layer the store only promises is mounted from the repository that promised it,

@@ -92,10 +92,12 @@ import Testing
   @Test func aMoveWhoseReflogCannotBeWrittenIsJournalledAndCompletedLater() throws {
     let f = try Fixture()
     let app = try tag("app:1")
-    // The reflog file cannot be opened for writing (a folder in its place).
+    // The reflog opens for writing but cannot be appended to (a FIFO in its place, which
+    // cannot seek), as a full disk fails an append after the move; a reflog that cannot be
+    // opened at all refuses the move instead (StoreFaultTests).
     let path = f.store.path + "/.imggit/logs/app%3A1"
     try FileManager.default.moveItem(atPath: path, toPath: path + ".saved")
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+    try #require(mkfifo(path, 0o644) == 0)
     try f.repo.reset(app, to: try Revision(parsing: "app:1~2"))
     #expect(f.store.hasInterruptedUpdate)
     try FileManager.default.removeItem(atPath: path)

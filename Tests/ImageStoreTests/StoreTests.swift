@@ -109,10 +109,10 @@ import Testing
     var log = try store.reflog(tag)
     #expect(log.count == 1001)
     #expect(log.prefix(2).map(\.command) == ["after", "move 999"] && log.last?.command == "move 0")
-    // The reflog cannot be written (a folder in its place): the move waits in the journal,
-    // and the next update appends it to the long reflog, once.
+    // The reflog cannot be appended to (a FIFO in its place opens, but cannot seek): the
+    // move waits in the journal, and the next update appends it to the long reflog, once.
     try FileManager.default.moveItem(atPath: path, toPath: path + ".saved")
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+    try #require(mkfifo(path, 0o644) == 0)
     try store.update(command: "journalled") { $0.set(tag, to: two) }
     #expect(store.hasInterruptedUpdate)
     try FileManager.default.removeItem(atPath: path)

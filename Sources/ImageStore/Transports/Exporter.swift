@@ -57,7 +57,7 @@ public struct Exporter {
     try writer.writeFile(path: "blobs/sha256/\(manifest.config.digest.hex)", data: configData)
     var written: Set<Digest> = [manifestDigest, manifest.config.digest]
     let layers = manifest.layers.filter { written.insert($0.digest).inserted }
-    try progress.phase("Exporting", total: layers.reduce(0) { $0 + $1.size }) {
+    try progress.phase("Exporting", total: layers.totalSize(\.size)) {
       for layer in layers {
         try writer.writeHeader(
           TarEntry(path: "blobs/sha256/\(layer.digest.hex)", type: .regular, size: layer.size))

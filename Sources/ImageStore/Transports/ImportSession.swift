@@ -172,7 +172,7 @@ final class ImportSession {
     }
     let copied =
       layoutPath == nil ? [] : layers.filter { staged[$0.digest] == nil && !store.hasBlob($0.digest) }
-    let total = copied.reduce(0) { $0 + $1.size }
+    let total = copied.totalSize(\.size)
     try (total > 0 ? progress : nil).phase("Copying layers", total: total) {
       for layer in layers { try require(layer, what: "layer") }
     }

@@ -43,7 +43,7 @@ extension Imggit {
     @OptionGroup var quiet: QuietOption
 
     func run() throws {
-      let repo = try store.repository(platform: platform)
+      let repo = try store.repository(revisions: [revision], platform: platform)
       let ref = try repo.resolve(revision)
       let data = try repo.imageData(ref)
       var recorded = name

@@ -58,7 +58,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: quiet.progress(), platform: platform)
+      let repo = try store.repository(revisions: [revision], progress: quiet.progress(), platform: platform)
       let ref = try repo.resolve(revision)
       var warnings = Repository.ExtractReport()
       if let directory {

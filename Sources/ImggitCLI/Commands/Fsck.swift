@@ -46,7 +46,7 @@ extension Imggit {
         var summary =
           "checked \(Format.count(report.blobsChecked, "blob")) (\(Format.size(report.bytesChecked))) and \(Format.count(report.imagesChecked, "image"))"
         if !report.promised.isEmpty {
-          let bytes = report.promised.reduce(Int64(0)) { $0 + $1.size }
+          let bytes = report.promised.totalSize(\.size)
           let sources = Set(report.promised.map(\.source)).sorted().joined(separator: ", ")
           summary +=
             "; \(Format.count(report.promised.count, "layer")) (\(Format.size(bytes))) promised by \(sources)"

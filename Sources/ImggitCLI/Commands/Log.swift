@@ -53,7 +53,8 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: ProgressBar.reporter(), platform: platform)
+      let repo = try store.repository(
+        revisions: revisions.flatMap(\.revisions), progress: ProgressBar.reporter(), platform: platform)
       let gitIDs = git.map(for: repo.store)
       let entries = try repo.log(revisions, all: all, graph: graph && !output.json, limit: maxCount)
       let stats = stat ? try repo.changes(of: entries.map(\.commit)) : [:]

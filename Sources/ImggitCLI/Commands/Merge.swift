@@ -78,7 +78,8 @@ extension Imggit {
 
     func run() throws {
       let options = try layer.options()
-      let repo = try store.repository(progress: quiet.progress(), platform: platform)
+      let repo = try store.repository(
+        revisions: revisions.flatMap(\.revisions), progress: quiet.progress(), platform: platform)
       if revisions.count == 2, case .single(let a) = revisions[0], case .single(let b) = revisions[1] {
         let r = try repo.merge(
           a, b, tag: tag!, squash: squash, strategy: strategy, options: options)

@@ -54,7 +54,7 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: quiet.progress(), platform: platform)
+      let repo = try store.repository(revisions: revisions, progress: quiet.progress(), platform: platform)
       let report = try Mirror(repository: repo).run(
         revisions: revisions, content: content, gitPath: gitPath)
       if output.json {

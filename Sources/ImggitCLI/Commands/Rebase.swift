@@ -67,7 +67,8 @@ extension Imggit {
     }
 
     func run() throws {
-      let repo = try store.repository(progress: quiet.progress(), platform: platform)
+      let repo = try store.repository(
+        revisions: [onto].compactMap { $0 } + revisions, progress: quiet.progress(), platform: platform)
       let results: [RebaseResult]
       if all {
         results = try repo.rebaseAll(onto: onto!, old: revisions[0], strict: strict)

@@ -29,7 +29,7 @@ extension Imggit {
     @OptionGroup var quiet: QuietOption
 
     func run() throws {
-      let ref = try store.repository(platform: platform).reset(tag, to: revision)
+      let ref = try store.repository(revisions: [revision], platform: platform).reset(tag, to: revision)
       if output.json { return try Terminal.printJSON(TagResultJSON(tag: tag, commit: ref.commit)) }
       quiet.say(
         "\(Terminal.paint(tag.description, .green)) is now at \(Terminal.paint(ref.commit.id.short, .yellow)) \(Summary.title(ref.commit))"

@@ -35,7 +35,8 @@ extension Imggit {
 
     func run() throws {
       // Indexing a big image's layers the first time takes a while: say so on a terminal.
-      let repo = try store.repository(progress: ProgressBar.reporter(), platform: platform)
+      let repo = try store.repository(
+        revisions: [revision], progress: ProgressBar.reporter(), platform: platform)
       let ref = try repo.resolve(revision)
       let changes = try repo.changes(of: ref)
       let tags = try repo.tags().filter { try repo.image($0.descriptor).tip?.id == ref.commit.id }.map(\.name)
@@ -93,7 +94,8 @@ extension Imggit {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-      let repo = try store.repository(progress: quiet ? nil : ProgressBar.reporter(), platform: platform)
+      let repo = try store.repository(
+        revisions: [a, b], progress: quiet ? nil : ProgressBar.reporter(), platform: platform)
       let changes = try repo.diff(try repo.resolve(a), try repo.resolve(b))
       if output.json && !quiet {
         try Terminal.printJSON(changes.map(ChangeJSON.init))

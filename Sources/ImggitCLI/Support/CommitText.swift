@@ -60,7 +60,7 @@ enum CommitText {
     let added = changes.filter { $0.kind == .added }.count
     let modified = changes.filter { $0.kind == .modified }.count
     let deleted = changes.filter { $0.kind == .deleted }.count
-    let bytes = changes.reduce(Int64(0)) { $0 + ($1.new?.size ?? 0) - ($1.old?.size ?? 0) }
+    let bytes = changes.totalSize { ($0.new?.size ?? 0) &- ($0.old?.size ?? 0) }
     return
       " \(Format.count(changes.count, "path")) changed: \(added) added, \(modified) modified, \(deleted) deleted (\(bytes >= 0 ? "+" : "-")\(Format.size(abs(bytes))))"
   }

@@ -36,10 +36,15 @@ struct StoreOptions: ParsableArguments {
 
   /// The store as commits; `progress` is told how its long operations go. The layer indexes
   /// it builds are cached when the command succeeds (``saveCaches()``), not before.
-  func repository(create: Bool = false, progress: ProgressReporter? = nil, platform: PlatformOption? = nil)
-    throws -> Repository
-  {
-    let repo = Repository(store: try open(create: create), progress: progress)
+  ///
+  /// `revisions` are those the command will resolve: a remote reference among them pulls a
+  /// partial image into the store, so the store is created for it as `pull` creates it.
+  func repository(
+    create: Bool = false, revisions: [Revision] = [], progress: ProgressReporter? = nil,
+    platform: PlatformOption? = nil
+  ) throws -> Repository {
+    let fetches = !offline && revisions.contains(where: \.isRemote)
+    let repo = Repository(store: try open(create: create || fetches), progress: progress)
     repo.platform = platform?.platform
     repo.deferCaches = true
     if !offline { repo.remote = PartialPull(session: try registry.session()) }

@@ -33,7 +33,7 @@ struct RegistryFlags: ParsableArguments {
   func validate() throws {
     let jobRange = RegistryOptions.jobRange
     guard jobRange.contains(jobs) else {
-      throw ValidationError("--jobs must be from \(jobRange.lowerBound) to \(jobRange.upperBound)")
+      throw ValidationError("--jobs must be between \(jobRange.lowerBound) and \(jobRange.upperBound)")
     }
     guard (1...86_400).contains(timeout) else {
       throw ValidationError("--timeout must be from 1 second to a day (86400)")
