@@ -10,13 +10,43 @@ public enum RetryAfter {
       // Past a day the exact number no longer matters: every caller caps it far lower.
       return v.utf8.count > 6 ? 86_400 : Double(v)
     }
-    // IMF-fixdate, the form RFC 9110 says senders use.
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "GMT")
-    f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-    guard let date = f.date(from: v) else { return nil }
-    return max(date.timeIntervalSince(now), 0)
+    guard let date = imfFixdate(v) else { return nil }
+    return max(date - now.timeIntervalSince1970, 0)
+  }
+
+  /// `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate, the form RFC 9110 says senders use) as
+  /// seconds since 1970, read by hand: Foundation's DateFormatter traps on some non-ASCII
+  /// input, which a registry could send.
+  static func imfFixdate(_ s: String) -> Double? {
+    let b = Array(s.utf8)
+    guard b.count == 29, b.allSatisfy({ $0 < 0x80 }) else { return nil }
+    let text = String(decoding: b, as: UTF8.self)
+    func part(_ from: Int, _ count: Int) -> Substring {
+      let start = text.index(text.startIndex, offsetBy: from)
+      return text[start..<text.index(start, offsetBy: count)]
+    }
+    func number(_ from: Int, _ count: Int) -> Int? {
+      let p = part(from, count)
+      guard p.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+      return Int(p)
+    }
+    let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    guard days.contains(String(part(0, 3))), part(3, 2) == ", ", part(7, 1) == " ", part(11, 1) == " ",
+      part(16, 1) == " ", part(19, 1) == ":", part(22, 1) == ":", part(25, 4) == " GMT",
+      let day = number(5, 2), let monthIndex = months.firstIndex(of: String(part(8, 3))),
+      let year = number(12, 4), let hour = number(17, 2), let minute = number(20, 2),
+      let second = number(23, 2), (1...31).contains(day), hour < 24, minute < 60, second < 61
+    else { return nil }
+    // Days from 1970-01-01 to the civil date (Howard Hinnant's algorithm).
+    let month = monthIndex + 1
+    let y = month <= 2 ? year - 1 : year
+    let era = y / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    let epochDays = era * 146_097 + dayOfEra - 719_468
+    return Double(epochDays * 86_400 + hour * 3_600 + minute * 60 + second)
   }
 }
 

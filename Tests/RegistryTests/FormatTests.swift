@@ -50,7 +50,18 @@ import Testing
     #expect(RetryAfter.seconds("99999999999999999999999", now: now) == 86_400)
     #expect(RetryAfter.seconds("Wed, 21 Oct 2015 07:28:00 GMT", now: now) == 80)
     #expect(RetryAfter.seconds("Wed, 21 Oct 2015 07:20:00 GMT", now: now) == 0)
-    for junk in ["nan", "NaN", "inf", "-1", "1e3", "1.5", "", "soon", "+5", "0x10"] {
+    #expect(
+      RetryAfter.seconds("Sun, 06 Nov 1994 08:49:37 GMT", now: Date(timeIntervalSince1970: 0)) == 784_111_777)
+    #expect(
+      RetryAfter.seconds("Tue, 29 Feb 2028 00:00:00 GMT", now: Date(timeIntervalSince1970: 0))
+        == 1_835_395_200)
+    // Found by the fuzzer: Foundation's DateFormatter traps on this.
+    let trap = String(
+      decoding: Data(base64Encoded: "V2XZnNPfzc7fsKB0IDIwMTUgMDM6sCAyOkcwOE1U")!, as: UTF8.self)
+    for junk in [
+      "nan", "NaN", "inf", "-1", "1e3", "1.5", "", "soon", "+5", "0x10", trap,
+      "Wed, 21 Oct 2015 07:28:00 UTC",
+    ] {
       #expect(RetryAfter.seconds(junk, now: now) == nil, "\(junk)")
     }
   }

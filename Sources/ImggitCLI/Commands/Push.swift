@@ -60,10 +60,11 @@ extension Imggit {
       let target = all ? nil : try ImageReference(parsing: destination!)
       let session = try store.registry.session(
         naming: try target?.registry ?? Registry.destinationRegistry(under: source))
-      let repo = try store.repository(platform: platform)
+      let revision = all ? nil : try Revision(parsing: source)
+      let repo = try store.repository(revisions: revision.map { [$0] } ?? [], platform: platform)
       var images: [(ImageContent, ImageReference, String)] = []
-      if let target {
-        images.append((try repo.content(of: try Revision(parsing: source)), target, source))
+      if let target, let revision {
+        images.append((try repo.content(of: revision), target, source))
       } else {
         for (tag, ref) in try Registry.destinations(for: try repo.tags().map(\.name), under: source) {
           images.append((try repo.content(of: .name(tag.description)), ref, tag.description))
