@@ -19,22 +19,21 @@ public enum RetryAfter {
   /// input, which a registry could send.
   static func imfFixdate(_ s: String) -> Double? {
     let b = Array(s.utf8)
-    guard b.count == 29, b.allSatisfy({ $0 < 0x80 }) else { return nil }
-    let text = String(decoding: b, as: UTF8.self)
-    func part(_ from: Int, _ count: Int) -> Substring {
-      let start = text.index(text.startIndex, offsetBy: from)
-      return text[start..<text.index(start, offsetBy: count)]
+    // Bytes, not characters: "\r\n" is one Character, and every byte here must be ASCII.
+    guard b.count == 29, b.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+    func part(_ from: Int, _ count: Int) -> String {
+      String(decoding: b[from..<(from + count)], as: UTF8.self)
     }
     func number(_ from: Int, _ count: Int) -> Int? {
-      let p = part(from, count)
-      guard p.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-      return Int(p)
+      let p = b[from..<(from + count)]
+      guard p.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+      return p.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
     let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    guard days.contains(String(part(0, 3))), part(3, 2) == ", ", part(7, 1) == " ", part(11, 1) == " ",
+    guard days.contains(part(0, 3)), part(3, 2) == ", ", part(7, 1) == " ", part(11, 1) == " ",
       part(16, 1) == " ", part(19, 1) == ":", part(22, 1) == ":", part(25, 4) == " GMT",
-      let day = number(5, 2), let monthIndex = months.firstIndex(of: String(part(8, 3))),
+      let day = number(5, 2), let monthIndex = months.firstIndex(of: part(8, 3)),
       let year = number(12, 4), let hour = number(17, 2), let minute = number(20, 2),
       let second = number(23, 2), (1...31).contains(day), hour < 24, minute < 60, second < 61
     else { return nil }
