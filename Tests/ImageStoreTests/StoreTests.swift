@@ -109,18 +109,20 @@ import Testing
     var log = try store.reflog(tag)
     #expect(log.count == 1001)
     #expect(log.prefix(2).map(\.command) == ["after", "move 999"] && log.last?.command == "move 0")
-    // The reflog cannot be appended to (a FIFO in its place opens, but cannot seek): the
-    // move waits in the journal, and the next update appends it to the long reflog, once.
-    try FileManager.default.moveItem(atPath: path, toPath: path + ".saved")
-    try #require(mkfifo(path, 0o644) == 0)
-    try store.update(command: "journalled") { $0.set(tag, to: two) }
+    // The reflog cannot be appended to (a full disk: a tmpfs filled to its last page over
+    // the logs folder, and an entry longer than a page): the move waits in the journal, and
+    // the next update appends it to the long reflog, once.
+    guard let restore = try fillFolder((path as NSString).deletingLastPathComponent) else {
+      return print("the journal part of aLongReflogIsAppendedToFromItsEnd skipped: cannot mount a tmpfs here")
+    }
+    let journalled = "journalled " + String(repeating: "x", count: 5_000)
+    try store.update(command: journalled) { $0.set(tag, to: two) }
     #expect(store.hasInterruptedUpdate)
-    try FileManager.default.removeItem(atPath: path)
-    try FileManager.default.moveItem(atPath: path + ".saved", toPath: path)
+    restore()
     try store.update(command: "other") { $0.set(try TagName(parsing: "x:1"), to: one) }
     #expect(!store.hasInterruptedUpdate)
     log = try store.reflog(tag)
-    #expect(log.count == 1002 && log.prefix(2).map(\.command) == ["journalled", "after"])
+    #expect(log.count == 1002 && log.prefix(2).map(\.command) == [journalled, "after"])
     let written = try String(contentsOfFile: path, encoding: .utf8)
     #expect(written.hasSuffix("\n") && written.split(separator: "\n").count == 1002)
   }
