@@ -16,7 +16,10 @@ extension Registry {
   /// mounted, not sent again, for the next (`push --all`).
   public func push(_ images: [(ImageContent, ImageReference)]) throws -> [PushResult] {
     guard let registry = images.first?.1.registry else { return [] }
-    precondition(images.allSatisfy { $0.1.registry == registry })
+    guard images.allSatisfy({ $0.1.registry == registry }) else {
+      throw RegistryError.badResponse(
+        registry: registry, what: "push", reason: "one push goes to one registry; these go to several")
+    }
     session.name(registry)
     let client = try session.client(for: registry)
     for (source, ref) in images {
