@@ -69,13 +69,7 @@ final class HostileRegistry {
     layout: String, tag: String, as repository: String, reference: String, auth: String? = nil,
     challenge: String? = nil
   ) throws {
-    let index = try HostileRegistry.json(try Data(contentsOf: URL(fileURLWithPath: layout + "/index.json")))
-    let entries = try #require(index["manifests"] as? [[String: Any]])
-    let top = try #require(
-      entries.first {
-        ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == tag
-      })
-    var todo = [top]
+    var todo = [try HostileRegistry.entry(of: tag, in: layout)]
     var first = true
     while let d = todo.popLast() {
       let digest = try #require(d["digest"] as? String)
@@ -148,6 +142,21 @@ final class HostileRegistry {
         server: o["server"] as? String ?? "", method: o["method"] as? String ?? "",
         path: o["path"] as? String ?? "", headers: o["headers"] as? [String: String] ?? [:])
     }
+  }
+
+  /// The `index.json` entry of `tag` in the OCI layout `layout`.
+  static func entry(of tag: String, in layout: String) throws -> [String: Any] {
+    let index = try json(try Data(contentsOf: URL(fileURLWithPath: layout + "/index.json")))
+    return try #require(
+      (index["manifests"] as? [[String: Any]])?.first {
+        ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == tag
+      })
+  }
+
+  /// The bytes of the manifest `tag` names in the OCI layout `layout`.
+  static func manifest(of tag: String, in layout: String) throws -> Data {
+    let digest = try #require(try entry(of: tag, in: layout)["digest"] as? String)
+    return try Data(contentsOf: URL(fileURLWithPath: blobPath(layout, digest)))
   }
 
   static func blobPath(_ layout: String, _ digest: String) -> String {

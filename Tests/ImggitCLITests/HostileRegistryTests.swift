@@ -163,14 +163,7 @@ import Testing
 
   @Test func aManifestOrTokenDrippedByteByByteIsRefusedWithinTheTimeout() throws {
     let (cli, fx, x) = try Self.serving()
-    let index = try HostileRegistry.json(try Data(contentsOf: URL(fileURLWithPath: fx + "/index.json")))
-    let entry = try #require(
-      (index["manifests"] as? [[String: Any]])?.first {
-        ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == "app:1"
-      })
-    let manifest = try Data(
-      contentsOf: URL(fileURLWithPath: HostileRegistry.blobPath(fx, try #require(entry["digest"] as? String)))
-    )
+    let manifest = try HostileRegistry.manifest(of: "app:1", in: fx)
     try x.add([
       "path": "/v2/team/app/manifests/slow", "drip": 0.05, "body_b64": manifest.base64EncodedString(),
       "headers": ["Content-Type": MediaType.ociManifest],
@@ -227,11 +220,7 @@ import Testing
   /// a BuildKit attestation of it and a cosign-style artifact beside it, served as
   /// `team/app:multi`; returns the digests of the attestation's and artifact's blobs.
   static func serveIndexWithAttestations(_ x: HostileRegistry, fx: String) throws -> [String] {
-    let layout = try HostileRegistry.json(try Data(contentsOf: URL(fileURLWithPath: fx + "/index.json")))
-    var image = try #require(
-      (layout["manifests"] as? [[String: Any]])?.first {
-        ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == "app:1"
-      })
+    var image = try HostileRegistry.entry(of: "app:1", in: fx)
     image["annotations"] = nil
     image["platform"] = ["os": "linux", "architecture": "amd64"]
     var arm = image
@@ -396,15 +385,7 @@ import Testing
     let (cli, fx, x) = try Self.serving()
     try cli.ok("init", cli.store)
     // The config is the first blob a pull fetches that the planted name can catch.
-    let index = try HostileRegistry.json(try Data(contentsOf: URL(fileURLWithPath: fx + "/index.json")))
-    let entry = try #require(
-      (index["manifests"] as? [[String: Any]])?.first {
-        ($0["annotations"] as? [String: String])?["org.opencontainers.image.ref.name"] == "app:1"
-      })
-    let manifest = try HostileRegistry.json(
-      try Data(
-        contentsOf: URL(
-          fileURLWithPath: HostileRegistry.blobPath(fx, try #require(entry["digest"] as? String)))))
+    let manifest = try HostileRegistry.json(try HostileRegistry.manifest(of: "app:1", in: fx))
     let config = try #require((manifest["config"] as? [String: Any])?["digest"] as? String)
     let victim = cli.tmp.sub("victim.txt")
     try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
